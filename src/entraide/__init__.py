@@ -1,0 +1,1 @@
+"""Entraide: a web platform for peer-support practice groups."""

@@ -1,0 +1,118 @@
+"""Who may do what: the one module of access checks.
+
+Every view, websocket consumer, API endpoint and management command asks here, through
+``can(user, permission, obj)`` / ``require(...)`` or the django-rules permissions registered
+below (so templates can use ``{% has_perm %}`` and ``user.has_perm`` gives the same answer).
+
+What must hold (see DESIGN.md, confidentiality model): coordinators and commissioners see
+attendance and aggregates, never content; facilitators see what the group sees; private notes
+are their author's only.
+"""
+
+from collections.abc import Iterable
+
+import rules
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Organisation, Role
+from .tenancy import all_tenants
+
+FACILITATING_ROLES = frozenset({Role.COORDINATOR, Role.FACILITATOR})
+
+
+def roles_of(user) -> dict[int, str]:
+    """{organisation id: role} for this user, loaded once per user object (once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_entraide_roles", None)
+    if cached is None:
+        with all_tenants():
+            cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._entraide_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """After a membership change, so that the next check reads it afresh."""
+    if hasattr(user, "_entraide_roles"):
+        del user._entraide_roles
+
+
+def role_in(user, organisation: Organisation | int | None) -> str | None:
+    if organisation is None:
+        return None
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return roles_of(user).get(organisation_id)
+
+
+def organisations_of(user, roles: Iterable[str] | None = None) -> list[Organisation]:
+    wanted = set(roles) if roles is not None else None
+    ids = [org_id for org_id, role in roles_of(user).items() if wanted is None or role in wanted]
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- Predicates ----------------------------------------------------------------------------
+
+
+def _organisation_of(obj) -> Organisation | int | None:
+    if isinstance(obj, Organisation):
+        return obj
+    return getattr(obj, "organisation_id", None)
+
+
+@rules.predicate
+def is_member_of(user, obj) -> bool:
+    return role_in(user, _organisation_of(obj)) is not None
+
+
+@rules.predicate
+def is_coordinator_of(user, obj) -> bool:
+    return role_in(user, _organisation_of(obj)) == Role.COORDINATOR
+
+
+@rules.predicate
+def is_facilitator_of(user, obj) -> bool:
+    return role_in(user, _organisation_of(obj)) in FACILITATING_ROLES
+
+
+@rules.predicate
+def is_shared_protocol(user, protocol) -> bool:
+    return protocol is not None and protocol.organisation_id is None
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return bool(user and user.is_active and user.is_staff)
+
+
+rules.add_perm("core.view_organisation", is_member_of | is_staff)
+rules.add_perm("core.manage_organisation", is_coordinator_of)
+# A built-in protocol is public; an organisation's own version is its members'.
+rules.add_perm("protocols.view_protocol", is_shared_protocol | is_member_of)
+rules.add_perm("protocols.change_protocol", ~is_shared_protocol & is_coordinator_of)
+# obj: the organisation that receives the copy.
+rules.add_perm("protocols.copy_protocol_into", is_coordinator_of)
+
+
+# --- Helpers for the doors (views, consumers, API, commands) -----------------------------
+
+VIEW_PERMISSION = {
+    "protocols.change_protocol": "protocols.view_protocol",
+    "core.manage_organisation": "core.view_organisation",
+}
+
+
+def can(user, permission: str, obj=None) -> bool:
+    return rules.has_perm(permission, user or AnonymousUser(), obj)
+
+
+def require(user, permission: str, obj=None) -> None:
+    """Raise 404 when the user may not even see the object (leaks nothing), 403 otherwise."""
+    if can(user, permission, obj):
+        return
+    view_permission = VIEW_PERMISSION.get(permission)
+    if view_permission is None or not can(user, view_permission, obj):
+        raise Http404
+    raise PermissionDenied

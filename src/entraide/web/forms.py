@@ -1,0 +1,44 @@
+"""Forms of the web door: they parse and validate input, the domain decides."""
+
+from datetime import time
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from entraide.protocols.domain.spec import MAX_SOURCE_LENGTH
+
+
+class AgendaForm(forms.Form):
+    participants = forms.IntegerField(
+        label=_("Participants, facilitator included"), min_value=2, max_value=500, initial=7
+    )
+    start = forms.TimeField(label=_("Start"), initial=time(14, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Announced end"), initial=time(16, 30), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The announced end must be after the start."))
+        return cleaned
+
+
+class ProtocolSourceForm(forms.Form):
+    source = forms.CharField(
+        label=_("Specification (YAML)"),
+        max_length=MAX_SOURCE_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}),
+    )
+
+
+class CopyProtocolForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Copy into"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("protocoles/", views.protocol_library, name="protocol-library"),
+    path("protocoles/<slug:key>/", views.protocol_detail, name="protocol"),
+    path("protocoles/<slug:key>/preparer/", views.protocol_prepare, name="protocol-prepare"),
+    path("protocoles/<slug:key>/copier/", views.protocol_copy, name="protocol-copy"),
+    path("o/<slug:org>/", views.organisation_home, name="organisation"),
+    path("o/<slug:org>/protocoles/<slug:key>/", views.org_protocol_detail, name="org-protocol"),
+    path("o/<slug:org>/protocoles/<slug:key>/preparer/", views.org_protocol_prepare, name="org-protocol-prepare"),
+    path("o/<slug:org>/protocoles/<slug:key>/copier/", views.org_protocol_copy, name="org-protocol-copy"),
+    path("o/<slug:org>/protocoles/<slug:key>/modifier/", views.org_protocol_edit, name="org-protocol-edit"),
+]

@@ -1,0 +1,213 @@
+"""Views of the web door: parse the request, ask access, call the domain, render.
+
+Organisation pages run inside that organisation's tenant scope (``organisation_view``).
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from entraide.core import access
+from entraide.core.models import Organisation, Role
+from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.protocols.domain import library
+from entraide.protocols.domain.agenda import AgendaError, fit_agenda, format_length
+from entraide.protocols.domain.spec import SpecError
+from entraide.protocols.models import Protocol
+
+from .forms import AgendaForm, CopyProtocolForm, ProtocolSourceForm
+
+
+def organisation_view(permission: str) -> Callable:
+    """Resolve ``org`` from the URL, check ``permission`` on it, run the view in its scope."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            organisation = get_object_or_404(Organisation, slug=org)
+            access.require(request.user, permission, organisation)
+            with tenant_scope(organisation):
+                return view(request, organisation, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _protocol_or_404(organisation: Organisation | None, key: str) -> Protocol:
+    if organisation is None:
+        protocol = library.builtin_protocol(key)
+    else:
+        protocol = Protocol.objects.select_related("current", "organisation").filter(organisation=organisation, key=key).first()
+    if protocol is None or protocol.current is None:
+        raise Http404
+    return protocol
+
+
+# --- Public pages ------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    protocols = library.visible_protocols(request.user)
+    return render(request, "web/home.html", {"featured": [p for p in protocols if p.is_builtin][:3]})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def protocol_library(request: HttpRequest) -> HttpResponse:
+    protocols = library.visible_protocols(request.user)
+    return render(
+        request,
+        "web/protocol_library.html",
+        {
+            "builtins": [p for p in protocols if p.is_builtin],
+            "own": [p for p in protocols if not p.is_builtin],
+        },
+    )
+
+
+def _protocol_detail(request: HttpRequest, protocol: Protocol) -> HttpResponse:
+    organisations = access.organisations_of(request.user, roles=[Role.COORDINATOR])
+    return render(
+        request,
+        "web/protocol_detail.html",
+        {
+            "protocol": protocol,
+            "spec": protocol.spec,
+            "copy_form": CopyProtocolForm(organisations=organisations) if organisations else None,
+            "can_change": access.can(request.user, "protocols.change_protocol", protocol),
+        },
+    )
+
+
+def _prepare(request: HttpRequest, protocol: Protocol) -> HttpResponse:
+    """The agenda fitted to the form's window. A GET: it changes nothing, and can be shared."""
+    spec = protocol.spec
+    form = AgendaForm(request.GET or None, initial={"participants": min(max(7, spec.participants_min), spec.participants_max)})
+    agenda = error = None
+    if form.is_valid():
+        try:
+            agenda = fit_agenda(spec, form.cleaned_data["participants"], form.cleaned_data["start"], form.cleaned_data["end"])
+        except AgendaError as agenda_error:
+            error = agenda_error.message
+    context = {
+        "protocol": protocol,
+        "spec": spec,
+        "form": form,
+        "agenda": agenda,
+        "error": error,
+        "language": get_language(),
+        "total_length": format_length(agenda.total_minutes) if agenda else None,
+    }
+    template = "web/_agenda.html" if request.htmx and not request.htmx.boosted else "web/protocol_prepare.html"
+    return render(request, template, context)
+
+
+@require_GET
+def protocol_detail(request: HttpRequest, key: str) -> HttpResponse:
+    return _protocol_detail(request, _protocol_or_404(None, key))
+
+
+@require_GET
+def protocol_prepare(request: HttpRequest, key: str) -> HttpResponse:
+    return _prepare(request, _protocol_or_404(None, key))
+
+
+@require_POST
+@login_required
+def protocol_copy(request: HttpRequest, key: str) -> HttpResponse:
+    protocol = _protocol_or_404(None, key)
+    return _copy(request, protocol)
+
+
+def _copy(request: HttpRequest, protocol: Protocol) -> HttpResponse:
+    organisations = access.organisations_of(request.user, roles=[Role.COORDINATOR])
+    form = CopyProtocolForm(request.POST, organisations=organisations)
+    if not form.is_valid():
+        messages.error(request, _("Choose an organisation where you are a coordinator."))
+        return redirect(protocol.url())
+    organisation = form.cleaned_data["organisation"]
+    copy = library.copy_protocol(protocol, organisation, request.user)
+    messages.success(request, _("The protocol was copied into %(organisation)s. You can now adapt it.") % {"organisation": organisation.name})
+    return redirect(copy.url("protocol-edit"))
+
+
+# --- Organisation pages --------------------------------------------------------------------
+
+
+@require_GET
+@organisation_view("core.view_organisation")
+def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    protocols = Protocol.objects.filter(organisation=organisation, current__isnull=False).select_related("current")
+    return render(
+        request,
+        "web/organisation_home.html",
+        {
+            "organisation": organisation,
+            "role": access.role_in(request.user, organisation),
+            "protocols": protocols,
+            "can_manage": access.can(request.user, "core.manage_organisation", organisation),
+        },
+    )
+
+
+@require_GET
+@organisation_view("core.view_organisation")
+def org_protocol_detail(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:
+    return _protocol_detail(request, _protocol_or_404(organisation, key))
+
+
+@require_GET
+@organisation_view("core.view_organisation")
+def org_protocol_prepare(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:
+    return _prepare(request, _protocol_or_404(organisation, key))
+
+
+@require_POST
+@organisation_view("core.view_organisation")
+def org_protocol_copy(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:
+    return _copy(request, _protocol_or_404(organisation, key))
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("core.manage_organisation")
+def org_protocol_edit(request: HttpRequest, organisation: Organisation, key: str) -> HttpResponse:
+    protocol = _protocol_or_404(organisation, key)
+    access.require(request.user, "protocols.change_protocol", protocol)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ProtocolSourceForm(request.POST)
+        if form.is_valid():
+            try:
+                version = library.save_protocol_version(protocol, form.cleaned_data["source"], request.user)
+            except SpecError as spec_error:
+                errors = spec_error.messages
+            else:
+                messages.success(request, _("Version %(number)d saved.") % {"number": version.number})
+                return redirect(protocol.url("protocol-edit"))
+    else:
+        form = ProtocolSourceForm(initial={"source": protocol.current.source})
+    versions = protocol.versions.select_related("created_by").order_by("-number")
+    return render(
+        request,
+        "web/protocol_edit.html",
+        {"protocol": protocol, "spec": protocol.spec, "form": form, "errors": errors, "versions": versions},
+        status=400 if errors or form.errors else 200,
+    )
