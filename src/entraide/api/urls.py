@@ -71,5 +71,5 @@ def protocol_agenda(request: HttpRequest, key: str, participants: int, start: ti
     try:
         agenda = fit_agenda(protocol.spec, participants, start, end)
     except AgendaError as error:
-        return 400, {"detail": error.message}
+        raise HttpError(400, error.message) from None
     return agenda.as_dict(get_language())

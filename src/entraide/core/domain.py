@@ -4,6 +4,7 @@ from django.db import transaction
 
 from . import access
 from .models import Membership, Organisation, User
+from .tenancy import tenant_scope
 
 
 def ensure_account(email: str, display_name: str, password: str | None = None, language: str = "fr") -> User:
@@ -15,13 +16,14 @@ def ensure_account(email: str, display_name: str, password: str | None = None, l
     return user
 
 
-@transaction.atomic
 def set_membership(organisation: Organisation, user: User, role: str) -> Membership:
-    membership, created = Membership.objects.get_or_create(
-        organisation=organisation, user=user, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
+    """Give ``user`` this role in ``organisation`` (one role per person and organisation)."""
+    with tenant_scope(organisation), transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            organisation=organisation, user=user, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
     access.forget_roles(user)
     return membership

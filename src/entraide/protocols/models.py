@@ -66,6 +66,10 @@ class Protocol(models.Model):
     def get_absolute_url(self) -> str:
         return self.url()
 
+    @property
+    def prepare_url(self) -> str:
+        return self.url("protocol-prepare")
+
 
 class ProtocolVersion(models.Model):
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="versions")

@@ -161,7 +161,7 @@ def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpR
         "web/organisation_home.html",
         {
             "organisation": organisation,
-            "role": access.role_in(request.user, organisation),
+            "role_label": Role(access.role_in(request.user, organisation)).label if access.role_in(request.user, organisation) else "",
             "protocols": protocols,
             "can_manage": access.can(request.user, "core.manage_organisation", organisation),
         },

@@ -67,6 +67,18 @@ class Agenda:
         return self.items[-1].end if self.items else self.start
 
     @property
+    def start_time(self) -> time:
+        return minutes_to_time(self.start)
+
+    @property
+    def end_time(self) -> time:
+        return minutes_to_time(self.end)
+
+    @property
+    def announced_end_time(self) -> time:
+        return minutes_to_time(self.announced_end)
+
+    @property
     def total_minutes(self) -> int:
         return self.end - self.start
 

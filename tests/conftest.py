@@ -1,0 +1,54 @@
+import pytest
+
+from entraide.core.domain import ensure_account, set_membership
+from entraide.core.models import Organisation, Role
+from entraide.protocols.domain.library import load_builtins
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def builtins(db):
+    load_builtins()
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return Organisation.objects.create(name="Réseau des ateliers", slug="reseau")
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    return Organisation.objects.create(name="Autre réseau", slug="autre")
+
+
+def _account(organisation, email, role):
+    user = ensure_account(email, email.split("@")[0].title(), password=PASSWORD)
+    if organisation is not None:
+        set_membership(organisation, user, role)
+    return user
+
+
+@pytest.fixture
+def coordinator(organisation):
+    return _account(organisation, "coordination@example.org", Role.COORDINATOR)
+
+
+@pytest.fixture
+def facilitator(organisation):
+    return _account(organisation, "facilitation@example.org", Role.FACILITATOR)
+
+
+@pytest.fixture
+def member(organisation):
+    return _account(organisation, "membre@example.org", Role.MEMBER)
+
+
+@pytest.fixture
+def commissioner(organisation):
+    return _account(organisation, "drh@example.org", Role.COMMISSIONER)
+
+
+@pytest.fixture
+def other_coordinator(other_organisation):
+    return _account(other_organisation, "coordination@autre.example.org", Role.COORDINATOR)
