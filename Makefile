@@ -18,7 +18,7 @@ run: install var
 	$(BIN)/entraide load_protocols
 	$(BIN)/entraide load_demo
 	@echo "Entraide: http://$(HOST):$(PORT)/"
-	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --ws-max-size 65536
+	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 65536
 
 test: install-test system-deps
 	$(BIN)/pytest
