@@ -1,5 +1,6 @@
 """Every interface string has a French and a German translation, and the catalogs are current."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -42,9 +43,10 @@ def test_the_catalogs_hold_every_string_of_the_code_and_templates(tmp_path):
     """Extract the strings afresh from a copy of the sources: none may be missing from the catalogs."""
     copy = tmp_path / "entraide"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "entraide.settings", "ENTRAIDE_VAR_DIR": str(tmp_path / "var")}
     result = subprocess.run(
         [str(Path(sys.executable).parent / "entraide"), "makemessages", "--no-location", "--no-obsolete", "-l", "fr"],
-        cwd=copy, capture_output=True, text=True, timeout=300,
+        cwd=copy, capture_output=True, text=True, timeout=300, env=env,
     )
     assert result.returncode == 0, result.stderr
     extracted = {entry.msgid for entry in polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po"))}

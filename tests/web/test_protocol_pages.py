@@ -1,5 +1,7 @@
 """The protocol library, the agenda, copies and edits through HTTP, with and without htmx."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -40,7 +42,7 @@ def test_the_library_in_each_language(client, builtins, language, expected):
 
 
 def test_french_is_the_default_language(client, builtins):
-    html = client.get(reverse("web:protocol-library")).content.decode()
+    html = unescape(client.get(reverse("web:protocol-library")).content.decode())
     assert '<html lang="fr">' in html and "Atelier d'entraide" in html
 
 
@@ -51,9 +53,9 @@ def test_the_language_switcher_keeps_the_choice(client, builtins):
 
 
 def test_the_protocol_page_shows_roles_and_every_step(client, atelier):
-    html = client.get(atelier.get_absolute_url()).content.decode()
+    html = unescape(client.get(atelier.get_absolute_url()).content.decode())
     for step in atelier.spec.steps:
-        assert step.title.get("fr").replace("'", "&#x27;") in html
+        assert step.title.get("fr") in html
     assert "Offreur·se de situation" in html
     assert "20 à 45 min" in html and "1 min par personne" in html
 
