@@ -28,7 +28,7 @@ class ProtocolSourceForm(forms.Form):
         label=_("Specification (YAML)"),
         max_length=MAX_SOURCE_LENGTH,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "code"}),
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "wrap": "off", "class": "code"}),
     )
 
 

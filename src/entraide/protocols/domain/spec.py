@@ -42,8 +42,8 @@ class SpecIssue:
             where.append(_("field “%(field)s”") % {"field": self.field})
         location = ", ".join(where)
         if location:
-            return f"{self.filename} — {location}: {self.reason}"
-        return f"{self.filename}: {self.reason}"
+            return _("%(file)s — %(location)s: %(reason)s") % {"file": self.filename, "location": location, "reason": self.reason}
+        return _("%(file)s: %(reason)s") % {"file": self.filename, "reason": self.reason}
 
 
 class SpecError(ValueError):
