@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "entraide.web",
     "entraide.api",
     "entraide.live",
+    "entraide.realtime",
 ]
 
 MIDDLEWARE = [

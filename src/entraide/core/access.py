@@ -94,6 +94,8 @@ rules.add_perm("protocols.view_protocol", is_shared_protocol | is_member_of)
 rules.add_perm("protocols.change_protocol", ~is_shared_protocol & is_coordinator_of)
 # obj: the organisation that receives the copy.
 rules.add_perm("protocols.copy_protocol_into", is_coordinator_of)
+# obj: the organisation in which the session is opened.
+rules.add_perm("live.open_session", is_facilitator_of)
 
 
 # --- Helpers for the doors (views, consumers, API, commands) -----------------------------

@@ -1,0 +1,710 @@
+"""The one command path of a live session.
+
+Every change to a live session goes through ``execute``: the websocket consumer, the HTTP
+views (with or without JavaScript), the API and the tests call it. It
+
+1. answers a repeated command (same client-generated id) with the first outcome, applying
+   nothing twice;
+2. locks the session row, checks that the actor belongs to this session, has a role allowed
+   to send this command, and that the current step allows it;
+3. applies the command in one transaction and bumps the session's version;
+4. after commit, signals "changed" on the channel layer (which may drop it: clients resync
+   by version).
+
+Refusals raise ``CommandRefused`` with a message in the actor's language; nothing is changed.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entraide.core.tenancy import all_tenants
+
+from ..models import (
+    Action,
+    AppliedCommand,
+    Consent,
+    GroundRule,
+    Idea,
+    LiveRole,
+    LiveSession,
+    Participant,
+    PrivateNote,
+    Problem,
+    Question,
+    SpeakingTurn,
+    Vote,
+)
+from . import rules
+from .notify import signal_changed
+from .steps import LiveStep, live_steps
+
+logger = logging.getLogger(__name__)
+
+# Limits on what people write, stated to them when exceeded.
+LIMITS = {
+    "rule": 300,
+    "problem": 1000,
+    "question": 300,
+    "answer": 1000,
+    "note": 4000,
+    "request": 500,
+    "idea": 300,
+    "action": 300,
+    "record": 10000,
+}
+MAX_IDEAS = 3
+MAX_ADDED_MINUTES = 30
+
+FACILITATOR = LiveRole.FACILITATOR
+OFFERER = LiveRole.OFFERER
+CONTRIBUTOR = LiveRole.CONTRIBUTOR
+EVERYONE = frozenset({FACILITATOR, OFFERER, CONTRIBUTOR})
+PARTICIPANTS = frozenset({OFFERER, CONTRIBUTOR})  # everyone but the facilitator
+
+
+class CommandRefused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    version: int
+    repeated: bool = False
+    notice: str = ""  # what to tell the actor (e.g. thanks to the offerer)
+
+
+@dataclass
+class Context:
+    session: LiveSession
+    actor: Participant
+    now: datetime
+    steps: list[LiveStep]
+    notice: str = ""
+
+    @property
+    def step(self) -> LiveStep:
+        return self.steps[self.session.step_index]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    handler: Callable[..., None]
+    roles: frozenset[str]
+    activities: frozenset[str] | None  # None: any step
+    when: frozenset[str] = field(default_factory=lambda: frozenset({LiveSession.Status.RUNNING}))
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+
+def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,)):
+    def register(handler):
+        COMMANDS[name] = CommandSpec(
+            handler=handler,
+            roles=frozenset(roles),
+            activities=frozenset(activities) if activities is not None else None,
+            when=frozenset(when),
+        )
+        return handler
+
+    return register
+
+
+def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: str, args: dict | None = None) -> Outcome:
+    """Apply one command of one participant, once. See the module docstring."""
+    try:
+        client_uuid = uuid.UUID(str(client_id))
+    except ValueError:
+        raise CommandRefused("bad_id", _("This command has no valid identifier; reload the page.")) from None
+    spec = COMMANDS.get(name)
+    if spec is None:
+        raise CommandRefused("unknown", _("Unknown command."))
+    args = args or {}
+    if not isinstance(args, dict):
+        raise CommandRefused("bad_args", _("This command's data is malformed."))
+    with all_tenants():
+        try:
+            return _execute(session_id, actor_id, client_uuid, name, spec, args)
+        except IntegrityError:
+            # Two copies of the same command raced: the other one was applied.
+            repeated = AppliedCommand.objects.filter(session_id=session_id, client_id=client_uuid).first()
+            if repeated is None:
+                raise
+            return Outcome(name=repeated.name, version=repeated.version, repeated=True)
+
+
+def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
+    with transaction.atomic():
+        session = LiveSession.objects.select_for_update().select_related("protocol_version").filter(pk=session_id).first()
+        if session is None:
+            raise CommandRefused("no_session", _("This session does not exist."))
+        repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
+        if repeated is not None:
+            return Outcome(name=repeated.name, version=repeated.version, repeated=True)
+        actor = Participant.objects.filter(pk=actor_id, session=session, removed_at__isnull=True).first()
+        if actor is None:
+            raise CommandRefused("not_participant", _("You are not (or no longer) a participant of this session."))
+        if session.status not in spec.when:
+            if session.status == LiveSession.Status.ENDED:
+                raise CommandRefused("ended", _("This session has ended."))
+            raise CommandRefused("not_started", _("The session has not started yet."))
+        if actor.role not in spec.roles:
+            raise CommandRefused("wrong_role", _("Your role does not allow this."))
+        context = Context(session, actor, timezone.now(), live_steps(session.protocol_version.spec, session.agenda))
+        if spec.activities is not None and (
+            session.status != LiveSession.Status.RUNNING or context.step.activity not in spec.activities
+        ):
+            raise CommandRefused("wrong_step", _("This is not possible at this step."))
+        spec.handler(context, **_arguments(spec.handler, args))
+        session.version += 1
+        session.save()
+        AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=session.version)
+        version = session.version
+        transaction.on_commit(lambda: signal_changed(session_id, version))
+    logger.info("live command %s applied to session %s (v%s)", name, session_id, version)
+    return Outcome(name=name, version=version, notice=context.notice)
+
+
+def _arguments(handler: Callable, args: dict) -> dict:
+    accepted = handler.__code__.co_varnames[1 : handler.__code__.co_argcount + handler.__code__.co_kwonlyargcount]
+    unknown = set(args) - set(accepted)
+    if unknown:
+        raise CommandRefused("bad_args", _("This command's data is malformed."))
+    return args
+
+
+# --- Checking input ------------------------------------------------------------------------
+
+
+def clean_text(value, kind: str) -> str:
+    if not isinstance(value, str):
+        raise CommandRefused("bad_text", _("Please write a text."))
+    text = value.strip()
+    if not text:
+        raise CommandRefused("empty_text", _("The text is empty."))
+    limit = LIMITS[kind]
+    if len(text) > limit:
+        raise CommandRefused(
+            "too_long", _("The text is too long: %(length)d characters, at most %(max)d.") % {"length": len(text), "max": limit}
+        )
+    return text
+
+
+def clean_id(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise CommandRefused("bad_args", _("This command's data is malformed.")) from None
+    return number
+
+
+def active_participants(session: LiveSession):
+    return Participant.objects.filter(session=session, removed_at__isnull=True)
+
+
+def _participant(session: LiveSession, participant_id) -> Participant:
+    found = active_participants(session).filter(pk=clean_id(participant_id)).first()
+    if found is None:
+        raise CommandRefused("no_participant", _("This person is not in the session."))
+    return found
+
+
+def _own(model, context: Context, item_id):
+    found = model.objects.filter(session=context.session, pk=clean_id(item_id)).first()
+    if found is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    if found.author_id != context.actor.pk and context.actor.role != FACILITATOR:
+        raise CommandRefused("wrong_role", _("Your role does not allow this."))
+    return found
+
+
+# --- Steps and the timer (facilitator) ------------------------------------------------------
+
+
+def _enter_step(context: Context, index: int) -> None:
+    session = context.session
+    session.step_index = index
+    session.step_started_at = context.now
+    session.paused_at = None
+    session.paused_seconds = 0
+    session.extra_seconds = 0
+    session.turn_participant = None
+    session.turn_started_at = None
+    _close_floor(context)
+    step = context.steps[index]
+    if step.activity == "vote" and not session.vote_candidates:
+        session.vote_candidates = list(
+            Problem.objects.filter(session=session, declined=False).values_list("pk", flat=True)
+        )
+
+
+@command("start", roles={FACILITATOR}, when=(LiveSession.Status.OPEN,))
+def start(context: Context) -> None:
+    session = context.session
+    session.status = LiveSession.Status.RUNNING
+    _enter_step(context, 0)
+
+
+def _check_can_leave(context: Context) -> None:
+    session = context.session
+    activity = context.step.activity
+    if activity == "vote" and session.chosen_problem_id is None:
+        raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
+    if activity == "consent" and session.offerer_id is None:
+        raise CommandRefused("consent_first", _("The offerer must consent before going on."))
+
+
+@command("next_step", roles={FACILITATOR})
+def next_step(context: Context) -> None:
+    _check_can_leave(context)
+    if context.session.step_index + 1 >= len(context.steps):
+        raise CommandRefused("last_step", _("This is the last step: end the session."))
+    _enter_step(context, context.session.step_index + 1)
+
+
+@command("skip_step", roles={FACILITATOR})
+def skip_step(context: Context) -> None:
+    """Pass a step on purpose (one situation only, no vote needed...): no guard applies."""
+    if context.session.step_index + 1 >= len(context.steps):
+        raise CommandRefused("last_step", _("This is the last step: end the session."))
+    skipped = set(context.session.skipped_steps)
+    skipped.add(context.step.key)
+    context.session.skipped_steps = sorted(skipped)
+    _enter_step(context, context.session.step_index + 1)
+
+
+@command("previous_step", roles={FACILITATOR})
+def previous_step(context: Context) -> None:
+    if context.session.step_index == 0:
+        raise CommandRefused("first_step", _("This is the first step."))
+    _enter_step(context, context.session.step_index - 1)
+
+
+@command("pause", roles={FACILITATOR})
+def pause(context: Context) -> None:
+    if context.session.paused_at is None:
+        context.session.paused_at = context.now
+
+
+@command("resume", roles={FACILITATOR})
+def resume(context: Context) -> None:
+    session = context.session
+    if session.paused_at is not None:
+        session.paused_seconds += (context.now - session.paused_at).total_seconds()
+        if session.turn_started_at is not None:
+            session.turn_started_at += context.now - session.paused_at
+        session.paused_at = None
+
+
+@command("add_time", roles={FACILITATOR})
+def add_time(context: Context, minutes=1) -> None:
+    minutes = clean_id(minutes)
+    if not 1 <= minutes <= MAX_ADDED_MINUTES:
+        raise CommandRefused("bad_minutes", _("Add between 1 and %(max)d minutes.") % {"max": MAX_ADDED_MINUTES})
+    context.session.extra_seconds += minutes * 60
+
+
+@command("end_session", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def end_session(context: Context) -> None:
+    session = context.session
+    _close_floor(context)
+    session.status = LiveSession.Status.ENDED
+    session.ended_at = context.now
+    session.paused_at = None
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+@command("remove_participant", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def remove_participant(context: Context, participant=None) -> None:
+    person = _participant(context.session, participant)
+    if person.pk == context.actor.pk:
+        raise CommandRefused("self", _("Hand the facilitation over before leaving."))
+    if person.pk == context.session.offerer_id:
+        raise CommandRefused("offerer", _("The offerer cannot be removed while the case is being worked on."))
+    person.removed_at = context.now
+    person.save(update_fields=["removed_at"])
+    SpeakingTurn.objects.filter(session=context.session, participant=person, started_at__isnull=True).update(withdrawn=True)
+
+
+@command("hand_over", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def hand_over(context: Context, participant=None) -> None:
+    """Give the facilitator's role to a participant (the facilitator's device died, say)."""
+    person = _participant(context.session, participant)
+    if person.pk == context.actor.pk:
+        raise CommandRefused("self", _("Choose someone else."))
+    if person.role == OFFERER:
+        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+    person.role = FACILITATOR
+    person.save(update_fields=["role"])
+    context.actor.role = CONTRIBUTOR
+    context.actor.save(update_fields=["role"])
+
+
+@command("set_ready", when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def set_ready(context: Context, ready=True) -> None:
+    context.actor.ready_step = context.session.step_index if ready else None
+    context.actor.save(update_fields=["ready_step"])
+
+
+# --- Rules of the game ----------------------------------------------------------------------
+
+
+@command("add_rule", activities={"rules"})
+def add_rule(context: Context, text=None) -> None:
+    GroundRule.objects.create(session=context.session, author=context.actor, text=clean_text(text, "rule"))
+
+
+@command("remove_rule", activities={"rules"})
+def remove_rule(context: Context, rule=None) -> None:
+    _own(GroundRule, context, rule).delete()
+
+
+# --- Problems and pitches -----------------------------------------------------------------
+
+
+@command("write_problem", roles=PARTICIPANTS, activities={"problem_write", "pitch"})
+def write_problem(context: Context, text=None) -> None:
+    text = clean_text(text, "problem")
+    problem = Problem.objects.filter(session=context.session, author=context.actor).first()
+    if problem is None:
+        Problem.objects.create(session=context.session, author=context.actor, text=text)
+    else:
+        problem.text = text
+        problem.save(update_fields=["text"])
+
+
+def turn_order(context: Context) -> list[Participant]:
+    """Who speaks in turn at this step: problem authors for pitches, else the sharers."""
+    session, step = context.session, context.step
+    people = list(active_participants(session))
+    if step.activity == "pitch":
+        authors = set(Problem.objects.filter(session=session).values_list("author_id", flat=True))
+        return [p for p in people if p.pk in authors]
+    if step.activity == "share_round":
+        actors = set(step.step.actors)
+        return [p for p in people if p.role in actors] or [p for p in people if p.role != FACILITATOR]
+    return []
+
+
+@command("next_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
+def next_turn(context: Context) -> None:
+    order = turn_order(context)
+    session = context.session
+    ids = [p.pk for p in order]
+    if session.turn_participant_id in ids:
+        position = ids.index(session.turn_participant_id) + 1
+    else:
+        position = 0
+    if position >= len(order):
+        session.turn_participant = None
+        session.turn_started_at = None
+        return
+    person = order[position]
+    session.turn_participant = person
+    session.turn_started_at = context.now
+    if context.step.activity == "pitch":
+        Problem.objects.filter(session=session, author=person, pitched_at__isnull=True).update(pitched_at=context.now)
+
+
+# --- The vote -----------------------------------------------------------------------------
+
+
+def candidates(session: LiveSession) -> list[int]:
+    if session.vote_candidates:
+        return list(session.vote_candidates)
+    return list(Problem.objects.filter(session=session, declined=False).values_list("pk", flat=True))
+
+
+@command("cast_vote", roles=PARTICIPANTS, activities={"vote"})
+def cast_vote(context: Context, ballot=None) -> None:
+    session = context.session
+    if session.votes_revealed:
+        raise CommandRefused("vote_closed", _("The vote is closed."))
+    if not isinstance(ballot, dict):
+        raise CommandRefused("bad_args", _("This command's data is malformed."))
+    try:
+        cleaned = rules.check_ballot({clean_id(k): v for k, v in ballot.items()}, candidates(session))
+    except rules.RuleError as error:
+        raise CommandRefused("vote_rule", error.message) from None
+    Vote.objects.filter(session=session, voter=context.actor, round=session.vote_round).delete()
+    Vote.objects.bulk_create(
+        [Vote(session=session, voter=context.actor, problem_id=pid, round=session.vote_round, count=n) for pid, n in cleaned.items()]
+    )
+
+
+def current_tally(session: LiveSession) -> rules.VoteResult:
+    ballots: dict[int, dict[int, int]] = {}
+    for voter, problem, count in Vote.objects.filter(session=session, round=session.vote_round).values_list("voter_id", "problem_id", "count"):
+        ballots.setdefault(voter, {})[problem] = count
+    return rules.tally(ballots.values(), candidates(session))
+
+
+@command("reveal_votes", roles={FACILITATOR}, activities={"vote"})
+def reveal_votes(context: Context) -> None:
+    session = context.session
+    result = current_tally(session)
+    if not result.ranking:
+        raise CommandRefused("no_problem", _("There is no problem to vote on."))
+    if sum(result.totals.values()) == 0:
+        raise CommandRefused("no_vote", _("Nobody has voted yet."))
+    session.votes_revealed = True
+    session.chosen_problem_id = None if result.tied else result.leaders[0]
+
+
+@command("choose_problem", roles={FACILITATOR}, activities={"vote"})
+def choose_problem(context: Context, problem=None) -> None:
+    session = context.session
+    if not session.votes_revealed:
+        raise CommandRefused("not_revealed", _("Reveal the votes first."))
+    result = current_tally(session)
+    chosen = clean_id(problem)
+    if chosen not in result.leaders:
+        raise CommandRefused("not_tied", _("Choose among the problems that came first."))
+    session.chosen_problem_id = chosen
+
+
+@command("revote", roles={FACILITATOR}, activities={"vote"})
+def revote(context: Context) -> None:
+    session = context.session
+    result = current_tally(session)
+    if not session.votes_revealed or not result.tied:
+        raise CommandRefused("not_tied", _("A new vote is only for a tie."))
+    session.vote_candidates = list(result.leaders)
+    session.vote_round += 1
+    session.votes_revealed = False
+    session.chosen_problem_id = None
+
+
+# --- Consent of the offerer --------------------------------------------------------------
+
+
+@command("consent_case", roles=PARTICIPANTS, activities={"consent"})
+def consent_case(context: Context, agrees=None) -> None:
+    session = context.session
+    problem = session.chosen_problem
+    if problem is None or problem.author_id != context.actor.pk:
+        raise CommandRefused("not_yours", _("Only the author of the chosen problem answers here."))
+    if session.offerer_id is not None:
+        raise CommandRefused("already", _("You have already consented."))
+    if agrees is True or agrees in ("yes", "true", "1"):
+        Participant.objects.filter(session=session, role=OFFERER).update(role=CONTRIBUTOR)
+        context.actor.role = OFFERER
+        context.actor.save(update_fields=["role"])
+        session.offerer = context.actor
+        context.notice = _("Thank you for the generosity of this sharing.")
+        return
+    problem.declined = True
+    problem.save(update_fields=["declined"])
+    result = current_tally(session)
+    declined = set(Problem.objects.filter(session=session, declined=True).values_list("pk", flat=True))
+    following = [pid for pid in result.ranking if pid not in declined]
+    session.chosen_problem_id = following[0] if following else None
+    context.notice = _("Thank you. The next problem is proposed to its author.")
+
+
+# --- Clarification questions -------------------------------------------------------------
+
+
+@command("ask_question", roles={CONTRIBUTOR}, activities={"clarify"})
+def ask_question(context: Context, text=None) -> None:
+    Question.objects.create(session=context.session, author=context.actor, text=clean_text(text, "question"))
+
+
+def question_order(session: LiveSession) -> list[Question]:
+    """Pending questions in turn: each contributor asks once before anyone asks twice."""
+    questions = list(Question.objects.filter(session=session).order_by("created_at", "pk"))
+    asked: dict[int, int] = {}
+    for question in questions:
+        if question.asked_at:
+            asked[question.author_id] = asked.get(question.author_id, 0) + 1
+    pending = [rules.Hand(q.pk, q.created_at) for q in questions if not q.asked_at]
+    by_id = {q.pk: q for q in questions}
+    # Order by how many questions the author has already asked, then by age.
+    ordered, counts = [], dict(asked)
+    remaining = list(pending)
+    while remaining:
+        remaining.sort(key=lambda h: (counts.get(by_id[h.person].author_id, 0), h.raised_at, h.person))
+        first = remaining.pop(0)
+        ordered.append(by_id[first.person])
+        author = by_id[first.person].author_id
+        counts[author] = counts.get(author, 0) + 1
+    return ordered
+
+
+@command("mark_question_asked", roles={FACILITATOR, OFFERER}, activities={"clarify"})
+def mark_question_asked(context: Context, question=None) -> None:
+    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    if found is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    if found.asked_at is None:
+        found.asked_at = context.now
+        found.save(update_fields=["asked_at"])
+
+
+@command("answer_question", roles={OFFERER}, activities={"clarify"})
+def answer_question(context: Context, question=None, text=None) -> None:
+    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    if found is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    found.answer = clean_text(text, "answer")
+    found.asked_at = found.asked_at or context.now
+    found.save(update_fields=["answer", "asked_at"])
+
+
+# --- Reformulation, private notes ---------------------------------------------------------
+
+
+@command("write_request", roles={OFFERER}, activities={"reformulate", "reflect", "exchange", "harvest"})
+def write_request(context: Context, text=None) -> None:
+    context.session.help_request = clean_text(text, "request")
+
+
+@command("write_note")
+def write_note(context: Context, text=None) -> None:
+    PrivateNote.objects.create(session=context.session, author=context.actor, step_key=context.step.key, text=clean_text(text, "note"))
+
+
+@command("delete_note", when=(LiveSession.Status.RUNNING, LiveSession.Status.ENDED))
+def delete_note(context: Context, note=None) -> None:
+    found = PrivateNote.objects.filter(session=context.session, author=context.actor, pk=clean_id(note)).first()
+    if found is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    found.delete()
+
+
+# --- Exchanges: the fair speaking queue ---------------------------------------------------
+
+
+def spoken_counts(session: LiveSession, step_key: str) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for pid in SpeakingTurn.objects.filter(session=session, step_key=step_key, started_at__isnull=False).values_list("participant_id", flat=True):
+        counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
+def speaking_queue(session: LiveSession, step_key: str) -> list[SpeakingTurn]:
+    waiting = list(SpeakingTurn.objects.filter(session=session, step_key=step_key, started_at__isnull=True, withdrawn=False))
+    by_id = {turn.pk: turn for turn in waiting}
+    hands = [rules.Hand(turn.participant_id, turn.raised_at) for turn in waiting]
+    order = rules.speaking_order(hands, spoken_counts(session, step_key))
+    by_person = {turn.participant_id: turn for turn in by_id.values()}
+    return [by_person[hand.person] for hand in order]
+
+
+@command("raise_hand", roles={CONTRIBUTOR}, activities={"exchange"})
+def raise_hand(context: Context) -> None:
+    key = context.step.key
+    if SpeakingTurn.objects.filter(session=context.session, step_key=key, participant=context.actor, started_at__isnull=True, withdrawn=False).exists():
+        return  # already waiting: raising twice changes nothing
+    SpeakingTurn.objects.create(session=context.session, participant=context.actor, step_key=key, raised_at=context.now)
+
+
+@command("lower_hand", roles={CONTRIBUTOR}, activities={"exchange"})
+def lower_hand(context: Context) -> None:
+    SpeakingTurn.objects.filter(
+        session=context.session, step_key=context.step.key, participant=context.actor, started_at__isnull=True, withdrawn=False
+    ).update(withdrawn=True)
+
+
+def _close_floor(context: Context) -> None:
+    SpeakingTurn.objects.filter(session=context.session, started_at__isnull=False, ended_at__isnull=True).update(ended_at=context.now)
+
+
+@command("give_floor", roles={FACILITATOR}, activities={"exchange"})
+def give_floor(context: Context) -> None:
+    _close_floor(context)
+    queue = speaking_queue(context.session, context.step.key)
+    if not queue:
+        raise CommandRefused("queue_empty", _("Nobody is waiting to speak."))
+    turn = queue[0]
+    turn.started_at = context.now
+    turn.save(update_fields=["started_at"])
+
+
+@command("end_floor", roles={FACILITATOR, CONTRIBUTOR}, activities={"exchange"})
+def end_floor(context: Context) -> None:
+    speaking = SpeakingTurn.objects.filter(session=context.session, started_at__isnull=False, ended_at__isnull=True).first()
+    if speaking is None:
+        return
+    if context.actor.role != FACILITATOR and speaking.participant_id != context.actor.pk:
+        raise CommandRefused("wrong_role", _("Your role does not allow this."))
+    speaking.ended_at = context.now
+    speaking.save(update_fields=["ended_at"])
+
+
+# --- Harvest, action plan ------------------------------------------------------------------
+
+
+@command("add_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
+def add_idea(context: Context, text=None) -> None:
+    text = clean_text(text, "idea")
+    if Idea.objects.filter(session=context.session).count() >= MAX_IDEAS:
+        raise CommandRefused("too_many", _("Keep 2 or 3 ideas: remove one to add another."))
+    Idea.objects.create(session=context.session, author=context.actor, text=text)
+
+
+@command("remove_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
+def remove_idea(context: Context, idea=None) -> None:
+    _own(Idea, context, idea).delete()
+
+
+@command("add_action", roles={OFFERER}, activities={"action_plan", "share_round", "harvest"})
+def add_action(context: Context, text=None, due=None) -> None:
+    text = clean_text(text, "action")
+    due_date = None
+    if due not in (None, ""):
+        try:
+            due_date = date.fromisoformat(str(due))
+        except ValueError:
+            raise CommandRefused("bad_date", _("Write the date as a calendar date.")) from None
+        if due_date < context.now.date():
+            raise CommandRefused("past_date", _("The date is in the past."))
+    Action.objects.create(session=context.session, author=context.actor, text=text, due=due_date)
+
+
+@command("remove_action", roles={OFFERER}, activities={"action_plan", "share_round", "harvest"})
+def remove_action(context: Context, action=None) -> None:
+    _own(Action, context, action).delete()
+
+
+# --- Documentation --------------------------------------------------------------------------
+
+DOCUMENTATION_STATES = (LiveSession.Status.RUNNING, LiveSession.Status.ENDED)
+
+
+@command("give_consent", when=DOCUMENTATION_STATES)
+def give_consent(context: Context, agrees=None) -> None:
+    session = context.session
+    if session.status == LiveSession.Status.RUNNING and context.step.activity != "documentation":
+        raise CommandRefused("wrong_step", _("This is not possible at this step."))
+    if agrees not in (True, False, "yes", "no", "true", "false"):
+        raise CommandRefused("bad_args", _("This command's data is malformed."))
+    value = agrees in (True, "yes", "true")
+    Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": value, "decided_at": context.now})
+
+
+@command("write_record", roles={OFFERER}, when=DOCUMENTATION_STATES)
+def write_record(context: Context, text=None) -> None:
+    session = context.session
+    if session.status == LiveSession.Status.RUNNING and context.step.activity != "documentation":
+        raise CommandRefused("wrong_step", _("This is not possible at this step."))
+    session.record = clean_text(text, "record")
+
+
+def everyone_consents(session: LiveSession) -> bool:
+    people = list(active_participants(session).values_list("pk", flat=True))
+    agreeing = set(Consent.objects.filter(session=session, agrees=True).values_list("participant_id", flat=True))
+    return bool(people) and set(people) <= agreeing

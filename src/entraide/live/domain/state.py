@@ -1,0 +1,248 @@
+"""What one participant sees of a live session, for their role: one JSON-able dict that the
+HTML pages render and the websocket sends. The confidentiality rules of what is shown live
+here: private notes are their author's only; vote totals appear once revealed; after the
+session, problems that were not chosen are shown to their authors only; the condensed record
+only when everyone consents; airtime only to the facilitator."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from entraide.core.tenancy import all_tenants
+
+from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, SpeakingTurn, Vote
+from . import commands, rules
+from .opening import format_code
+from .steps import live_steps
+
+CONNECTED_WITHIN = timedelta(seconds=45)
+
+
+def epoch_ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def _clock(session: LiveSession, planned_seconds: int, started_at: datetime | None, now: datetime, paused_seconds: float = 0.0, extra: int = 0) -> dict:
+    clock = rules.Clock(planned_seconds, started_at, session.paused_at, paused_seconds, extra)
+    remaining = clock.remaining(now)
+    return {
+        "planned_seconds": planned_seconds + extra,
+        "remaining_seconds": int(round(remaining)),
+        "running": clock.running and session.status == LiveSession.Status.RUNNING,
+        "paused": session.paused_at is not None,
+        "deadline_ms": epoch_ms(now + timedelta(seconds=remaining)) if clock.running else None,
+    }
+
+
+def session_state(session: LiveSession, viewer: Participant, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    with all_tenants():
+        return _state(session, viewer, now)
+
+
+def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
+    spec = session.protocol_version.spec
+    steps = live_steps(spec, session.agenda)
+    running = session.status == LiveSession.Status.RUNNING
+    ended = session.status == LiveSession.Status.ENDED
+    current = steps[session.step_index] if steps else None
+    role = viewer.role
+    is_facilitator = role == LiveRole.FACILITATOR
+    people = list(Participant.objects.filter(session=session, removed_at__isnull=True))
+    names = {p.pk: p.display_name for p in people}
+    role_spec = spec.roles.get(role) or spec.roles.get(LiveRole.CONTRIBUTOR)
+
+    state: dict = {
+        "session": {
+            "id": session.pk,
+            "code": format_code(session.join_code),
+            "title": session.title or spec.title.get(),
+            "protocol": spec.title.get(),
+            "status": session.status,
+            "version": session.version,
+        },
+        "server_now_ms": epoch_ms(now),
+        "me": {
+            "id": viewer.pk,
+            "name": viewer.display_name,
+            "role": role,
+            "role_name": role_spec.name.get() if role_spec else "",
+            "role_card": role_spec.card.get() if role_spec else "",
+        },
+        "steps": [
+            {
+                "index": s.index,
+                "key": s.key,
+                "title": s.step.title.get(),
+                "minutes": s.minutes,
+                "activity": s.activity,
+                "state": (
+                    "current" if running and s.index == session.step_index
+                    else "skipped" if s.key in session.skipped_steps
+                    else "done" if ended or (running and s.index < session.step_index)
+                    else "todo"
+                ),
+            }
+            for s in steps
+        ],
+        "participants": [
+            {
+                "id": p.pk,
+                "name": p.display_name,
+                "role": p.role,
+                "connected": now - p.last_seen_at <= CONNECTED_WITHIN,
+                "ready": running and p.ready_step == session.step_index,
+                "me": p.pk == viewer.pk,
+            }
+            for p in people
+        ],
+        "rules": [
+            {"id": r.pk, "text": r.text, "mine": r.author_id == viewer.pk}
+            for r in GroundRule.objects.filter(session=session)
+        ],
+        "step": None,
+        "clock": None,
+        "turn": None,
+    }
+    facilitators = [p for p in people if p.role == LiveRole.FACILITATOR]
+    state["facilitator_present"] = any(now - p.last_seen_at <= CONNECTED_WITHIN for p in facilitators)
+
+    if running and current is not None:
+        step = current.step
+        state["step"] = {
+            "index": current.index,
+            "key": current.key,
+            "title": step.title.get(),
+            "activity": current.activity,
+            "scope": step.scope,
+            "minutes": current.minutes,
+            "purpose": step.purpose.get() if step.purpose else "",
+            "instruction": step.instruction(role) or step.instruction(LiveRole.CONTRIBUTOR if role == LiveRole.OFFERER else role),
+            "instructions": {key: step.instruction(key) for key in spec.roles} if is_facilitator else {},
+            "worksheet": step.worksheet,
+            "is_last": current.index == len(steps) - 1,
+        }
+        if current.minutes:
+            state["clock"] = _clock(session, current.minutes * 60, session.step_started_at, now, session.paused_seconds, session.extra_seconds)
+        if current.activity in ("pitch", "share_round"):
+            order = commands.turn_order(commands.Context(session, viewer, now, steps))
+            turn_seconds = current.per_person_seconds or 120
+            speaking = session.turn_participant_id
+            state["turn"] = {
+                "participant": {"id": speaking, "name": names.get(speaking, "")} if speaking else None,
+                "order": [{"id": p.pk, "name": p.display_name} for p in order],
+                "clock": _clock(session, turn_seconds, session.turn_started_at, now) if speaking else None,
+                "mine": speaking == viewer.pk,
+            }
+
+    state["problems"] = _problems(session, viewer, ended, names)
+    state["vote"] = _vote(session, viewer, current, names) if current and current.activity == "vote" and running else None
+    chosen = session.chosen_problem
+    state["case"] = {
+        "chosen": {"id": chosen.pk, "text": chosen.text, "author": names.get(chosen.author_id, ""), "mine": chosen.author_id == viewer.pk} if chosen else None,
+        "offerer": {"id": session.offerer_id, "name": names.get(session.offerer_id, "")} if session.offerer_id else None,
+        "help_request": session.help_request or "",
+    }
+    state["questions"] = [
+        {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
+        for q in commands.question_order(session)
+    ] + [
+        {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": True, "answer": q.answer or ""}
+        for q in Question.objects.filter(session=session, asked_at__isnull=False)
+    ]
+    state["my_notes"] = [
+        {"id": n.pk, "step_key": n.step_key, "text": n.text}
+        for n in PrivateNote.objects.filter(session=session, author=viewer)
+    ]
+    state["queue"] = _queue(session, viewer, current, names, now, is_facilitator) if current and current.activity == "exchange" and running else None
+    state["ideas"] = [{"id": i.pk, "text": i.text} for i in Idea.objects.filter(session=session)]
+    state["actions"] = [
+        {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
+        for a in Action.objects.filter(session=session)
+    ]
+    state["documentation"] = _documentation(session, viewer, people, names, is_facilitator)
+    return state
+
+
+def _problems(session, viewer, ended, names) -> list[dict]:
+    problems = Problem.objects.filter(session=session)
+    if ended:
+        # What was not chosen is kept by its author only.
+        problems = [p for p in problems if p.author_id == viewer.pk or p.pk == session.chosen_problem_id]
+    return [
+        {
+            "id": p.pk,
+            "text": p.text,
+            "author": names.get(p.author_id, ""),
+            "mine": p.author_id == viewer.pk,
+            "pitched": p.pitched_at is not None,
+            "declined": p.declined,
+        }
+        for p in problems
+    ]
+
+
+def _vote(session, viewer, current, names) -> dict:
+    candidates = commands.candidates(session)
+    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=session.vote_round).values_list("problem_id", "count"))
+    voters = set(Vote.objects.filter(session=session, round=session.vote_round).values_list("voter_id", flat=True))
+    vote = {
+        "round": session.vote_round,
+        "candidates": candidates,
+        "my_ballot": {str(k): v for k, v in mine.items()},
+        "votes_left": rules.VOTES_PER_PERSON - sum(mine.values()),
+        "per_problem": rules.MAX_VOTES_PER_PROBLEM,
+        "revealed": session.votes_revealed,
+        "voters": len(voters),
+        "totals": None,
+        "leaders": [],
+        "tied": False,
+        "chosen": session.chosen_problem_id,
+    }
+    if session.votes_revealed:
+        result = commands.current_tally(session)
+        vote["totals"] = {str(k): v for k, v in result.totals.items()}
+        vote["ranking"] = list(result.ranking)
+        vote["leaders"] = list(result.leaders)
+        vote["tied"] = result.tied
+    return vote
+
+
+def _queue(session, viewer, current, names, now, is_facilitator) -> dict:
+    key = current.key
+    waiting = commands.speaking_queue(session, key)
+    speaking = SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first()
+    queue = {
+        "waiting": [{"id": t.participant_id, "name": names.get(t.participant_id, ""), "mine": t.participant_id == viewer.pk} for t in waiting],
+        "speaking": {"id": speaking.participant_id, "name": names.get(speaking.participant_id, ""), "since_ms": epoch_ms(speaking.started_at), "mine": speaking.participant_id == viewer.pk} if speaking else None,
+        "hand_raised": any(t.participant_id == viewer.pk for t in waiting),
+        "airtime": None,
+    }
+    if is_facilitator:
+        airtime: dict[int, float] = {}
+        turns: dict[int, int] = {}
+        for turn in SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False):
+            end = turn.ended_at or now
+            airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + (end - turn.started_at).total_seconds()
+            turns[turn.participant_id] = turns.get(turn.participant_id, 0) + 1
+        queue["airtime"] = [
+            {"id": pid, "name": name, "seconds": int(airtime.get(pid, 0)), "turns": turns.get(pid, 0)}
+            for pid, name in names.items()
+            if pid in airtime or pid != session.offerer_id
+        ]
+    return queue
+
+
+def _documentation(session, viewer, people, names, is_facilitator) -> dict:
+    consents = dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees"))
+    everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
+    is_offerer = viewer.pk == session.offerer_id
+    return {
+        "my_consent": consents.get(viewer.pk),
+        "answered": sum(1 for p in people if p.pk in consents),
+        "total": len(people),
+        "everyone_agrees": everyone,
+        "waiting_for": [names[p.pk] for p in people if p.pk not in consents] if is_facilitator else [],
+        "record": (session.record or "") if (everyone or is_offerer) else "",
+        "record_shared": everyone and bool(session.record),
+    }

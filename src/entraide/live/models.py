@@ -1,0 +1,209 @@
+"""A live session and everything written in it.
+
+The database holds the truth: the current step, the timer's timestamps, every text, vote and
+turn. Each accepted command bumps ``LiveSession.version``; clients resync by version. Every
+text people write is an ``EncryptedTextField``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from entraide.core.fields import EncryptedTextField
+from entraide.core.models import Organisation
+from entraide.core.tenancy import tenant_manager
+from entraide.protocols.models import ProtocolVersion
+
+SESSION_SCOPED = "session__organisation"
+
+
+class LiveRole(models.TextChoices):
+    FACILITATOR = "facilitator", _("facilitator")
+    OFFERER = "offerer", _("situation offerer")
+    CONTRIBUTOR = "contributor", _("contributor")
+
+
+class LiveSession(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open for joining")
+        RUNNING = "running", _("running")
+        ENDED = "ended", _("ended")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="live_sessions")
+    protocol_version = models.ForeignKey(ProtocolVersion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    join_code = models.CharField(max_length=12, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    # The fitted agenda: [{"key": ..., "minutes": ...}] for the steps run live, in order.
+    agenda = models.JSONField(default=list)
+    planned_participants = models.PositiveSmallIntegerField(default=7)
+    planned_start = models.TimeField(null=True, blank=True)
+    planned_end = models.TimeField(null=True, blank=True)
+
+    # Where the session is; the timer is computed from these timestamps.
+    step_index = models.PositiveSmallIntegerField(default=0)
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.FloatField(default=0)
+    extra_seconds = models.IntegerField(default=0)
+    skipped_steps = models.JSONField(default=list)
+
+    # Timed turns (pitches, sharing rounds, the floor in the exchanges).
+    turn_participant = models.ForeignKey("Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    turn_started_at = models.DateTimeField(null=True, blank=True)
+
+    # The case.
+    offerer = models.ForeignKey("Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    chosen_problem = models.ForeignKey("Problem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    help_request = EncryptedTextField(null=True, blank=True)  # "J'aimerais que le groupe m'aide à…"
+    vote_round = models.PositiveSmallIntegerField(default=1)
+    vote_candidates = models.JSONField(default=list)  # problem ids of the current round (empty: all)
+    votes_revealed = models.BooleanField(default=False)
+    record = EncryptedTextField(null=True, blank=True)  # the offerer's condensed record
+
+    version = models.PositiveIntegerField(default=1)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+
+    def __str__(self) -> str:
+        return self.title or self.join_code
+
+
+class Participant(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("name"), max_length=40)
+    role = models.CharField(max_length=12, choices=LiveRole.choices, default=LiveRole.CONTRIBUTOR)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # sha256 of the personal rejoin secret; the secret itself lives only in the person's cookie/link.
+    secret_hash = models.CharField(max_length=64, unique=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    ready_step = models.SmallIntegerField(null=True, blank=True)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Authored(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
+class GroundRule(Authored):
+    text = EncryptedTextField()
+
+
+class Problem(Authored):
+    text = EncryptedTextField()
+    pitched_at = models.DateTimeField(null=True, blank=True)
+    declined = models.BooleanField(default=False)  # its author declined to have it worked on
+
+
+class Vote(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="votes")
+    round = models.PositiveSmallIntegerField(default=1)
+    count = models.PositiveSmallIntegerField()
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["voter", "problem", "round"], name="one_vote_line_per_problem")]
+
+
+class Question(Authored):
+    text = EncryptedTextField()
+    answer = EncryptedTextField(null=True, blank=True)
+    asked_at = models.DateTimeField(null=True, blank=True)
+
+
+class PrivateNote(Authored):
+    """Reflection, rebound and listening notes: visible to their author only."""
+
+    step_key = models.CharField(max_length=60)
+    text = EncryptedTextField()
+
+
+class SpeakingTurn(models.Model):
+    """A raised hand in the exchanges; started/ended once given the floor (airtime)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    step_key = models.CharField(max_length=60)
+    raised_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.BooleanField(default=False)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+
+
+class Idea(Authored):
+    """One of the 2 or 3 ideas the offerer keeps (harvest)."""
+
+    text = EncryptedTextField()
+
+
+class Action(Authored):
+    """A step of the offerer's action plan, with its date."""
+
+    text = EncryptedTextField()
+    due = models.DateField(null=True, blank=True)
+
+
+class Consent(models.Model):
+    """Documentation: does this person agree that the condensed record is shared?"""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    agrees = models.BooleanField()
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="one_consent_per_person")]
+
+
+class AppliedCommand(models.Model):
+    """Every accepted command, by its client-generated id: a repeat is answered, not re-applied."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    client_id = models.UUIDField(default=uuid.uuid4)
+    participant = models.ForeignKey(Participant, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=40)
+    version = models.PositiveIntegerField()
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "client_id"], name="command_applied_once")]

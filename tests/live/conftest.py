@@ -1,0 +1,58 @@
+import uuid
+from datetime import time
+
+import pytest
+
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands
+from entraide.live.domain.opening import join, open_session
+from entraide.live.models import LiveSession, Participant
+from entraide.protocols.models import Protocol
+
+NAMES = ["Amina", "Bruno", "Chloé", "Driss", "Élise", "Fanny"]
+
+
+class Room:
+    """A session with its facilitator and six participants, driven through the command path."""
+
+    def __init__(self, session: LiveSession, facilitator: Participant, people: list[Participant], secrets: dict[int, str]):
+        self.session = session
+        self.facilitator = facilitator
+        self.people = people
+        self.secrets = secrets
+
+    def run(self, who: Participant, name: str, client_id: str | None = None, **args) -> commands.Outcome:
+        return commands.execute(self.session.pk, who.pk, client_id or str(uuid.uuid4()), name, args)
+
+    def refresh(self) -> LiveSession:
+        with all_tenants():
+            self.session = LiveSession.objects.select_related("protocol_version").get(pk=self.session.pk)
+            for person in [self.facilitator, *self.people]:
+                person.refresh_from_db()
+        return self.session
+
+    def go_to(self, activity: str) -> None:
+        while self.refresh().status == LiveSession.Status.RUNNING:
+            from entraide.live.domain.steps import live_steps
+
+            steps = live_steps(self.session.protocol_version.spec, self.session.agenda)
+            if steps[self.session.step_index].activity == activity:
+                return
+            self.run(self.facilitator, "skip_step")
+        raise AssertionError(f"no step {activity}")
+
+
+@pytest.fixture
+def room(builtins, organisation, facilitator) -> Room:
+    with all_tenants():
+        protocol = Protocol.objects.get(organisation=None, key="atelier-entraide")
+    session, seat = open_session(
+        organisation=organisation, protocol=protocol, facilitator=facilitator, participants=7, start=time(14), end=time(16, 30)
+    )
+    secrets = {seat.participant.pk: seat.secret}
+    people = []
+    for name in NAMES:
+        joined = join(session, name)
+        people.append(joined.participant)
+        secrets[joined.participant.pk] = joined.secret
+    return Room(session, seat.participant, people, secrets)
