@@ -52,3 +52,11 @@ def commissioner(organisation):
 @pytest.fixture
 def other_coordinator(other_organisation):
     return _account(other_organisation, "coordination@autre.example.org", Role.COORDINATOR)
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the test item (for failure screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

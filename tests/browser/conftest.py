@@ -50,7 +50,7 @@ def server_url(tmp_path_factory) -> Iterator[str]:
     port = _free_port()
     log = open(workdir / "server.log", "wb")
     process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "entraide.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        [str(BIN / "uvicorn"), "entraide.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
         env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -1,5 +1,9 @@
-"""Websocket routes of the live sessions (the consumers come with the live-session engine)."""
+"""Websocket routes (origin checked in asgi.py against ALLOWED_HOSTS)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from .consumers import LiveSessionConsumer
+
+websocket_urlpatterns = [
+    path("ws/s/<str:code>/", LiveSessionConsumer.as_asgi()),
+]

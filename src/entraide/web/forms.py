@@ -42,3 +42,29 @@ class CopyProtocolForm(forms.Form):
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]
+
+
+class OpenSessionForm(AgendaForm):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label=_("Session code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false", "inputmode": "text"}),
+    )
+    name = forms.CharField(
+        label=_("Your name, as the group will see it"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )

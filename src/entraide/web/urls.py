@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import live_views, views
 
 app_name = "web"
 
@@ -14,7 +14,17 @@ urlpatterns = [
     path("protocoles/<slug:key>/", views.protocol_detail, name="protocol"),
     path("protocoles/<slug:key>/preparer/", views.protocol_prepare, name="protocol-prepare"),
     path("protocoles/<slug:key>/copier/", views.protocol_copy, name="protocol-copy"),
+    path("protocoles/<slug:key>/ouvrir/", live_views.open_live_session, name="live-open"),
+    path("rejoindre/", live_views.join_view, name="live-join"),
+    path("s/<str:code>/", live_views.participant_view, name="live"),
+    path("s/<str:code>/console/", live_views.console_view, name="live-console"),
+    path("s/<str:code>/projecteur/", live_views.projector_view, name="live-projector"),
+    path("s/<str:code>/action/", live_views.command_view, name="live-command"),
+    path("s/<str:code>/etat.json", live_views.state_json, name="live-state"),
+    path("s/<str:code>/qr.svg", live_views.qr_code, name="live-qr"),
+    path("s/<str:code>/retour/<str:secret>/", live_views.rejoin, name="live-rejoin"),
     path("o/<slug:org>/", views.organisation_home, name="organisation"),
+    path("o/<slug:org>/protocoles/<slug:key>/ouvrir/", live_views.open_live_session, name="org-live-open"),
     path("o/<slug:org>/protocoles/<slug:key>/", views.org_protocol_detail, name="org-protocol"),
     path("o/<slug:org>/protocoles/<slug:key>/preparer/", views.org_protocol_prepare, name="org-protocol-prepare"),
     path("o/<slug:org>/protocoles/<slug:key>/copier/", views.org_protocol_copy, name="org-protocol-copy"),

@@ -23,7 +23,9 @@ from entraide.protocols.domain.agenda import AgendaError, fit_agenda, format_len
 from entraide.protocols.domain.spec import SpecError
 from entraide.protocols.models import Protocol
 
-from .forms import AgendaForm, CopyProtocolForm, ProtocolSourceForm
+from django import forms
+
+from .forms import AgendaForm, CopyProtocolForm, OpenSessionForm, ProtocolSourceForm
 
 
 def organisation_view(permission: str) -> Callable:
@@ -107,7 +109,18 @@ def _prepare(request: HttpRequest, protocol: Protocol) -> HttpResponse:
             agenda = fit_agenda(spec, form.cleaned_data["participants"], form.cleaned_data["start"], form.cleaned_data["end"])
         except AgendaError as agenda_error:
             error = agenda_error.message
+    open_form = None
+    if agenda is not None:
+        organisations = access.organisations_of(request.user, roles=[Role.COORDINATOR, Role.FACILITATOR])
+        if organisations:
+            open_form = OpenSessionForm(
+                initial={**form.cleaned_data, "organisation": str((protocol.organisation or organisations[0]).pk)},
+                organisations=organisations,
+            )
+            for name in ("participants", "start", "end"):
+                open_form.fields[name].widget = forms.HiddenInput()
     context = {
+        "open_form": open_form,
         "protocol": protocol,
         "spec": spec,
         "form": form,

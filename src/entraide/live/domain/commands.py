@@ -136,6 +136,9 @@ def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: st
     with all_tenants():
         try:
             return _execute(session_id, actor_id, client_uuid, name, spec, args)
+        except CommandRefused as refused:
+            logger.info("live command %s refused in session %s: %s", name, session_id, refused.code)
+            raise
         except IntegrityError:
             # Two copies of the same command raced: the other one was applied.
             repeated = AppliedCommand.objects.filter(session_id=session_id, client_id=client_uuid).first()

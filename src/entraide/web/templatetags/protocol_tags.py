@@ -35,3 +35,8 @@ def role_name(spec: ProtocolSpec, role: str) -> str:
 @register.filter
 def actor_names(step: Step, spec: ProtocolSpec) -> str:
     return ", ".join(spec.roles[role].name.get() for role in step.actors if role in spec.roles)
+
+
+@register.filter
+def live_open_url(protocol) -> str:
+    return protocol.url("live-open")

@@ -1,0 +1,163 @@
+"""The websocket door of a live session. Thin: decode, check, call the domain, answer.
+
+Messages (documented in docs/asyncapi.yaml, and checked against it by the tests):
+client → server: command, sync, ping; server → client: hello, changed, state, synced,
+result, error, pong. The channel layer only says "changed"; the state itself always comes
+from the database.
+"""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands
+from entraide.live.domain.notify import group_name
+from entraide.live.domain.opening import facilitator_for_user, mark_seen, normalise_code, participant_for_secret
+from entraide.live.domain.state import session_state
+from entraide.live.models import LiveSession, Participant
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME = 16_000  # characters; the longest text (a record) is 10,000
+CLIENT_TYPES = ("command", "sync", "ping")
+NOT_A_PARTICIPANT = 4403
+
+
+def language_of(scope) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in parse_accept_lang_header(accept):
+        if code[:2] in supported:
+            return code[:2]
+    return settings.LANGUAGE_CODE
+
+
+class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
+    session_id: int | None = None
+    participant_id: int | None = None
+
+    async def connect(self) -> None:
+        self.language = language_of(self.scope)
+        found = await self._authenticate(self.scope["url_route"]["kwargs"]["code"])
+        if found is None:
+            await self.close(code=NOT_A_PARTICIPANT)
+            return
+        self.session_id, self.participant_id, version, role = found
+        await self.channel_layer.group_add(group_name(self.session_id), self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "version": version, "participant": self.participant_id, "role": role})
+
+    async def disconnect(self, code: int) -> None:
+        if self.session_id is not None:
+            await self.channel_layer.group_discard(group_name(self.session_id), self.channel_name)
+
+    @database_sync_to_async
+    def _authenticate(self, code: str):
+        with all_tenants():
+            session = LiveSession.objects.filter(join_code=normalise_code(code)).first()
+            if session is None:
+                return None
+            secret = (self.scope.get("cookies") or {}).get(f"entraide_live_{session.pk}")
+            participant = participant_for_secret(session, secret) or facilitator_for_user(session, self.scope.get("user"))
+            if participant is None:
+                return None
+            mark_seen(participant)
+            return session.pk, participant.pk, session.version, participant.role
+
+    # --- Receiving ----------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        with translation.override(self.language):
+            if text_data is None:
+                await self._error(None, "malformed", _("Messages are JSON text."))
+                return
+            if len(text_data) > MAX_FRAME:
+                await self._error(None, "too_large", _("This message is too long."))
+                return
+            try:
+                content = json.loads(text_data)
+            except ValueError:
+                await self._error(None, "malformed", _("This message is not valid JSON."))
+                return
+            await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict) or content.get("type") not in CLIENT_TYPES:
+            await self._error(None, "malformed", _("Unknown message type."))
+            return
+        kind = content["type"]
+        if kind == "ping":
+            await database_sync_to_async(self._seen)()
+            await self.send_json({"type": "pong"})
+        elif kind == "sync":
+            await self._resync(content.get("version"))
+        else:
+            await self._command(content)
+
+    def _seen(self) -> None:
+        with all_tenants():
+            participant = Participant.objects.filter(pk=self.participant_id).first()
+        if participant is not None:
+            mark_seen(participant)
+
+    async def _command(self, content: dict) -> None:
+        client_id = content.get("id")
+        name = content.get("name")
+        args = content.get("args", {})
+        if not isinstance(client_id, str) or not isinstance(name, str):
+            await self._error(client_id if isinstance(client_id, str) else None, "malformed", _("A command needs an id and a name."))
+            return
+        try:
+            outcome = await database_sync_to_async(self._execute)(client_id, name, args)
+        except commands.CommandRefused as refused:
+            await self._error(client_id, refused.code, refused.message)
+            return
+        except Exception:
+            logger.exception("live command %s failed in session %s", name, self.session_id)
+            await self._error(client_id, "retry", _("Something went wrong on our side; nothing was changed. Please try again."))
+            return
+        await self.send_json(
+            {"type": "result", "id": client_id, "version": outcome.version, "repeated": outcome.repeated, "notice": outcome.notice}
+        )
+
+    def _execute(self, client_id: str, name: str, args) -> commands.Outcome:
+        with translation.override(self.language):
+            return commands.execute(self.session_id, self.participant_id, client_id, name, args)
+
+    async def _resync(self, version) -> None:
+        state = await database_sync_to_async(self._state)(version if isinstance(version, int) else None)
+        if state is None:
+            await self.close(code=NOT_A_PARTICIPANT)
+        elif state == "current":
+            await self.send_json({"type": "synced", "version": version})
+        else:
+            await self.send_json({"type": "state", "version": state["session"]["version"], "state": state})
+
+    def _state(self, known_version: int | None):
+        with all_tenants(), translation.override(self.language):
+            session = LiveSession.objects.select_related("protocol_version", "chosen_problem").get(pk=self.session_id)
+            participant = Participant.objects.filter(pk=self.participant_id, removed_at__isnull=True).first()
+            if participant is None:
+                return None
+            if known_version is not None and known_version >= session.version:
+                return "current"
+            return session_state(session, participant)
+
+    async def _error(self, client_id: str | None, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "id": client_id, "code": code, "message": message})
+
+    # --- From the channel layer -------------------------------------------------------------
+
+    async def session_changed(self, event: dict) -> None:
+        await self.send_json({"type": "changed", "version": event["version"]})

@@ -1,0 +1,289 @@
+"""The live session over HTTP: join, the participant's phone view, the facilitator's console,
+the projector view, and commands as plain form posts (so the essential actions work without
+JavaScript; with htmx the same forms refresh the fragment in place).
+
+Every command goes through ``live.domain.commands.execute``.
+"""
+
+import io
+import uuid
+from datetime import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from entraide.core import access
+from entraide.core.models import Organisation, Role
+from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.live.domain import commands
+from entraide.live.domain.opening import (
+    JoinRefused,
+    facilitator_for_user,
+    find_open_session,
+    format_code,
+    join,
+    mark_seen,
+    new_secret_for,
+    normalise_code,
+    open_session,
+    participant_for_secret,
+)
+from entraide.live.domain.state import session_state
+from entraide.live.models import LiveRole, LiveSession, Participant
+from entraide.protocols.domain.agenda import AgendaError
+
+from .forms import JoinForm, OpenSessionForm
+from .views import _protocol_or_404
+
+COOKIE_AGE = 14 * 24 * 3600
+
+
+def cookie_name(session: LiveSession) -> str:
+    return f"entraide_live_{session.pk}"
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _session_or_404(code: str) -> LiveSession:
+    with all_tenants():
+        session = LiveSession.objects.select_related("protocol_version", "chosen_problem").filter(join_code=normalise_code(code)).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:
+    """The participant this browser is, and a new secret to set when it changed device."""
+    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
+    if participant is not None:
+        return participant, None
+    participant = facilitator_for_user(session, request.user)
+    if participant is not None:
+        return participant, new_secret_for(participant)
+    return None, None
+
+
+def _with_cookie(response: HttpResponse, session: LiveSession, secret: str | None) -> HttpResponse:
+    if secret:
+        response.set_cookie(
+            cookie_name(session), secret, max_age=COOKIE_AGE, httponly=True, samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+# --- Opening (facilitator, with an account) ------------------------------------------------
+
+
+@require_POST
+@login_required
+def open_live_session(request: HttpRequest, key: str, org: str | None = None) -> HttpResponse:
+    organisations = access.organisations_of(request.user, roles=[Role.COORDINATOR, Role.FACILITATOR])
+    form = OpenSessionForm(request.POST, organisations=organisations)
+    if org is None:
+        protocol = _protocol_or_404(None, key)
+    else:
+        owner = Organisation.objects.filter(slug=org).first()
+        if owner is None:
+            raise Http404
+        access.require(request.user, "core.view_organisation", owner)
+        with tenant_scope(owner):
+            protocol = _protocol_or_404(owner, key)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(protocol.prepare_url + "?" + request.POST.urlencode())
+    data = form.cleaned_data
+    try:
+        session, seat = open_session(
+            organisation=data["organisation"],
+            protocol=protocol,
+            facilitator=request.user,
+            participants=data["participants"],
+            start=data["start"],
+            end=data["end"],
+            title=data["title"],
+        )
+    except AgendaError as error:
+        messages.error(request, error.message)
+        return redirect(protocol.prepare_url)
+    response = redirect("web:live-console", code=session.join_code)
+    return _with_cookie(response, session, seat.secret)
+
+
+# --- Joining (participants, no account) ----------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join_view(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = find_open_session(form.cleaned_data["code"], client_address(request))
+            existing = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
+            if existing is not None:
+                return redirect("web:live", code=session.join_code)
+            seat = join(session, form.cleaned_data["name"])
+        except JoinRefused as refused:
+            error = refused.message
+        else:
+            return _with_cookie(redirect("web:live", code=session.join_code), session, seat.secret)
+    return render(request, "web/live/join.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@require_GET
+def rejoin(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    """The personal link: back in as the same participant, on this or another device."""
+    session = _session_or_404(code)
+    participant = participant_for_secret(session, secret)
+    if participant is None:
+        raise Http404
+    return _with_cookie(redirect("web:live", code=session.join_code), session, secret)
+
+
+# --- The three views -----------------------------------------------------------------------
+
+VIEWS = {
+    "participant": ("web/live/participant.html", "web/live/_participant.html"),
+    "console": ("web/live/console.html", "web/live/_console.html"),
+    "projector": ("web/live/projector.html", "web/live/_projector.html"),
+}
+
+
+def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
+    session = _session_or_404(code)
+    participant, new_secret = _viewer(request, session)
+    if participant is None:
+        if view == "participant" and session.status != LiveSession.Status.ENDED:
+            return redirect(reverse("web:live-join") + f"?code={session.join_code}")
+        raise Http404
+    is_facilitator = participant.role == LiveRole.FACILITATOR
+    if view == "participant" and is_facilitator:
+        return _with_cookie(redirect("web:live-console", code=session.join_code), session, new_secret)
+    if view in ("console", "projector") and not is_facilitator:
+        return _with_cookie(redirect("web:live", code=session.join_code), session, new_secret)
+    mark_seen(participant)
+    state = session_state(session, participant)
+    context = {
+        "live": state,
+        "code": session.join_code,
+        "view": view,
+        "fragment_url": reverse(VIEW_URLS[view], kwargs={"code": session.join_code}) + "?fragment=1",
+        "ids": _fresh_ids(),
+        "join_url": request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}"),
+        "rejoin_path": reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": request.COOKIES.get(cookie_name(session)) or new_secret or ""}),
+    }
+    full, fragment = VIEWS[view]
+    template = fragment if request.htmx and request.GET.get("fragment") else full
+    return _with_cookie(render(request, template, context), session, new_secret)
+
+
+VIEW_URLS = {"participant": "web:live", "console": "web:live-console", "projector": "web:live-projector"}
+
+
+class _Ids:
+    """A fresh client-generated id per form on each render: a double submission repeats it."""
+
+    def __getattr__(self, name: str) -> str:
+        return str(uuid.uuid4())
+
+
+def _fresh_ids() -> _Ids:
+    return _Ids()
+
+
+@require_GET
+def participant_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _render(request, code, "participant")
+
+
+@require_GET
+def console_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _render(request, code, "console")
+
+
+@require_GET
+def projector_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _render(request, code, "projector")
+
+
+@require_GET
+def state_json(request: HttpRequest, code: str) -> JsonResponse:
+    session = _session_or_404(code)
+    participant, _secret = _viewer(request, session)
+    if participant is None:
+        raise Http404
+    return JsonResponse(session_state(session, participant))
+
+
+@require_GET
+def qr_code(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_or_404(code)
+    url = request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}")
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, dark="#1f2a37", light="#ffffff")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+# --- Commands ------------------------------------------------------------------------------
+
+# Form fields → command arguments. Anything else in the form is ignored.
+ARGUMENTS = ("text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "agrees", "ready")
+
+
+def _arguments(request: HttpRequest, name: str) -> dict:
+    args = {key: request.POST[key] for key in ARGUMENTS if key in request.POST}
+    if "agrees" in args:
+        args["agrees"] = args["agrees"] in ("yes", "true", "1", "on")
+    if "ready" in args:
+        args["ready"] = args["ready"] in ("yes", "true", "1", "on")
+    if name == "cast_vote":
+        args["ballot"] = {
+            key.removeprefix("vote_"): _int(value) for key, value in request.POST.items() if key.startswith("vote_")
+        }
+    return args
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return -1
+
+
+@require_POST
+def command_view(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_or_404(code)
+    participant, new_secret = _viewer(request, session)
+    if participant is None:
+        raise Http404
+    name = request.POST.get("command", "")
+    back = request.POST.get("view", "participant")
+    if back not in VIEWS:
+        back = "participant"
+    try:
+        outcome = commands.execute(session.pk, participant.pk, request.POST.get("client_id", ""), name, _arguments(request, name))
+    except commands.CommandRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if outcome.notice:
+            messages.success(request, outcome.notice)
+    target = VIEW_URLS[back]
+    if request.htmx:
+        # Re-render the fragment in place (messages included).
+        request.GET = request.GET.copy()
+        request.GET["fragment"] = "1"
+        request.method = "GET"
+        return _render(request, code, back)
+    return _with_cookie(redirect(target, code=session.join_code), session, new_secret)

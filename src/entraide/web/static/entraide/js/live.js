@@ -1,0 +1,177 @@
+// Live session client. The server holds the truth: the websocket only says "changed" (and may
+// lose messages), so on every signal, reconnect or visibility change the page re-fetches its
+// fragment when the version moved. The timer counts down from the server's deadline, corrected
+// by the clock offset measured at render, so every device shows the same remaining time.
+(function () {
+  "use strict";
+  var root = function () { return document.getElementById("live"); };
+  if (!root()) { return; }
+  var socket = null;
+  var retry = 500;
+  var offset = 0; // server clock minus local clock, in ms
+  var refreshing = false;
+  var pending = false;
+
+  function version() { return parseInt(root().dataset.version || "0", 10); }
+
+  function measureOffset() {
+    var serverNow = parseInt(root().dataset.serverNow || "0", 10);
+    if (serverNow) { offset = serverNow - Date.now(); }
+  }
+
+  // Bring #live up to date without disturbing the person: the page is morphed in place
+  // (idiomorph), so the button under a finger stays the same element; what they typed and not
+  // yet sent, their ballot choices and the <details> they opened or closed are kept; focus and
+  // caret stay where they were.
+  function swap(html, fromCommand, sentForm) {
+    var el = root();
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    var fresh = template.content.querySelector("#live");
+    if (!el || !fresh) { return; }
+    // A refresh that is not newer than the screen is stale (it raced a command's answer).
+    if (!fromCommand && parseInt(fresh.dataset.version || "0", 10) <= version()) { return; }
+    // What the server says about a command stays on screen until the next command.
+    var flash = document.getElementById("live-flash");
+    var said = fresh.querySelector(".messages");
+    if (said) { said.remove(); }
+    if (flash && (fromCommand || said)) { flash.replaceChildren(); if (said) { flash.appendChild(said); } }
+    if (sentForm) {
+      sentForm.querySelectorAll("[data-dirty]").forEach(function (field) { delete field.dataset.dirty; });
+    }
+    el.querySelectorAll("[data-dirty]").forEach(function (field) {
+      if (field.type === "radio") {
+        if (!field.checked) { return; }
+        fresh.querySelectorAll('input[type=radio][name="' + field.name + '"]').forEach(function (twin) {
+          twin.checked = twin.value === field.value;
+          if (twin.checked) { twin.setAttribute("checked", ""); twin.dataset.dirty = "1"; } else { twin.removeAttribute("checked"); }
+        });
+        return;
+      }
+      var twin = field.id && fresh.querySelector("#" + CSS.escape(field.id));
+      if (twin) {
+        twin.value = field.value;
+        if (twin.tagName === "TEXTAREA") { twin.textContent = field.value; } else { twin.setAttribute("value", field.value); }
+        twin.dataset.dirty = "1";
+      }
+    });
+    el.querySelectorAll("details[id][data-touched]").forEach(function (details) {
+      var twin = fresh.querySelector("#" + CSS.escape(details.id));
+      if (twin) {
+        if (details.open) { twin.setAttribute("open", ""); } else { twin.removeAttribute("open"); }
+        twin.dataset.touched = "1";
+      }
+    });
+    // Idiomorph leaves the focused element as it is; only text fields need to keep focus,
+    // so a tapped button lets go of it and gets its new label.
+    var focused = document.activeElement;
+    if (focused && el.contains(focused) && (focused.tagName === "BUTTON" || focused.type === "radio")) { focused.blur(); }
+    Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
+    measureOffset();
+    tick();
+  }
+
+  // Mark what the person changes by hand, so that a refresh does not overwrite it.
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.closest && field.closest("#live") && field.matches("textarea, input:not([type=hidden])")) {
+      if (field.type === "radio") {
+        document.querySelectorAll('#live input[type=radio][name="' + field.name + '"]').forEach(function (r) { delete r.dataset.dirty; });
+      }
+      field.dataset.dirty = "1";
+    }
+  });
+
+  function refresh() {
+    if (refreshing) { pending = true; return; }
+    refreshing = true;
+    fetch(root().dataset.fragment, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html) { swap(html); }
+      })
+      .catch(function () { /* offline: the next signal or the slow resync tries again */ })
+      .then(function () {
+        refreshing = false;
+        if (pending) { pending = false; refresh(); }
+      });
+  }
+
+  // Commands: the forms are plain POST forms (they work without JavaScript); here they are
+  // sent in the background and their answer goes through the same careful swap. The form's
+  // client id makes a double tap harmless.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-live-command]")) { return; }
+    event.preventDefault();
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { return; }
+    if (form.dataset.sending) { return; }
+    form.dataset.sending = "1";
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "HX-Request": "true" },
+      credentials: "same-origin"
+    })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { swap(html, true, form); })
+      .catch(function () { form.submit(); }) // offline or failed: fall back to a normal post
+      .then(function () { delete form.dataset.sending; });
+  });
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root().dataset.ws);
+    socket.onopen = function () {
+      retry = 500;
+      socket.send(JSON.stringify({ type: "sync", version: version() }));
+    };
+    socket.onmessage = function (event) {
+      var message;
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if ((message.type === "changed" || message.type === "hello" || message.type === "state") && message.version > version()) { refresh(); }
+    };
+    socket.onclose = function () {
+      socket = null;
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    };
+  }
+
+  function tick() {
+    var now = Date.now() + offset;
+    document.querySelectorAll(".timer[data-deadline]").forEach(function (timer) {
+      var deadline = parseInt(timer.dataset.deadline, 10);
+      if (!deadline) { return; }
+      var remaining = Math.round((deadline - now) / 1000);
+      var sign = remaining < 0 ? "−" : "";
+      var abs = Math.abs(remaining);
+      var text = sign + Math.floor(abs / 60) + ":" + String(abs % 60).padStart(2, "0");
+      var value = timer.querySelector(".timer-value");
+      if (value && value.textContent !== text) { value.textContent = text; }
+      timer.classList.toggle("over", remaining < 0);
+    });
+  }
+
+  // Remember which <details> the person opened or closed, so a refresh keeps them that way.
+  document.addEventListener("toggle", function (event) {
+    if (event.target.tagName === "DETAILS" && event.isTrusted) { event.target.dataset.touched = "1"; }
+  }, true);
+  measureOffset();
+  connect();
+  setInterval(tick, 250);
+  // Heartbeat (presence) and a slow resync in case a signal was lost.
+  setInterval(function () {
+    if (socket && socket.readyState === 1) {
+      socket.send(JSON.stringify({ type: "ping" }));
+      socket.send(JSON.stringify({ type: "sync", version: version() }));
+    } else {
+      refresh();
+    }
+  }, 20000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && socket && socket.readyState === 1) {
+      socket.send(JSON.stringify({ type: "sync", version: version() }));
+    }
+  });
+})();
