@@ -154,7 +154,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
         for n in PrivateNote.objects.filter(session=session, author=viewer)
     ]
-    state["queue"] = _queue(session, viewer, current, names, now, is_facilitator) if current and current.activity == "exchange" and running else None
+    state["queue"] = _queue(session, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
     state["ideas"] = [{"id": i.pk, "text": i.text} for i in Idea.objects.filter(session=session)]
     state["actions"] = [
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
@@ -208,7 +208,7 @@ def _vote(session, viewer, current, names) -> dict:
     return vote
 
 
-def _queue(session, viewer, current, names, now, is_facilitator) -> dict:
+def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict:
     key = current.key
     waiting = commands.speaking_queue(session, key)
     speaking = SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first()
@@ -225,10 +225,10 @@ def _queue(session, viewer, current, names, now, is_facilitator) -> dict:
             end = turn.ended_at or now
             airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + (end - turn.started_at).total_seconds()
             turns[turn.participant_id] = turns.get(turn.participant_id, 0) + 1
+        speakers = [p for p in people if p.role == LiveRole.CONTRIBUTOR or p.pk in airtime]
         queue["airtime"] = [
-            {"id": pid, "name": name, "seconds": int(airtime.get(pid, 0)), "turns": turns.get(pid, 0)}
-            for pid, name in names.items()
-            if pid in airtime or pid != session.offerer_id
+            {"id": p.pk, "name": p.display_name, "seconds": int(airtime.get(p.pk, 0)), "turns": turns.get(p.pk, 0)}
+            for p in speakers
         ]
     return queue
 
