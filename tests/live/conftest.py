@@ -31,6 +31,17 @@ class Room:
                 person.refresh_from_db()
         return self.session
 
+    def write_problems(self, people: list[Participant]) -> dict[int, int]:
+        """Each of these people writes a problem; returns {author id: problem id}."""
+        from entraide.live.models import Problem
+
+        self.go_to("problem_write")
+        for person in people:
+            self.run(person, "write_problem", text=f"Problème de {person.display_name}")
+        self.go_to("vote")
+        with all_tenants():
+            return {p.author_id: p.pk for p in Problem.objects.filter(session=self.session)}
+
     def go_to(self, activity: str) -> None:
         while self.refresh().status == LiveSession.Status.RUNNING:
             from entraide.live.domain.steps import live_steps

@@ -75,12 +75,7 @@ def test_malformed_commands_are_refused(room):
 
 def test_the_dot_vote(room):
     room.run(room.facilitator, "start")
-    room.go_to("problem_write")
-    for person in room.people:
-        room.run(person, "write_problem", text=f"Problème de {person.display_name}")
-    room.go_to("vote")
-    with all_tenants():
-        problems = {p.author_id: p.pk for p in Problem.objects.filter(session=room.session)}
+    problems = room.write_problems(room.people)
     amina, bruno = room.people[0], room.people[1]
     # Own problem allowed, at most 2 on one, 3 in all.
     room.run(amina, "cast_vote", ballot={problems[amina.pk]: 2, problems[bruno.pk]: 1})
@@ -130,12 +125,7 @@ def test_a_tie_is_settled_by_a_new_vote_among_the_tied(room):
 
 def test_the_offerer_declines_and_the_next_problem_is_proposed(room):
     room.run(room.facilitator, "start")
-    room.go_to("problem_write")
-    for person in room.people[:3]:
-        room.run(person, "write_problem", text=f"Problème de {person.display_name}")
-    room.go_to("vote")
-    with all_tenants():
-        ids = {p.author_id: p.pk for p in Problem.objects.filter(session=room.session)}
+    ids = room.write_problems(room.people[:3])
     a, b, c = room.people[:3]
     room.run(a, "cast_vote", ballot={ids[a.pk]: 2, ids[b.pk]: 1})
     room.run(b, "cast_vote", ballot={ids[a.pk]: 1, ids[b.pk]: 1})
@@ -181,12 +171,7 @@ def test_the_speaking_queue_is_fair_and_airtime_is_for_the_facilitator(room):
 
 def test_problems_not_chosen_stay_with_their_authors_after_the_session(room):
     room.run(room.facilitator, "start")
-    room.go_to("problem_write")
-    for person in room.people[:2]:
-        room.run(person, "write_problem", text=f"Problème de {person.display_name}")
-    room.go_to("vote")
-    with all_tenants():
-        ids = {p.author_id: p.pk for p in Problem.objects.filter(session=room.session)}
+    ids = room.write_problems(room.people[:2])
     room.run(room.people[0], "cast_vote", ballot={ids[room.people[0].pk]: 2})
     room.run(room.facilitator, "reveal_votes")
     room.run(room.facilitator, "end_session")

@@ -32,29 +32,26 @@ class ProtocolSourceForm(forms.Form):
     )
 
 
-class CopyProtocolForm(forms.Form):
+class OrganisationChoiceMixin:
+    """An ``organisation`` field limited to the organisations given (those where the user
+    holds the role the action needs); cleaned to the Organisation itself."""
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.pk): o for o in organisations}
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+
+    def clean_organisation(self):
+        return self.organisations[self.cleaned_data["organisation"]]
+
+
+class CopyProtocolForm(OrganisationChoiceMixin, forms.Form):
     organisation = forms.ChoiceField(label=_("Copy into"))
 
-    def __init__(self, *args, organisations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
 
-    def clean_organisation(self):
-        return self.organisations[self.cleaned_data["organisation"]]
-
-
-class OpenSessionForm(AgendaForm):
+class OpenSessionForm(OrganisationChoiceMixin, AgendaForm):
     organisation = forms.ChoiceField(label=_("Organisation"))
     title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False)
-
-    def __init__(self, *args, organisations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {str(o.pk): o for o in organisations}
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
-
-    def clean_organisation(self):
-        return self.organisations[self.cleaned_data["organisation"]]
 
 
 class JoinForm(forms.Form):

@@ -61,6 +61,14 @@ def _session_or_404(code: str) -> LiveSession:
     return session
 
 
+def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, Participant, str | None]:
+    session = _session_or_404(code)
+    participant, new_secret = _viewer(request, session)
+    if participant is None:
+        raise Http404
+    return session, participant, new_secret
+
+
 def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:
     """The participant this browser is, and a new secret to set when it changed device."""
     participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
@@ -220,10 +228,7 @@ def projector_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def state_json(request: HttpRequest, code: str) -> JsonResponse:
-    session = _session_or_404(code)
-    participant, _secret = _viewer(request, session)
-    if participant is None:
-        raise Http404
+    session, participant, _secret = _participant_or_404(request, code)
     return JsonResponse(session_state(session, participant))
 
 
@@ -264,10 +269,7 @@ def _int(value: str) -> int:
 
 @require_POST
 def command_view(request: HttpRequest, code: str) -> HttpResponse:
-    session = _session_or_404(code)
-    participant, new_secret = _viewer(request, session)
-    if participant is None:
-        raise Http404
+    session, participant, new_secret = _participant_or_404(request, code)
     name = request.POST.get("command", "")
     back = request.POST.get("view", "participant")
     if back not in VIEWS:
