@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from entraide.core.domain import ensure_account, set_membership
@@ -5,6 +7,13 @@ from entraide.core.models import Organisation, Role
 from entraide.protocols.domain.library import load_builtins
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test gets its own cache namespace on the real backend (Redis in the production
+    path), so that counters such as the join-attempt limit do not leak between tests or runs."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture
