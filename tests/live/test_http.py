@@ -117,6 +117,13 @@ def test_join_code_guessing_is_limited_per_address(opened):
     assert join(Client(REMOTE_ADDR="203.0.113.10"), opened).status_code == 302
 
 
+def test_a_whole_room_behind_one_network_can_join(opened):
+    from django.test import Client
+
+    for number in range(JOIN_ATTEMPTS + 10):
+        assert join(Client(REMOTE_ADDR="198.51.100.7"), opened, name=f"Personne {number}").status_code == 302
+
+
 def test_the_essential_actions_work_without_javascript(opened, client):
     from django.test import Client
 

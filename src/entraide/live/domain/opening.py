@@ -26,7 +26,7 @@ from ..models import LiveRole, LiveSession, Participant
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
 NAME_MAX = 40
-JOIN_ATTEMPTS = 20  # per address
+JOIN_ATTEMPTS = 20  # failed attempts per address and window
 JOIN_WINDOW = 10 * 60  # seconds
 
 
@@ -102,29 +102,39 @@ def open_session(
     raise RuntimeError("could not draw a free join code")
 
 
-def _throttled(address: str) -> bool:
-    key = f"live:join:{address}"
+def _failures_key(address: str) -> str:
+    return f"live:join-failures:{address}"
+
+
+def _too_many_failures(address: str) -> bool:
+    return (cache.get(_failures_key(address)) or 0) >= JOIN_ATTEMPTS
+
+
+def _count_failure(address: str) -> None:
+    key = _failures_key(address)
     cache.add(key, 0, JOIN_WINDOW)
     try:
-        attempts = cache.incr(key)
-    except ValueError:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
         cache.set(key, 1, JOIN_WINDOW)
-        attempts = 1
-    return attempts > JOIN_ATTEMPTS
 
 
 def find_open_session(code: str, address: str) -> LiveSession:
-    """The session behind a code, if it can be joined. Counts the attempt for this address."""
-    refused = JoinRefused(_("This code does not open any session in progress. Check it with the facilitator."))
-    if _throttled(address):
+    """The session behind a code, if it can be joined.
+
+    Only failed attempts count against the address (guessing): a whole room joining from one
+    wifi network is never throttled.
+    """
+    if _too_many_failures(address):
         raise JoinRefused(_("Too many attempts from this connection. Wait a few minutes, then try again."))
     code = normalise_code(code)
-    if len(code) != CODE_LENGTH:
-        raise refused
-    with all_tenants():
-        session = LiveSession.objects.filter(join_code=code).exclude(status=LiveSession.Status.ENDED).first()
+    session = None
+    if len(code) == CODE_LENGTH:
+        with all_tenants():
+            session = LiveSession.objects.filter(join_code=code).exclude(status=LiveSession.Status.ENDED).first()
     if session is None:
-        raise refused
+        _count_failure(address)
+        raise JoinRefused(_("This code does not open any session in progress. Check it with the facilitator."))
     return session
 
 
