@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGS := $(wildcard src/entraide/locale/*/LC_MESSAGES/*.po)
 SYSTEM_PACKAGES := chromium poppler-utils gettext
 
-.PHONY: run test install install-test system-deps messages makemessages clean serve-check
+.PHONY: run serve test install install-test system-deps messages makemessages clean
 
 run: install var
 	$(BIN)/entraide migrate --noinput
@@ -19,6 +19,12 @@ run: install var
 	$(BIN)/entraide load_demo
 	@echo "Entraide: http://$(HOST):$(PORT)/"
 	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 65536
+
+# Production: several worker processes on PostgreSQL and Redis (see README, "Production").
+serve: install
+	$(BIN)/entraide migrate --noinput
+	$(BIN)/entraide load_protocols
+	exec $(BIN)/entraide serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 test: install-test system-deps
 	$(BIN)/pytest

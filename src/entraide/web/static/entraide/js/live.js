@@ -98,25 +98,48 @@
   }
 
   // Commands: the forms are plain POST forms (they work without JavaScript); here they are
-  // sent in the background and their answer goes through the same careful swap. The form's
-  // client id makes a double tap harmless.
+  // sent in the background and their answer goes through the same careful swap. Each distinct
+  // submission gets a fresh client id; the same form sent again with the same content within
+  // a few seconds (a double tap) keeps its id, so the server applies it once.
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16)); // plain http on a LAN has no randomUUID
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  var lastSent = { signature: null, id: null, at: 0 };
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-live-command]")) { return; }
     event.preventDefault();
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { return; }
-    if (form.dataset.sending) { return; }
-    form.dataset.sending = "1";
+    var data = new FormData(form);
+    data.delete("client_id");
+    var signature = form.action + "|" + new URLSearchParams(data).toString();
+    var id = (signature === lastSent.signature && Date.now() - lastSent.at < 4000) ? lastSent.id : newId();
+    lastSent = { signature: signature, id: id, at: Date.now() };
+    data.set("client_id", id);
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: data,
       headers: { "HX-Request": "true" },
       credentials: "same-origin"
     })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
       .then(function (html) { swap(html, true, form); })
-      .catch(function () { form.submit(); }) // offline or failed: fall back to a normal post
-      .then(function () { delete form.dataset.sending; });
+      .catch(function () {
+        // Offline or refused at the door: send it the ordinary way (same id: applied once).
+        var input = form.querySelector("input[name=client_id]");
+        if (input) { input.value = id; }
+        form.submit();
+      });
   });
 
   function connect() {
