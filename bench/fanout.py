@@ -54,7 +54,7 @@ print(json.dumps(sessions))
 """
 
 
-async def run_clients(urls_and_headers: list[list[tuple[str, dict]]], duration: float, command_text) -> dict:
+async def run_clients(urls_and_headers: list[list[tuple[str, dict]]], duration: float, command_text, drain: float) -> dict:
     """Connect every participant, send one command per session per second, collect receipts."""
     from websockets.asyncio.client import connect
 
@@ -99,7 +99,12 @@ async def run_clients(urls_and_headers: list[list[tuple[str, dict]]], duration: 
         command_id = str(uuid.uuid4())
         sends[(session, command_id)] = time.monotonic()
         await senders[session].send(command_text(command_id))
-    await asyncio.sleep(3.0)  # stragglers
+    sent_at_end = time.monotonic()
+    # Drain: wait for every command's acknowledgement (bounded), then for the last deliveries.
+    deadline = sent_at_end + drain
+    while len(versions) < len(sends) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)
     elapsed = time.monotonic() - start
     for ws in connections:
         await ws.close()
@@ -111,18 +116,20 @@ async def run_clients(urls_and_headers: list[list[tuple[str, dict]]], duration: 
         "commands": len(sends),
         "acknowledged": len(versions),
         "delivered": len(latencies),
-        "lost": max(expected - len(latencies), 0) + (len(sends) - len(versions)) * PER_SESSION,
+        "lost": max(expected - len(latencies), 0),  # acknowledged changes some participant never got
+        "unacknowledged": len(sends) - len(versions),  # still queued when the drain ended
+        "drain_s": round(elapsed - duration, 1),
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "max_ms": round(max(latencies), 2) if latencies else None,
-        "delivered_per_s": round(len(latencies) / max(elapsed - 3.0, 1e-9), 1),
+        "delivered_per_s": round(len(latencies) / max(elapsed, 1e-9), 1),
         "connections": len(connections),
     }
 
 
 def measure(server: Server, urls: list[list[tuple[str, dict]]], duration: float, command_text) -> dict:
     cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
-    figures = asyncio.run(run_clients(urls, duration, command_text))
+    figures = asyncio.run(run_clients(urls, duration, command_text, drain=max(5.0, duration)))
     wall = time.monotonic() - wall_before
     figures["server_cpu_cores"] = round((server.cpu_seconds() - cpu_before) / wall, 2)
     figures["server_rss_mib"] = round(server.rss_bytes() / 2**20, 1)

@@ -1,0 +1,139 @@
+"""Pages benchmark: requests per second and p99 latency of the participant's phone view, the
+facilitator's console and the projector view of a running 12-person session, against a
+minimal Django view (/healthz: one query, the same middleware stack) in the same run, with the
+same keep-alive HTTP clients on loopback.
+
+    .venv/bin/python bench/pages.py --quick     # < 1 min
+    .venv/bin/python bench/pages.py --duration 20 --clients 8
+
+The last line printed is one JSON object; ``ratio_vs_baseline`` is the slowest view's
+requests per second over the minimal view's.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BIN, Server, free_port, percentile, print_json_last, wait_http  # noqa: E402
+
+SETUP = """
+import json, uuid
+from datetime import time
+from entraide.core.models import Organisation, User
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands
+from entraide.live.domain.opening import join, open_session
+from entraide.protocols.models import Protocol
+with all_tenants():
+    protocol = Protocol.objects.get(organisation=None, key="atelier-entraide")
+facilitator = User.objects.get(email="facilitation@demo.entraide.test")
+session, seat = open_session(organisation=Organisation.objects.get(slug="demo"), protocol=protocol,
+                             facilitator=facilitator, participants=12, start=time(9), end=time(12))
+people = [join(session, f"P{i}") for i in range(11)]
+run = lambda who, name, **args: commands.execute(session.pk, who.participant.pk, str(uuid.uuid4()), name, args)
+run(seat, "start")
+for _ in range(2):
+    run(seat, "skip_step")
+for person in people[:4]:
+    run(person, "add_rule", text=f"Règle de {person.participant.display_name}")
+print(json.dumps({"id": session.pk, "code": session.join_code, "participant": people[0].secret, "facilitator": seat.secret}))
+"""
+
+
+def hammer(port: int, path: str, cookie: str, clients: int, duration: float) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < stop_at:
+            started = time.monotonic()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "fr"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append((time.monotonic() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - begin
+    return {
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "errors": errors[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration = 6
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")}
+        env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
+        entraide = str(BIN / "entraide")
+        for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
+            subprocess.run([entraide, *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=600)
+        setup = subprocess.run([entraide, "shell", "-c", SETUP], env=env, cwd=workdir, check=True, capture_output=True, text=True, timeout=300)
+        seats = json.loads(setup.stdout.strip().splitlines()[-1])
+        port = free_port()
+        server = Server(
+            [str(BIN / "uvicorn"), "entraide.asgi:application", "--port", str(port), "--lifespan", "off", "--no-access-log"],
+            env, workdir, workdir / "server.log",
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/healthz")
+            cookie_p = f"entraide_live_{seats['id']}={seats['participant']}"
+            cookie_f = f"entraide_live_{seats['id']}={seats['facilitator']}"
+            code = seats["code"]
+            results = {
+                "baseline_minimal_view": hammer(port, "/healthz", "", args.clients, args.duration),
+                "participant_view": hammer(port, f"/s/{code}/", cookie_p, args.clients, args.duration),
+                "facilitator_console": hammer(port, f"/s/{code}/console/", cookie_f, args.clients, args.duration),
+                "projector_view": hammer(port, f"/s/{code}/projecteur/", cookie_f, args.clients, args.duration),
+            }
+        finally:
+            server.stop()
+    slowest = min(results[k]["requests_per_s"] for k in ("participant_view", "facilitator_console", "projector_view"))
+    print_json_last(
+        {
+            "bench": "pages",
+            "clients": args.clients,
+            "duration_s": args.duration,
+            **results,
+            "ratio_vs_baseline": round(slowest / results["baseline_minimal_view"]["requests_per_s"], 3),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
