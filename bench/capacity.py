@@ -11,16 +11,14 @@ connection over the baseline's.
 
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, ROOT, Server, free_port, print_json_last, wait_http, wait_port  # noqa: E402
+from common import ROOT, Server, embedded_env, free_port, prepare, print_json_last, uvicorn_argv, wait_http, wait_port  # noqa: E402
 from fanout import PER_SESSION, SETUP  # noqa: E402
 
 IDLE_SECONDS = 10
@@ -56,17 +54,11 @@ def main() -> None:
         args.sessions = 20
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")}
-        env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
-        entraide = str(BIN / "entraide")
-        for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
-            subprocess.run([entraide, *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=600)
-        setup = SETUP.replace("SESSIONS", str(args.sessions)).replace("PER_SESSION", str(PER_SESSION))
-        done = subprocess.run([entraide, "shell", "-c", setup], env=env, cwd=workdir, check=True, capture_output=True, text=True, timeout=1800)
-        sessions = json.loads(done.stdout.strip().splitlines()[-1])
+        env = embedded_env(workdir)
+        sessions = prepare(env, workdir, SETUP.replace("SESSIONS", str(args.sessions)).replace("PER_SESSION", str(PER_SESSION)))
 
         port = free_port()
-        server = Server([str(BIN / "uvicorn"), "entraide.asgi:application", "--port", str(port), "--lifespan", "off", "--no-access-log"], env, workdir, workdir / "server.log")
+        server = Server(uvicorn_argv("entraide.asgi:application", port), env, workdir, workdir / "server.log")
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz")
             urls = [
@@ -78,7 +70,7 @@ def main() -> None:
             server.stop()
 
         port = free_port()
-        raw = Server([str(BIN / "uvicorn"), "raw_broadcast:app", "--app-dir", str(ROOT / "bench"), "--port", str(port), "--lifespan", "off", "--no-access-log"], dict(os.environ), workdir, workdir / "baseline.log")
+        raw = Server(uvicorn_argv("raw_broadcast:app", port, "--app-dir", str(ROOT / "bench")), dict(os.environ), workdir, workdir / "baseline.log")
         try:
             wait_port(port)
             baseline = asyncio.run(hold([(f"ws://127.0.0.1:{port}/room/{i // PER_SESSION}", {}) for i in range(len(urls))], raw))

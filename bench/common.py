@@ -101,3 +101,24 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def print_json_last(figures: dict) -> None:
     print(json.dumps(figures, sort_keys=True))
+
+
+def embedded_env(workdir: Path) -> dict:
+    """The environment of the embedded default (SQLite under workdir, in-memory layer)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")}
+    env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
+    return env
+
+
+def prepare(env: dict, workdir: Path, setup_script: str):
+    """Migrate, load the built-ins and the demo, then run a setup script in `entraide shell`;
+    returns the JSON the script prints last."""
+    entraide = str(BIN / "entraide")
+    for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
+        subprocess.run([entraide, *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=600)
+    done = subprocess.run([entraide, "shell", "-c", setup_script], env=env, cwd=workdir, check=True, capture_output=True, text=True, timeout=1800)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def uvicorn_argv(app: str, port: int, *extra: str) -> list[str]:
+    return [str(BIN / "uvicorn"), app, "--port", str(port), "--lifespan", "off", "--no-access-log", *extra]

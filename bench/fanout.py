@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, ROOT, Server, free_port, percentile, print_json_last, wait_http, wait_port  # noqa: E402
+from common import BIN, ROOT, Server, embedded_env, free_port, percentile, prepare, print_json_last, uvicorn_argv, wait_http, wait_port  # noqa: E402
 
 PER_SESSION = 12
 
@@ -137,10 +136,10 @@ def measure(server: Server, urls: list[list[tuple[str, dict]]], duration: float,
 
 
 def entraide(args, workdir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
     database = None
     if args.production:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
         import psycopg
 
         database = f"entraide_bench_{uuid.uuid4().hex[:8]}"
@@ -149,20 +148,14 @@ def entraide(args, workdir: Path) -> dict:
             connection.execute(f'CREATE DATABASE "{database}"')
         env["DATABASE_URL"] = f"{base}/{database}"
     else:
-        env.pop("DATABASE_URL", None)
-        env.pop("REDIS_URL", None)
-    entraide_bin = str(BIN / "entraide")
+        env = embedded_env(workdir)
     try:
-        for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
-            subprocess.run([entraide_bin, *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=600)
-        setup = SETUP.replace("SESSIONS", str(args.sessions)).replace("PER_SESSION", str(PER_SESSION))
-        done = subprocess.run([entraide_bin, "shell", "-c", setup], env=env, cwd=workdir, check=True, capture_output=True, text=True, timeout=1800)
-        sessions = json.loads(done.stdout.strip().splitlines()[-1])
+        sessions = prepare(env, workdir, SETUP.replace("SESSIONS", str(args.sessions)).replace("PER_SESSION", str(PER_SESSION)))
         port = free_port()
         if args.production:
-            argv = [entraide_bin, "serve", "--port", str(port), "--workers", str(args.workers), "--no-collectstatic"]
+            argv = [str(BIN / "entraide"), "serve", "--port", str(port), "--workers", str(args.workers), "--no-collectstatic"]
         else:
-            argv = [str(BIN / "uvicorn"), "entraide.asgi:application", "--port", str(port), "--lifespan", "off", "--no-access-log"]
+            argv = uvicorn_argv("entraide.asgi:application", port)
         server = Server(argv, env, workdir, workdir / "entraide.log")
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz")
@@ -192,7 +185,7 @@ def entraide(args, workdir: Path) -> dict:
 
 def baseline(args, workdir: Path) -> dict:
     port = free_port()
-    argv = [str(BIN / "uvicorn"), "raw_broadcast:app", "--app-dir", str(ROOT / "bench"), "--port", str(port), "--lifespan", "off", "--no-access-log"]
+    argv = uvicorn_argv("raw_broadcast:app", port, "--app-dir", str(ROOT / "bench"))
     server = Server(argv, dict(os.environ), workdir, workdir / "baseline.log")
     try:
         wait_port(port)

@@ -12,9 +12,6 @@ requests per second over the minimal view's.
 
 import argparse
 import http.client
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, Server, free_port, percentile, print_json_last, wait_http  # noqa: E402
+from common import Server, embedded_env, free_port, percentile, prepare, print_json_last, uvicorn_argv, wait_http  # noqa: E402
 
 SETUP = """
 import json, uuid
@@ -98,18 +95,10 @@ def main() -> None:
         args.duration = 6
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")}
-        env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
-        entraide = str(BIN / "entraide")
-        for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
-            subprocess.run([entraide, *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=600)
-        setup = subprocess.run([entraide, "shell", "-c", SETUP], env=env, cwd=workdir, check=True, capture_output=True, text=True, timeout=300)
-        seats = json.loads(setup.stdout.strip().splitlines()[-1])
+        env = embedded_env(workdir)
+        seats = prepare(env, workdir, SETUP)
         port = free_port()
-        server = Server(
-            [str(BIN / "uvicorn"), "entraide.asgi:application", "--port", str(port), "--lifespan", "off", "--no-access-log"],
-            env, workdir, workdir / "server.log",
-        )
+        server = Server(uvicorn_argv("entraide.asgi:application", port), env, workdir, workdir / "server.log")
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz")
             cookie_p = f"entraide_live_{seats['id']}={seats['participant']}"

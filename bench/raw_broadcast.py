@@ -15,7 +15,7 @@ async def app(scope, receive, send):
     members = rooms.setdefault(room, set())
     members.add(send)
     try:
-        while (event := await receive())["type"] == "websocket.receive":
+        while (await receive())["type"] == "websocket.receive":
             versions[room] = versions.get(room, 0) + 1
             version = versions[room]
             await send({"type": "websocket.send", "text": '{"type": "result", "version": %d}' % version})
