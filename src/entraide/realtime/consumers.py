@@ -9,9 +9,7 @@ from the database.
 import json
 import logging
 
-from functools import partial
-
-from channels.db import database_sync_to_async as thread_sensitive_database_sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -26,11 +24,6 @@ from entraide.live.domain.state import session_state
 from entraide.live.models import LiveSession, Participant
 
 logger = logging.getLogger(__name__)
-
-# Database work of the consumers runs in the thread pool, each thread with its own connection,
-# rather than all of it on Django's single "thread-sensitive" thread: under load that one
-# thread was the bottleneck (bench/fanout.py, py-spy). The command path takes its own locks.
-database_sync_to_async = partial(thread_sensitive_database_sync_to_async, thread_sensitive=False)
 
 MAX_FRAME = 16_000  # characters; the longest text (a record) is 10,000
 CLIENT_TYPES = ("command", "sync", "ping")
