@@ -11,7 +11,6 @@ from django.urls import reverse
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import JOIN_ATTEMPTS, format_code, open_session
 from entraide.live.models import GroundRule, LiveSession, Participant
-from entraide.protocols.models import Protocol
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.integration

@@ -89,3 +89,21 @@ def test_the_clock_is_computed_from_timestamps(planned, run, pause, extra):
     assert clock.remaining(now) == planned + extra - run
     paused = Clock(planned, start, now, pause, extra)
     assert paused.remaining(now + timedelta(hours=1)) == paused.remaining(now)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    items=st.lists(st.tuples(st.integers(1, 5), st.integers(0, 600)), min_size=1, max_size=15),
+    spoken=st.dictionaries(st.integers(1, 5), st.integers(0, 2)),
+)
+def test_with_several_items_each_nobody_goes_again_before_the_others_waiting(items, spoken):
+    """Clarification questions: a contributor with two questions asks the second only after
+    every contributor waiting has asked (counting the turns already taken)."""
+    hands = [Hand(person, start + timedelta(seconds=delay, microseconds=index)) for index, (person, delay) in enumerate(items)]
+    order = speaking_order(hands, spoken)
+    assert sorted(order, key=lambda h: h.raised_at) == sorted(hands, key=lambda h: h.raised_at)
+    taken = dict(spoken)
+    for position, hand in enumerate(order):
+        still_waiting = {h.person for h in order[position:]}
+        assert taken.get(hand.person, 0) == min(taken.get(p, 0) for p in still_waiting)
+        taken[hand.person] = taken.get(hand.person, 0) + 1

@@ -7,7 +7,6 @@ Every command goes through ``live.domain.commands.execute``.
 
 import io
 import uuid
-from datetime import time
 
 import segno
 from django.conf import settings
@@ -16,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
@@ -27,7 +25,6 @@ from entraide.live.domain.opening import (
     JoinRefused,
     facilitator_for_user,
     find_open_session,
-    format_code,
     join,
     mark_seen,
     new_secret_for,

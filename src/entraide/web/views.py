@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from entraide.core import access
 from entraide.core.models import Organisation, Role
-from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.core.tenancy import tenant_scope
 from entraide.protocols.domain import library
 from entraide.protocols.domain.agenda import AgendaError, fit_agenda, format_length
 from entraide.protocols.domain.spec import SpecError
@@ -169,12 +169,13 @@ def _copy(request: HttpRequest, protocol: Protocol) -> HttpResponse:
 @organisation_view("core.view_organisation")
 def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     protocols = Protocol.objects.filter(organisation=organisation, current__isnull=False).select_related("current")
+    role = access.role_in(request.user, organisation)
     return render(
         request,
         "web/organisation_home.html",
         {
             "organisation": organisation,
-            "role_label": Role(access.role_in(request.user, organisation)).label if access.role_in(request.user, organisation) else "",
+            "role_label": Role(role).label if role else "",
             "protocols": protocols,
             "can_manage": access.can(request.user, "core.manage_organisation", organisation),
         },

@@ -389,9 +389,8 @@ def write_problem(context: Context, text=None) -> None:
         problem.save(update_fields=["text"])
 
 
-def turn_order(context: Context) -> list[Participant]:
+def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
     """Who speaks in turn at this step: problem authors for pitches, else the sharers."""
-    session, step = context.session, context.step
     people = list(active_participants(session))
     if step.activity == "pitch":
         authors = set(Problem.objects.filter(session=session).values_list("author_id", flat=True))
@@ -404,7 +403,7 @@ def turn_order(context: Context) -> list[Participant]:
 
 @command("next_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
 def next_turn(context: Context) -> None:
-    order = turn_order(context)
+    order = turn_order(context.session, context.step)
     session = context.session
     ids = [p.pk for p in order]
     if session.turn_participant_id in ids:
@@ -526,25 +525,21 @@ def ask_question(context: Context, text=None) -> None:
     Question.objects.create(session=context.session, author=context.actor, text=clean_text(text, "question"))
 
 
+@dataclass(frozen=True)
+class QuestionHand(rules.Hand):
+    question: Question = None
+
+
 def question_order(session: LiveSession) -> list[Question]:
-    """Pending questions in turn: each contributor asks once before anyone asks twice."""
+    """Every question, one query: the pending ones in turn (each contributor asks once before
+    anyone asks twice, the rule of the speaking queue), then those already asked."""
     questions = list(Question.objects.filter(session=session).order_by("created_at", "pk"))
     asked: dict[int, int] = {}
     for question in questions:
         if question.asked_at:
             asked[question.author_id] = asked.get(question.author_id, 0) + 1
-    pending = [rules.Hand(q.pk, q.created_at) for q in questions if not q.asked_at]
-    by_id = {q.pk: q for q in questions}
-    # Order by how many questions the author has already asked, then by age.
-    ordered, counts = [], dict(asked)
-    remaining = list(pending)
-    while remaining:
-        remaining.sort(key=lambda h: (counts.get(by_id[h.person].author_id, 0), h.raised_at, h.person))
-        first = remaining.pop(0)
-        ordered.append(by_id[first.person])
-        author = by_id[first.person].author_id
-        counts[author] = counts.get(author, 0) + 1
-    return ordered
+    pending = [QuestionHand(q.author_id, q.created_at, q) for q in questions if not q.asked_at]
+    return [hand.question for hand in rules.speaking_order(pending, asked)] + [q for q in questions if q.asked_at]
 
 
 @command("mark_question_asked", roles={FACILITATOR, OFFERER}, activities={"clarify"})

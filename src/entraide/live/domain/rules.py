@@ -97,9 +97,19 @@ def speaking_order(waiting: Iterable[Hand], spoken: Mapping[Hashable, int]) -> l
     """The queue in speaking order: fewest turns taken first, then first raised.
 
     So nobody speaks a second time while someone who asked has not spoken once; among equals,
-    first come, first served. The same rule orders the clarification questions.
+    first come, first served. A person may wait with several items (a contributor with two
+    clarification questions): each item placed counts as a turn for what follows, so nobody
+    asks twice before everyone waiting has asked once.
     """
-    return sorted(waiting, key=lambda hand: (spoken.get(hand.person, 0), hand.raised_at, str(hand.person)))
+    taken = dict(spoken)
+    remaining = list(waiting)
+    ordered: list[Hand] = []
+    while remaining:
+        first = min(remaining, key=lambda hand: (taken.get(hand.person, 0), hand.raised_at, str(hand.person)))
+        remaining.remove(first)
+        ordered.append(first)
+        taken[first.person] = taken.get(first.person, 0) + 1
+    return ordered
 
 
 # --- The shared timer: computed from stored timestamps, never ticked ------------------------

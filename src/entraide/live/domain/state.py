@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from entraide.core.tenancy import all_tenants
 
-from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, SpeakingTurn, Vote
+from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import commands, rules
 from .opening import format_code
 from .steps import live_steps
@@ -125,7 +125,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
         if current.minutes:
             state["clock"] = _clock(session, current.minutes * 60, session.step_started_at, now, session.paused_seconds, session.extra_seconds)
         if current.activity in ("pitch", "share_round"):
-            order = commands.turn_order(commands.Context(session, viewer, now, steps))
+            order = commands.turn_order(session, current)
             turn_seconds = current.per_person_seconds or 120
             speaking = session.turn_participant_id
             state["turn"] = {
@@ -146,9 +146,6 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
         for q in commands.question_order(session)
-    ] + [
-        {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": True, "answer": q.answer or ""}
-        for q in Question.objects.filter(session=session, asked_at__isnull=False)
     ]
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
