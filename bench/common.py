@@ -107,6 +107,7 @@ def embedded_env(workdir: Path) -> dict:
     """The environment of the embedded default (SQLite under workdir, in-memory layer)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")}
     env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
+    env["DEBUG"] = "false"  # as served to users: DEBUG keeps every query in memory
     return env
 
 

@@ -57,8 +57,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # One connection per thread for the life of the process: opening one runs the PRAGMAs, and
+    # closing the last one checkpoints the WAL (a sixth of the server's time under load when
+    # each websocket call closed its connection; bench/fanout.py with py-spy).
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process (psycopg_pool): a connection is borrowed for each request or websocket
+    # call and handed back, instead of a PostgreSQL backend started for each. Each borrowed
+    # connection is checked first, so that after a PostgreSQL restart the dead ones are dropped
+    # and the workers recover on their own (tests/scale/test_faults.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # with a pool: check on borrowing
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX", default=12),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

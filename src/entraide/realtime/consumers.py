@@ -12,7 +12,6 @@ import logging
 from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -30,18 +29,12 @@ logger = logging.getLogger(__name__)
 class PooledDatabaseSyncToAsync(DatabaseSyncToAsync):
     """Database work of the consumers, run in the thread pool rather than all of it on Django's
     single "thread-sensitive" thread, which was the bottleneck under load (bench/fanout.py,
-    py-spy). Each call closes its thread's connections when it ends: pool threads come and go
-    with the event loop, and a connection left in one would outlive it unclosed. The command
-    path takes its own locks, so calls of one session may run side by side."""
+    py-spy). The command path takes its own locks, so calls of one session may run side by
+    side. Connections follow the settings: SQLite keeps one per thread, PostgreSQL borrows one
+    from the process's pool for each call."""
 
     def __init__(self, func):
         super().__init__(func, thread_sensitive=False)
-
-    def thread_handler(self, loop, *args, **kwargs):
-        try:
-            return super().thread_handler(loop, *args, **kwargs)
-        finally:
-            connections.close_all()
 
 
 database_sync_to_async = PooledDatabaseSyncToAsync

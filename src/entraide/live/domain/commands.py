@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entraide.core.db import serialised_writes
 from entraide.core.tenancy import all_tenants
 
 from ..models import (
@@ -148,7 +149,7 @@ def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: st
 
 
 def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
-    with transaction.atomic():
+    with serialised_writes(), transaction.atomic():
         session = LiveSession.objects.select_for_update().select_related("protocol_version").filter(pk=session_id).first()
         if session is None:
             raise CommandRefused("no_session", _("This session does not exist."))

@@ -8,7 +8,7 @@ address. Unknown, closed and mistyped codes get the same answer.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.core import access
+from entraide.core.db import serialised_writes
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
 from entraide.protocols.domain.agenda import fit_agenda
@@ -194,6 +195,15 @@ def new_secret_for(participant: Participant) -> str:
     return secret
 
 
+SEEN_PRECISION = timedelta(seconds=15)
+
+
 def mark_seen(participant: Participant) -> None:
-    with all_tenants():
-        Participant.objects.filter(pk=participant.pk).update(last_seen_at=timezone.now())
+    """Presence for the console. A write costs more than a read, so a participant seen less
+    than SEEN_PRECISION ago is not written again (heartbeats come every 25 s)."""
+    now = timezone.now()
+    if participant.last_seen_at is not None and now - participant.last_seen_at < SEEN_PRECISION:
+        return
+    participant.last_seen_at = now
+    with all_tenants(), serialised_writes():
+        Participant.objects.filter(pk=participant.pk).update(last_seen_at=now)
