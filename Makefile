@@ -65,7 +65,7 @@ makemessages: install system-deps
 	cd src/entraide && ../../$(BIN)/entraide makemessages --no-obsolete --no-location -l fr -l de -l en
 
 messages: install
-	$(BIN)/python -c "from pathlib import Path; import hatch_build; hatch_build.compile_catalogs(Path('.'))"
+	$(BIN)/python -m pip install --quiet --no-deps --editable .  # the build hook compiles the catalogs (babel lives in the build environment)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts

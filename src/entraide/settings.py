@@ -78,9 +78,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis publish/subscribe (channels_redis.pubsub) by default: one PUBLISH per group and
+    # subscriptions that resume on their own after a Redis restart; the list-based layer
+    # ("lists") is kept for comparison. Measured in bench/fanout.py; see README, Performance.
+    CHANNEL_LAYER_KIND = env.str("ENTRAIDE_CHANNEL_LAYER", default="pubsub")
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": {
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "lists": "channels_redis.core.RedisChannelLayer",
+            }[CHANNEL_LAYER_KIND],
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "entraide"},
         }
     }

@@ -9,3 +9,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("entraide.web.urls")),
 ]
+
+handler500 = "entraide.web.errors.server_error"

@@ -6,6 +6,7 @@ address. Unknown, closed and mistyped codes get the same answer.
 """
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -23,6 +24,8 @@ from entraide.protocols.domain.agenda import fit_agenda
 from entraide.protocols.models import Protocol
 
 from ..models import LiveRole, LiveSession, Participant
+
+logger = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
@@ -107,17 +110,29 @@ def _failures_key(address: str) -> str:
     return f"live:join-failures:{address}"
 
 
+# The counters live in the cache (Redis in production). While the cache is unreachable (Redis
+# restarting) joining goes on unthrottled rather than failing for everyone: the codes are long
+# enough that a few seconds of guessing gain nothing.
+
+
 def _too_many_failures(address: str) -> bool:
-    return (cache.get(_failures_key(address)) or 0) >= JOIN_ATTEMPTS
+    try:
+        return (cache.get(_failures_key(address)) or 0) >= JOIN_ATTEMPTS
+    except Exception:
+        logger.warning("join throttle unavailable (cache unreachable)", exc_info=True)
+        return False
 
 
 def _count_failure(address: str) -> None:
     key = _failures_key(address)
-    cache.add(key, 0, JOIN_WINDOW)
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, JOIN_WINDOW)
+        cache.add(key, 0, JOIN_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, JOIN_WINDOW)
+    except Exception:
+        logger.warning("join throttle unavailable (cache unreachable)", exc_info=True)
 
 
 def find_open_session(code: str, address: str) -> LiveSession:

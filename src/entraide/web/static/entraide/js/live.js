@@ -82,6 +82,19 @@
     }
   });
 
+  function say(text) {
+    var flash = document.getElementById("live-flash");
+    if (!flash) { return; }
+    var list = document.createElement("ul");
+    list.className = "messages";
+    list.setAttribute("role", "alert");
+    var item = document.createElement("li");
+    item.className = "message error";
+    item.textContent = text;
+    list.appendChild(item);
+    flash.replaceChildren(list);
+  }
+
   function refresh() {
     if (refreshing) { pending = true; return; }
     refreshing = true;
@@ -126,14 +139,20 @@
     fetch(form.action, {
       method: "POST",
       body: data,
-      headers: { "HX-Request": "true" },
+      headers: { "HX-Request": "true", "Accept": "text/html, application/json;q=0.5" },
       credentials: "same-origin"
     })
       .then(function (response) {
+        if (response.status === 503) { return response.json().then(function (said) { return { retry: said.message }; }); }
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.text();
       })
-      .then(function (html) { swap(html, true, form); })
+      .then(function (answer) {
+        // The database is briefly away: say so and keep what was typed (nothing was applied;
+        // sending it again later gets a fresh id only if its content changed).
+        if (answer && answer.retry) { say(answer.retry); return; }
+        swap(answer, true, form);
+      })
       .catch(function () {
         // Offline or refused at the door: send it the ordinary way (same id: applied once).
         var input = form.querySelector("input[name=client_id]");
