@@ -335,6 +335,9 @@ class _Calendar:
         school, school_source = _school_closures(request, place)
         public = _public_closures(request, place)
         entered = _entered_closures(request)
+        public_days = {closure.first for closure in public}
+        # Some school calendars repeat the public holidays (Belgium): say it once.
+        school = [c for c in school if not (c.first == c.last and c.first in public_days)]
         found = sorted([*school, *public, *entered], key=lambda c: (c.first, c.last, c.kind.value, c.label))
         in_window = tuple(c for c in found if c.last >= request.start and c.first <= request.end)
         blocked: dict[date, list[str]] = {}
@@ -728,7 +731,7 @@ def _subdivision_name(holiday_class: type, code: str) -> str:
     if getattr(holiday_class, "country", None) == "BE":  # Belgian school holidays are set by the Communities
         belgian = {
             "Flemish": _("Flemish Community"),
-            "French": _("French Community (Wallonia-Brussels Federation)"),
+            "French": _("Wallonia-Brussels Federation"),
             "German": _("German-speaking Community"),
         }
         if code in belgian:
