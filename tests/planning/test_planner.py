@@ -341,3 +341,19 @@ def test_never_a_closed_day_never_a_day_not_allowed_and_the_count_or_an_error(re
         assert isinstance(closure, Closure) and closure.kind in ClosureKind
         assert closure.last >= req.start and closure.first <= req.end
         assert not any(closure.first <= d <= closure.last for d in days)
+
+
+def test_helpers_for_forms():
+    from entraide.planning.domain.planner import has_official_school_holidays, subdivisions
+
+    assert ("VD", "Vaud") in subdivisions("CH")
+    assert ("French", "Fédération Wallonie-Bruxelles") in subdivisions("be")
+    assert subdivisions("LU") == []
+    with pytest.raises(PlanError, match="Pays inconnu"):
+        subdivisions("XX")
+    assert has_official_school_holidays("FR", zone="A")
+    assert not has_official_school_holidays("FR")
+    assert not has_official_school_holidays("FR", "974", zone="A")
+    assert has_official_school_holidays("DE", "BY") and not has_official_school_holidays("DE")
+    assert not has_official_school_holidays("CH", "VD")
+    assert SchoolHolidays.IGNORED.label == "vacances scolaires non prises en compte"

@@ -98,6 +98,15 @@ class SchoolHolidays(str, Enum):
     IGNORED = "ignored"  # not avoided (the entered periods still are)
 
 
+    @property
+    def label(self) -> str:
+        return {
+            SchoolHolidays.OFFICIAL: _("official school calendar (or the periods entered where there is none)"),
+            SchoolHolidays.ENTERED: _("only the periods entered by the coordinator"),
+            SchoolHolidays.IGNORED: _("school holidays not taken into account"),
+        }[self]
+
+
 class ClosureKind(str, Enum):
     SCHOOL = "school"
     PUBLIC = "public"
@@ -183,6 +192,22 @@ def closures(request: PlanRequest) -> list[Closure]:
 def describe_closures(request: PlanRequest) -> list[tuple[date, date, str]]:
     """The holidays and closed periods considered in the window, as (first, last, label)."""
     return [(closure.first, closure.last, closure.label) for closure in closures(request)]
+
+
+def subdivisions(country: str) -> list[tuple[str, str]]:
+    """(code, name) of the subdivisions the holiday data knows for ``country``, for a form."""
+    place = _place(PlanRequest(date.today(), date.today(), 1, Length.HALF_DAY, country=country))
+    return [(code, _subdivision_name(place.holiday_class, code)) for code in place.holiday_class.subdivisions]
+
+
+def has_official_school_holidays(country: str, subdivision: str | None = None, zone: str | None = None) -> bool:
+    """Whether official school-holiday data exists for this place (else the coordinator enters them)."""
+    place = _place(PlanRequest(date.today(), date.today(), 1, Length.HALF_DAY, country=country, subdivision=subdivision))
+    if place.country == "FR":
+        return bool(zone) and place.subdivision not in FRENCH_OVERSEAS
+    if SCHOOL not in getattr(place.holiday_class, "supported_categories", ()):
+        return False
+    return not place.holiday_class.subdivisions or place.subdivision is not None
 
 
 def session_times(request: PlanRequest) -> tuple[time, time]:
@@ -380,7 +405,7 @@ class _Calendar:
                 "spacing": spacing,
                 "target": _long_date(target),
                 "count": abs(moved),
-                "reasons": "; ".join(reasons),
+                "reasons": pgettext("planner: separator between reasons", "; ").join(reasons),
             }
             if moved > 0:
                 text = ngettext(

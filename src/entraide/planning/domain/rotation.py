@@ -47,6 +47,14 @@ class RotationError(ValueError):
         self.sessions = tuple(sessions)  # the sessions concerned
 
 
+def human_list(names: Sequence[str]) -> str:
+    """``["Ana", "Ben", "Chloé"]`` → "Ana, Ben and Chloé" in the active language."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def default_label(value: object) -> str:
     if isinstance(value, date):
         return formats.date_format(value, pgettext("rotation: session date", "l j F Y"))
@@ -198,7 +206,7 @@ class _Solver:
                         "%(members)s declared being unavailable for every session and cannot facilitate.",
                         len(member_names),
                     )
-                    % {"members": ", ".join(member_names)},
+                    % {"members": human_list(member_names)},
                     [self.members[m] for m in sorted(members)],
                 )
             return RotationError(
@@ -209,7 +217,7 @@ class _Solver:
                     "%(count)d sessions: %(sessions)s.",
                     len(session_names),
                 )
-                % {"members": ", ".join(member_names), "count": len(session_names), "sessions": ", ".join(session_names)},
+                % {"members": human_list(member_names), "count": len(session_names), "sessions": human_list(session_names)},
                 [self.members[m] for m in sorted(members)],
                 [self.sessions[s] for s in sorted(sessions)],
             )
@@ -217,7 +225,7 @@ class _Solver:
         if unstaffed:
             names = [session_label(self.sessions[s]) for s in unstaffed]
             return RotationError(
-                _("Nobody is available to facilitate %(sessions)s.") % {"sessions": ", ".join(names)},
+                _("Nobody is available to facilitate %(sessions)s.") % {"sessions": human_list(names)},
                 (),
                 [self.sessions[s] for s in unstaffed],
             )
@@ -227,7 +235,7 @@ class _Solver:
                 "%(sessions)s can only be facilitated by %(members)s, who can take at most %(count)d sessions each.",
                 bound,
             )
-            % {"sessions": ", ".join(session_names), "members": ", ".join(member_names), "count": bound},
+            % {"sessions": human_list(session_names), "members": human_list(member_names), "count": bound},
             [self.members[m] for m in sorted(members)],
             [self.sessions[s] for s in sorted(sessions)],
         )
