@@ -336,6 +336,9 @@ def test_never_a_closed_day_never_a_day_not_allowed_and_the_count_or_an_error(re
     assert all(d not in req.taken for d in days)
     assert all(not oracle_closed(req, d) for d in days)
     assert all(isinstance(s, PlannedSession) and s.why and s.end > s.start for s in sessions)
+    # a session off its even-spacing target always says why; one on target says so
+    assert all(("en raison de :" in s.why) == (s.target != s.date) for s in sessions)
+    assert all(("exactement le jour visé" in s.why) == (s.target == s.date) for s in sessions)
     # every closure shown overlaps the window and none of them holds a planned day
     for closure in closures(req):
         assert isinstance(closure, Closure) and closure.kind in ClosureKind

@@ -121,3 +121,14 @@ def test_succeeds_exactly_when_possible_and_is_as_even_as_possible(data):
     best_max = min(max(c) for c in valid)
     best_min = max(min(c) for c in valid if max(c) == best_max)
     assert max(counts) == best_max and min(counts) == best_min
+
+
+def test_planned_sessions_from_the_planner_can_be_rotated_and_are_named_by_their_date():
+    from entraide.planning.domain.planner import Length, PlanRequest, plan_year
+
+    sessions = plan_year(PlanRequest(date(2025, 9, 8), date(2026, 7, 3), 7, Length.EVENING, zone="A"))
+    plan = rotation(SEVEN, sessions, {"Ana": [sessions[0]]})
+    assert plan[sessions[0]] != "Ana" and sorted(plan.values()) == sorted(SEVEN)
+    with pytest.raises(RotationError) as raised:
+        rotation(SEVEN[:2], sessions[:1], {"Ana": sessions[:1], "Ben": sessions[:1]})
+    assert "2025" in str(raised.value) and "PlannedSession" not in str(raised.value)

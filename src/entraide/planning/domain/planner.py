@@ -397,9 +397,7 @@ class _Calendar:
         if moved == 0:
             text = _("%(head)s: its target day for an even spacing (%(spacing)s).") % {"head": head, "spacing": spacing}
         else:
-            reasons = self._reasons(target, day, number, chosen) or [
-                _("to keep an even spacing with the neighbouring sessions")
-            ]
+            reasons = self._reasons(target, day, number, chosen)
             values = {
                 "head": head,
                 "spacing": spacing,
@@ -429,6 +427,7 @@ class _Calendar:
             if reason not in reasons:
                 reasons.append(reason)
 
+        spacing_kept = False
         step = timedelta(days=1 if day > target else -1)
         current = target
         while current != day:
@@ -440,7 +439,11 @@ class _Calendar:
                 add(_("%(weekday)s is not one of the chosen days") % {"weekday": formats.date_format(current, "l")})
             elif current in chosen and current not in self.blocked:
                 add(_("%(date)s goes to session %(number)d") % {"date": _short_date(current), "number": chosen.index(current) + 1})
+            elif current.weekday() in self.request.weekdays and current not in self.blocked:
+                spacing_kept = True  # a free day passed over so that the gaps stay even
             current += step
+        if spacing_kept:
+            add(_("to keep an even spacing with the neighbouring sessions"))
         return reasons
 
 

@@ -56,6 +56,9 @@ def human_list(names: Sequence[str]) -> str:
 
 
 def default_label(value: object) -> str:
+    """A date (or an object with a ``date``, such as a planned session) in words; else ``str``."""
+    if not isinstance(value, date) and isinstance(getattr(value, "date", None), date):
+        value = value.date  # type: ignore[attr-defined]
     if isinstance(value, date):
         return formats.date_format(value, pgettext("rotation: session date", "l j F Y"))
     return str(value)
