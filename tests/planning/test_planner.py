@@ -101,6 +101,7 @@ def test_the_why_is_in_the_active_language():
 
 
 def test_a_half_day_in_the_afternoon_and_explicit_times():
+    assert plan_year(request(length="full-day"))[0].end == time(17, 0)  # a plain string works too
     sessions = plan_year(request(start_time=time(14, 0)))
     assert (sessions[0].start, sessions[0].end) == (time(14, 0), time(17, 30))
     sessions = plan_year(request(length=Length.AFTERNOON))
@@ -191,6 +192,8 @@ def test_a_german_land_has_its_school_and_public_holidays():
         (dict(closed_periods=((date(2025, 10, 2), date(2025, 10, 1), "Fermeture"),)), "Fermeture"),
         (dict(school_holidays=SchoolHolidays.ENTERED), "Aucune période de vacances scolaires"),
         (dict(start=date(2025, 1, 1), end=date(2029, 1, 1)), "trois ans"),
+        (dict(length="week"), "half-day"),
+        (dict(school_holidays="sometimes"), "ignored"),
     ],
 )
 def test_bad_requests_get_a_clear_message(changes, expected):

@@ -212,7 +212,7 @@ def has_official_school_holidays(country: str, subdivision: str | None = None, z
 
 def session_times(request: PlanRequest) -> tuple[time, time]:
     """Start and end of each session: the length's defaults, overridden by the request."""
-    default_start, default_end = request.length.default_times
+    default_start, default_end = parse_length(request.length).default_times
     duration = _minutes(default_end) - _minutes(default_start)
     start, end = request.start_time, request.end_time
     if start is not None and end is None:
@@ -297,9 +297,9 @@ def parse_weekdays(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def parse_length(text: str) -> Length:
+def parse_length(text: str | Length) -> Length:
     try:
-        return Length(text.strip().lower())
+        return Length(str(getattr(text, "value", text)).strip().lower())
     except ValueError:
         raise PlanError(
             _("Unknown session length “%(length)s”; choose one of: %(choices)s.")
@@ -518,7 +518,13 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
             % {"place": place.name}
         )
     public_sentence = {"place": place.name}
-    mode = SchoolHolidays(request.school_holidays)
+    try:
+        mode = SchoolHolidays(request.school_holidays)
+    except ValueError:
+        raise PlanError(
+            _("Unknown choice for school holidays “%(value)s”; choose one of: %(choices)s.")
+            % {"value": request.school_holidays, "choices": ", ".join(choice.value for choice in SchoolHolidays)}
+        ) from None
     if mode is SchoolHolidays.IGNORED:
         return [], _("School holidays not taken into account; outside the public holidays of %(place)s.") % public_sentence
     entered_sentence = (

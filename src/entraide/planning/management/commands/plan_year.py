@@ -108,7 +108,7 @@ class Command(BaseCommand):
             )
             % {
                 "count": len(sessions),
-                "length": request.length.label,
+                "length": parse_length(request.length).label,
                 "start": request.start.isoformat(),
                 "end": request.end.isoformat(),
             }
