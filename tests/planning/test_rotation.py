@@ -132,3 +132,34 @@ def test_planned_sessions_from_the_planner_can_be_rotated_and_are_named_by_their
     with pytest.raises(RotationError) as raised:
         rotation(SEVEN[:2], sessions[:1], {"Ana": sessions[:1], "Ben": sessions[:1]})
     assert "2025" in str(raised.value) and "PlannedSession" not in str(raised.value)
+
+
+@given(st.integers(1, 9), st.integers(1, 30))
+def test_without_unavailability_the_turn_is_the_natural_order(size, count):
+    members = [f"m{i}" for i in range(size)]
+    plan = rotation(members, list(range(count)))
+    assert [plan[i] for i in range(count)] == [members[i % size] for i in range(count)]
+
+
+def test_rounds_stay_rounds_around_unavailabilities():
+    sessions = list(range(14))
+    plan = rotation(SEVEN, sessions, {"Gia": [6], "Ana": [7]})
+    first_round = [plan[i] for i in range(7)]
+    assert sorted(first_round) == sorted(SEVEN)  # everyone once before anyone twice
+    assert plan[6] != "Gia" and plan[7] != "Ana"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_the_assignment_step_is_optimal_against_brute_force(data):
+    from itertools import permutations
+
+    from entraide.planning.domain.rotation import _hungarian
+
+    rows = data.draw(st.integers(1, 4))
+    columns = data.draw(st.integers(rows, 5))
+    cost = [[data.draw(st.integers(-20, 50)) for _ in range(columns)] for _ in range(rows)]
+    chosen = _hungarian(cost)
+    assert len(set(chosen)) == rows and all(0 <= c < columns for c in chosen)
+    best = min(sum(cost[r][c] for r, c in enumerate(perm)) for perm in permutations(range(columns), rows))
+    assert sum(cost[r][c] for r, c in enumerate(chosen)) == best
