@@ -237,6 +237,16 @@ def test_spread_pushes_neighbours_to_both_sides_of_a_long_closure():
     assert chosen[0] < 30 and chosen[-1] >= 70 and chosen == sorted(set(chosen))
 
 
+@given(st.integers(1, 400), st.data())
+def test_spread_over_free_days_only_has_gaps_differing_by_at_most_one_day(length, data):
+    count = data.draw(st.integers(1, length))
+    targets = [(i + 0.5) * length / count - 0.5 for i in range(count)]
+    chosen = spread(list(range(length)), targets)
+    gaps = [b - a for a, b in zip(chosen, chosen[1:])]
+    assert not gaps or max(gaps) - min(gaps) <= 1
+    assert chosen[0] <= length / count and length - 1 - chosen[-1] <= length / count  # half a gap at each end
+
+
 @given(
     free=st.lists(st.integers(0, 60), min_size=1, max_size=25, unique=True).map(sorted),
     data=st.data(),
