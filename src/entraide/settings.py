@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "entraide.api",
     "entraide.live",
     "entraide.realtime",
+    "entraide.planning",
 ]
 
 MIDDLEWARE = [
