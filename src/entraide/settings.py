@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "entraide.api",
     "entraide.live",
     "entraide.realtime",
+    "entraide.kit",
 ]
 
 MIDDLEWARE = [
