@@ -64,16 +64,16 @@ class Command(BaseCommand):
             raise CommandError(error.message, returncode=1) from None
         pdf = render_kit_pdf(kit)
         write_atomically(out, pdf)
-        sheets = ", ".join(f"{sheet.kind} ×{sheet.copies}" for sheet in kit.sheets)
+        contents = [_("role cards ×%(count)d") % {"count": len(kit.cards)}]
+        contents += [f"{sheet.kind} ×{sheet.copies}" for sheet in kit.sheets]
         self.stdout.write(
-            _("%(file)s: %(protocol)s, %(count)d participants (%(language)s); role cards ×%(cards)d; %(sheets)s.")
+            _("%(file)s: %(protocol)s, %(count)d participants (%(language)s); %(contents)s.")
             % {
                 "file": out,
                 "protocol": kit.spec.title.get(language),
                 "count": kit.participants,
                 "language": language,
-                "cards": len(kit.cards),
-                "sheets": sheets,
+                "contents": ", ".join(contents),
             }
         )
 
