@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from entraide.kit.domain.kit import KitError, build_kit, check_language, render_kit_pdf
 from entraide.protocols.domain import library
+from entraide.protocols.labels import WORKSHEETS
 from entraide.protocols.management.commands.fit_agenda import parse_time
 
 
@@ -64,8 +65,8 @@ class Command(BaseCommand):
             raise CommandError(error.message, returncode=1) from None
         pdf = render_kit_pdf(kit)
         write_atomically(out, pdf)
-        contents = [_("role cards ×%(count)d") % {"count": len(kit.cards)}]
-        contents += [f"{sheet.kind} ×{sheet.copies}" for sheet in kit.sheets]
+        contents = [f"{WORKSHEETS['roles']} ×{len(kit.cards)}"]
+        contents += [f"{WORKSHEETS[sheet.kind]} ×{sheet.copies}" for sheet in kit.sheets]
         self.stdout.write(
             _("%(file)s: %(protocol)s, %(count)d participants (%(language)s); %(contents)s.")
             % {
