@@ -312,12 +312,21 @@ def render_kit_html(kit: Kit) -> str:
                 "agenda": kit.agenda,
                 "total_length": format_length(kit.agenda.total_minutes),
                 "sheets": {sheet.kind: sheet for sheet in kit.sheets},
+                "poster_columns": poster_columns(kit.agenda),
                 "footer": css_string(f"{kit.spec.title.get(kit.language)} · {_('Printable kit')}"),
                 "writing_lines": range(24),
                 "short_lines": range(7),
                 "plan_rows": range(7),
             },
         )
+
+
+def poster_columns(agenda: Agenda) -> list[list[tuple[int, object]]]:
+    """The numbered steps in two columns, the first one longer (a table: WeasyPrint's
+    balanced CSS columns cost more than the rest of the kit together)."""
+    numbered = list(enumerate(agenda.items, start=1))
+    half = (len(numbered) + 1) // 2
+    return [numbered[:half], numbered[half:]]
 
 
 def css_string(text: str) -> str:
