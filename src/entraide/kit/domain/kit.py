@@ -23,6 +23,7 @@ language; nothing else is written on the sheets.
 
 from dataclasses import dataclass
 from datetime import time
+from typing import TYPE_CHECKING
 
 import segno
 from django.template.loader import render_to_string
@@ -40,6 +41,9 @@ from entraide.protocols.domain.agenda import (
 )
 from entraide.protocols.domain.spec import LANGUAGES, ProtocolSpec, Step
 from entraide.protocols.models import ProtocolVersion
+
+if TYPE_CHECKING:
+    from entraide.live.models import LiveSession
 
 DEFAULT_START = time(14, 0)
 MINUTES_PER_DAY = 24 * 60
@@ -174,7 +178,7 @@ def build_kit(
     )
 
 
-def build_session_kit(session, language: str, join_url: str) -> Kit:
+def build_session_kit(session: "LiveSession", language: str, join_url: str) -> Kit:
     """The kit of a live session: sized to its planned group and window, with its join poster."""
     version = session.protocol_version
     poster = SessionPoster(
