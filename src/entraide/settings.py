@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "entraide.live",
     "entraide.realtime",
     "entraide.planning",
+    "entraide.kit",
 ]
 
 MIDDLEWARE = [
