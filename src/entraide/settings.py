@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "entraide.api",
     "entraide.live",
     "entraide.realtime",
+    "entraide.events",
+    "entraide.themes",
 ]
 
 MIDDLEWARE = [
