@@ -137,7 +137,7 @@ def cancel_by_link(request: HttpRequest, org: str, slug: str, token: str) -> Htt
 @require_GET
 @organisation_view("events.manage_event")
 def event_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    events = Event.objects.filter(organisation=organisation).annotate(
+    events = Event.objects.filter(organisation=organisation).select_related("organisation").annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
         waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
     )
