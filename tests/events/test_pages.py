@@ -187,13 +187,26 @@ def test_questions_page_is_for_facilitators_only(client, event, coordinator, fac
 
 
 @pytest.mark.parametrize("name", ["list", "create"])
-def test_coordinator_pages_refuse_others(client, event, facilitator, other_coordinator, name):
+def test_coordinator_pages_refuse_others(client, event, facilitator, member, other_coordinator, name):
     url = reverse(f"events:{name}", kwargs={"org": event.organisation.slug})
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(facilitator)
+    client.force_login(member)
     assert client.get(url).status_code == 403
     client.force_login(other_coordinator)
     assert client.get(url).status_code == 404
+    client.force_login(facilitator)
+    assert client.get(url).status_code == (200 if name == "list" else 403)
+
+
+def test_facilitators_find_the_questions_from_the_events_list(client, event, facilitator, coordinator):
+    url = reverse("events:list", kwargs={"org": event.organisation.slug})
+    questions = reverse("events:questions", kwargs={"org": event.organisation.slug, "slug": event.slug})
+    client.force_login(facilitator)
+    listing = text(client.get(url))
+    assert questions in listing and "Nouvel événement" not in listing
+    client.force_login(coordinator)
+    listing = text(client.get(url))
+    assert questions not in listing and "Nouvel événement" in listing
 
 
 def test_coordinator_cancels_a_registration_and_the_waiting_person_is_confirmed(client, builtins, organisation, coordinator, on_commit):

@@ -104,6 +104,7 @@ rules.add_perm("live.open_session", is_facilitator_of)
 # Events: coordinators set them up and see who registered (names, roles, places), never the
 # questions presenters bring; those are content, for the organisation's facilitators only.
 rules.add_perm("events.manage_event", is_coordinator_of)
+rules.add_perm("events.list_events", is_facilitator_of)
 rules.add_perm("events.view_presenter_questions", is_facilitator_only_of)
 # Themes and tools: built-ins are public; coordinators create, copy and edit their own;
 # a coordinator (or the session's own facilitator, checked by the view) attaches one to a live
@@ -120,6 +121,7 @@ VIEW_PERMISSION = {
     "protocols.change_protocol": "protocols.view_protocol",
     "core.manage_organisation": "core.view_organisation",
     "events.manage_event": "core.view_organisation",
+    "events.list_events": "core.view_organisation",
     "events.view_presenter_questions": "core.view_organisation",
     "themes.manage_themes": "core.view_organisation",
     "themes.change_theme": "themes.view_theme",

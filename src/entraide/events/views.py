@@ -46,7 +46,7 @@ def _public_event(request: HttpRequest, org: str, slug: str) -> tuple[Event, boo
     (coordinators of the organisation preview their drafts). Runs inside the tenant scope."""
     organisation = get_object_or_404(Organisation, slug=org)
     with tenant_scope(organisation):
-        event = Event.objects.select_related("organisation").filter(organisation=organisation, slug=slug).first()
+        event = Event.objects.select_related("organisation", "protocol__current").filter(organisation=organisation, slug=slug).first()
     if event is None:
         raise Http404
     preview = access.can(request.user, "events.manage_event", organisation)
@@ -135,13 +135,19 @@ def cancel_by_link(request: HttpRequest, org: str, slug: str, token: str) -> Htt
 
 
 @require_GET
-@organisation_view("events.manage_event")
+@organisation_view("events.list_events")
 def event_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """Coordinators manage the events from here; facilitators find the presenters' questions."""
     events = Event.objects.filter(organisation=organisation).select_related("organisation").annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
         waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
     )
-    return render(request, "events/list.html", {"organisation": organisation, "events": events})
+    return render(request, "events/list.html", {
+        "organisation": organisation,
+        "events": events,
+        "can_manage": access.can(request.user, "events.manage_event", organisation),
+        "can_read_questions": access.can(request.user, "events.view_presenter_questions", organisation),
+    })
 
 
 def _edit(request: HttpRequest, organisation: Organisation, event: Event | None) -> HttpResponse:
