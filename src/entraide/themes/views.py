@@ -1,5 +1,6 @@
 """Pages of the themes library, and choosing a live session's thematic input."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,6 +51,7 @@ def theme_library(request: HttpRequest, organisation: Organisation) -> HttpRespo
     return render(request, "themes/library.html", {
         "organisation": organisation,
         "language": language,
+        "language_choices": settings.LANGUAGES,
         "own": [t for t in themes if not t.is_builtin],
         "builtins": [t for t in themes if t.is_builtin],
         "can_manage": access.can(request.user, "themes.manage_themes", organisation),
@@ -169,6 +171,6 @@ def session_theme(request: HttpRequest, code: str) -> HttpResponse:
         "current": theme_for_session(session.pk),
         "themes": visible_themes(organisation, language),
         "language": language,
-        "languages": LANGUAGE_CODES,
+        "language_choices": settings.LANGUAGES,
         "console_url": console,
     })
