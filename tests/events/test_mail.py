@@ -78,3 +78,22 @@ def test_the_event_time_zone_is_used(builtins, organisation, coordinator):
     event = save_event(organisation, coordinator, event_data(timezone="America/Montreal"), {PARTICIPANT: 3})
     start = _vevent(event_calendar(event)).decoded("dtstart")
     assert start == datetime.combine(event.date, event.start, tzinfo=ZoneInfo("America/Montreal"))
+
+
+def test_cancelling_the_event_emails_everyone_still_registered(event, organisation, coordinator, on_commit):
+    from .conftest import HOST
+
+    register(event, PRESENTER, "Bruno", "bruno@example.org", "de", QUESTION)
+    register(event, HOST, "Ana", "ana@example.org", "fr")
+    mail.outbox.clear()
+    with on_commit():
+        save_event(organisation, coordinator, event_data(status=Event.Status.CANCELLED), {HOST: 2, PRESENTER: 2, PARTICIPANT: 2}, event=event)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bruno@example.org"]
+    german = next(m for m in mail.outbox if m.to == ["bruno@example.org"])
+    assert german.subject.startswith("Abgesagt")
+    assert QUESTION not in german.body
+    assert str(_vevent(german.attachments[0][1])["status"]) == "CANCELLED"
+    mail.outbox.clear()
+    with on_commit():  # saving it again, still cancelled, emails nobody
+        save_event(organisation, coordinator, event_data(status=Event.Status.CANCELLED), {HOST: 2, PRESENTER: 2, PARTICIPANT: 2}, event=event)
+    assert mail.outbox == []

@@ -146,3 +146,20 @@ def test_token_finds_its_registration_only_in_its_event(event, builtins, organis
     with tenant_scope(organisation):
         stored = Registration.objects.get(pk=registered.registration.pk)
     assert registered.cancel_token not in stored.cancel_token_hash
+
+
+def test_questions_are_erased_some_time_after_the_event(event, builtins, organisation, coordinator):
+    from django.core.management import call_command
+
+    from entraide.events.domain.retention import purge_presenter_questions
+
+    register(event, PRESENTER, "Bruno", "bruno@example.org", question=QUESTION)
+    past = save_event(organisation, coordinator, event_data(title="Passé"), {PRESENTER: 2})
+    register(past, PRESENTER, "Chloé", "chloe@example.org", question=QUESTION)
+    with tenant_scope(organisation):
+        Event.objects.filter(pk=past.pk).update(date=timezone.localdate() - timedelta(days=31))
+    assert purge_presenter_questions(30) == 1
+    assert registrations(past)[0].question is None and registrations(past)[0].name == "Chloé"
+    assert registrations(event)[0].question == QUESTION
+    call_command("purge_event_questions", "--days", "30")
+    assert registrations(event)[0].question == QUESTION

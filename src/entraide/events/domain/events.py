@@ -124,6 +124,7 @@ def save_event(
         _check(organisation, data, capacities, event)
         protocol = library.builtin_protocol(data.protocol_key) if data.protocol_key else None
         creating = event is None
+        was_cancelled = event is not None and event.status == Event.Status.CANCELLED
         if creating:
             event = Event(organisation=organisation, created_by=actor if getattr(actor, "pk", None) else None)
         else:
@@ -144,10 +145,21 @@ def save_event(
         event.save()
         for role in EventRoleKind.values:
             EventRole.objects.update_or_create(event=event, role=role, defaults={"capacity": capacities.get(role, 0)})
-        if not creating:
+        if not creating and event.status != Event.Status.CANCELLED:
             for role in EventRoleKind.values:
                 promote_waiting(event, role, base_url)
+        if event.status == Event.Status.CANCELLED and not was_cancelled and not creating:
+            _tell_registrants_of_cancellation(event, base_url)
     return event
+
+
+def _tell_registrants_of_cancellation(event: Event, base_url: str) -> None:
+    """Everyone still registered (confirmed or waiting) is emailed, after commit, with the
+    calendar entry marked cancelled. Their registrations stay as they were."""
+    from . import mail
+
+    active = list(Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED).select_related("event__organisation"))
+    transaction.on_commit(lambda: [mail.send_registration_email(r, None, mail.EVENT_CANCELLED, base_url) for r in active])
 
 
 def role_places(event: Event) -> list[dict]:

@@ -20,6 +20,7 @@ from ..models import Event, Registration
 CONFIRMED = "confirmed"
 WAITING = "waiting"
 PROMOTED = "promoted"
+EVENT_CANCELLED = "event_cancelled"
 
 ICS_FILENAME = "evenement.ics"
 
@@ -68,8 +69,9 @@ def event_calendar(event: Event, base_url: str = "") -> bytes:
     return calendar.to_ical()
 
 
-def send_registration_email(registration: Registration, cancel_token: str, kind: str, base_url: str = "") -> None:
-    """Confirmation, waiting-list or promotion email, in the registrant's language."""
+def send_registration_email(registration: Registration, cancel_token: str | None, kind: str, base_url: str = "") -> None:
+    """Confirmation, waiting-list, promotion or cancelled-event email, in the registrant's
+    language. The calendar file goes with every email but the waiting-list one."""
     event = registration.event
     root = site_url(base_url)
     with translation.override(registration.language):
@@ -83,9 +85,11 @@ def send_registration_email(registration: Registration, cancel_token: str, kind:
             "end": end,
             "location": location_of(event),
             "public_url": root + event.public_url(),
-            "cancel_url": root + reverse("events:cancel", kwargs={"org": event.organisation.slug, "slug": event.slug, "token": cancel_token}),
+            "cancel_url": root + reverse("events:cancel", kwargs={"org": event.organisation.slug, "slug": event.slug, "token": cancel_token}) if cancel_token else "",
         }
-        if kind == WAITING:
+        if kind == EVENT_CANCELLED:
+            subject = _("Cancelled: %(title)s") % {"title": event.title}
+        elif kind == WAITING:
             subject = _("Waiting list: %(title)s") % {"title": event.title}
         elif kind == PROMOTED:
             subject = _("A place is free for you: %(title)s") % {"title": event.title}
@@ -93,6 +97,6 @@ def send_registration_email(registration: Registration, cancel_token: str, kind:
             subject = _("Registration confirmed: %(title)s") % {"title": event.title}
         body = render_to_string("events/email/registration.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[registration.email])
-    if kind in (CONFIRMED, PROMOTED):
+    if kind in (CONFIRMED, PROMOTED, EVENT_CANCELLED):
         message.attach(ICS_FILENAME, event_calendar(event, base_url), "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()
