@@ -1,5 +1,6 @@
 """The confirmation email: the registrant's language, the event as .ics, never the question."""
 
+import email
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,11 @@ def test_confirmation_email_in_the_registrants_language_with_ics(event, on_commi
     # Never the question: not in the subject, body, nor the calendar file.
     everything = message.subject + message.body + (content.decode() if isinstance(content, bytes) else content)
     assert QUESTION not in everything and "deuil" not in everything
-    vevent = _vevent(content)
+    # As a mail client gets it: the MIME message, its text/calendar part, parsed back.
+    received = email.message_from_bytes(message.message().as_bytes())
+    [part] = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_content_charset() == "utf-8" and part.get_filename() == "evenement.ics"
+    vevent = _vevent(part.get_payload(decode=True))
     zone = ZoneInfo("Europe/Paris")
     assert vevent.decoded("dtstart") == datetime.combine(event.date, event.start, tzinfo=zone)
     assert vevent.decoded("dtstart").utcoffset() == datetime.combine(event.date, event.start, tzinfo=zone).utcoffset()

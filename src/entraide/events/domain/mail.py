@@ -98,5 +98,5 @@ def send_registration_email(registration: Registration, cancel_token: str | None
         body = render_to_string("events/email/registration.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[registration.email])
     if kind in (CONFIRMED, PROMOTED, EVENT_CANCELLED):
-        message.attach(ICS_FILENAME, event_calendar(event, base_url), "text/calendar; charset=utf-8; method=PUBLISH")
+        message.attach(ICS_FILENAME, event_calendar(event, base_url), "text/calendar")
     message.send()
