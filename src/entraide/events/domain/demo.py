@@ -43,5 +43,5 @@ def load_demo_event(organisation: Organisation, coordinator) -> Event:
         {EventRoleKind.HOST: 3, EventRoleKind.PRESENTER: 3, EventRoleKind.PARTICIPANT: 2},
     )
     for role, name, email, language, question in DEMO_PEOPLE:
-        register(event, role, name, email, language, question)
+        register(event, role, name, email, language, question, notify=False)
     return event

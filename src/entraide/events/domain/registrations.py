@@ -56,14 +56,14 @@ def registrations_open(event: Event) -> bool:
 
 def register(
     event: Event, role: str, name: str, email: str, language: str = "fr", question: str = "",
-    user=None, base_url: str = "",
+    user=None, base_url: str = "", notify: bool = True,
 ) -> Registered:
     """Register someone for ``event`` in ``role``: confirmed while the role has places, else on
     its waiting list. A presenter gives a short question (at most 280 characters); it is kept
     encrypted and never emailed. Refused with an ``EventError`` (nothing saved) when the event is
     not open, the role has no places, the name or email is missing or invalid, the email is
     already registered, or a presenter's question is missing or too long. Emails the registrant
-    after commit, in their language."""
+    after commit, in their language (unless ``notify`` is false: demo data)."""
     name = (name or "").strip()
     email = normalise_email(email)
     question = (question or "").strip()
@@ -116,7 +116,8 @@ def register(
                 registration.waiting_position = (last or 0) + 1
             registration.save()
             kind = mail.CONFIRMED if registration.status == Registration.Status.CONFIRMED else mail.WAITING
-            transaction.on_commit(lambda: mail.send_registration_email(registration, token, kind, base_url))
+            if notify:
+                transaction.on_commit(lambda: mail.send_registration_email(registration, token, kind, base_url))
     except IntegrityError:
         # Two submissions of the same address at once: the unique constraint caught the second.
         raise EventError(_("This email address is already registered for this event."), "email") from None
