@@ -96,3 +96,10 @@ def test_only_coordinators_of_the_organisation_manage_events(event, organisation
 def test_editing_bumps_the_calendar_sequence(event, organisation, coordinator):
     updated = save_event(organisation, coordinator, event_data(start=time(13)), {HOST: 2, PRESENTER: 2, PARTICIPANT: 2}, event=event)
     assert updated.sequence == event.sequence + 1 and updated.uid == event.uid
+
+
+def test_the_address_of_the_new_event_page_is_not_a_slug(builtins, organisation, coordinator):
+    assert save_event(organisation, coordinator, event_data(title="Nouveau"), {PARTICIPANT: 3}).slug == "nouveau-2"
+    with pytest.raises(EventError) as refused:
+        save_event(organisation, coordinator, event_data(slug="nouveau"), {PARTICIPANT: 3})
+    assert refused.value.field == "slug"

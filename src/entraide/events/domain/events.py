@@ -21,6 +21,7 @@ from .errors import EventError
 
 DEFAULT_PROTOCOL_KEY = "atelier-pratique"
 MAX_CAPACITY = 10_000
+RESERVED_SLUGS = frozenset({"nouveau"})  # taken by the coordinators' "new event" page
 
 
 @dataclass
@@ -74,6 +75,8 @@ def _check(organisation: Organisation, data: EventData, capacities: dict[str, in
     if data.status == Event.Status.PUBLISHED and not any(capacities.get(role, 0) for role in EventRoleKind.values):
         raise EventError(_("Open at least one role with places before publishing."), "capacity_participant")
     slug = data.slug
+    if slug in RESERVED_SLUGS:
+        raise EventError(_("This address is reserved; choose another short name."), "slug")
     taken = Event.objects.filter(organisation=organisation, slug=slug)
     if event is not None:
         taken = taken.exclude(pk=event.pk)
@@ -96,7 +99,7 @@ def _unique_slug(organisation: Organisation, wanted: str, event: Event | None) -
     others = Event.objects.filter(organisation=organisation)
     if event is not None:
         others = others.exclude(pk=event.pk)
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
