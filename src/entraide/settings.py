@@ -133,6 +133,8 @@ INSTALLED_APPS = [
     "entraide.realtime",
     "entraide.planning",
     "entraide.kit",
+    "entraide.events",
+    "entraide.themes",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("entraide.events.urls")),
+    path("", include("entraide.themes.urls")),
     path("", include("entraide.web.urls")),
 ]
 

@@ -78,6 +78,11 @@ def is_facilitator_of(user, obj) -> bool:
 
 
 @rules.predicate
+def is_facilitator_only_of(user, obj) -> bool:
+    return role_in(user, _organisation_of(obj)) == Role.FACILITATOR
+
+
+@rules.predicate
 def is_shared_protocol(user, protocol) -> bool:
     return protocol is not None and protocol.organisation_id is None
 
@@ -106,6 +111,18 @@ rules.add_perm("live.open_session", is_facilitator_of)
 rules.add_perm("kit.print_protocol_kit", is_shared_protocol | is_member_of)
 # obj: the viewer's seat; a session's kit (with its join code) is for who runs the session.
 rules.add_perm("kit.print_session_kit", is_facilitator_seat)
+# Events: coordinators set them up and see who registered (names, roles, places), never the
+# questions presenters bring; those are content, for the organisation's facilitators only.
+rules.add_perm("events.manage_event", is_coordinator_of)
+rules.add_perm("events.list_events", is_facilitator_of)
+rules.add_perm("events.view_presenter_questions", is_facilitator_only_of)
+# Themes and tools: built-ins are public; coordinators create, copy and edit their own;
+# a coordinator (or the session's own facilitator, checked by the view) attaches one to a live
+# session (obj: the session).
+rules.add_perm("themes.view_theme", is_shared_protocol | is_member_of)
+rules.add_perm("themes.manage_themes", is_coordinator_of)
+rules.add_perm("themes.change_theme", ~is_shared_protocol & is_coordinator_of)
+rules.add_perm("themes.attach_theme", is_coordinator_of)
 
 
 # --- Helpers for the doors (views, consumers, API, commands) -----------------------------
@@ -113,6 +130,11 @@ rules.add_perm("kit.print_session_kit", is_facilitator_seat)
 VIEW_PERMISSION = {
     "protocols.change_protocol": "protocols.view_protocol",
     "core.manage_organisation": "core.view_organisation",
+    "events.manage_event": "core.view_organisation",
+    "events.list_events": "core.view_organisation",
+    "events.view_presenter_questions": "core.view_organisation",
+    "themes.manage_themes": "core.view_organisation",
+    "themes.change_theme": "themes.view_theme",
 }
 
 

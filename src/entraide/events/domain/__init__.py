@@ -1,0 +1,1 @@
+"""The rules of events and registrations: every change goes through these functions."""

@@ -1,0 +1,198 @@
+"""Creating and changing an event, with its places per role."""
+
+from dataclasses import dataclass
+from datetime import date, time
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from entraide.core import access
+from entraide.core.models import Organisation
+from entraide.core.tenancy import tenant_scope
+from entraide.protocols.domain import library
+
+from ..models import Event, EventRole, EventRoleKind, Registration
+from .errors import EventError
+
+DEFAULT_PROTOCOL_KEY = "atelier-pratique"
+MAX_CAPACITY = 10_000
+RESERVED_SLUGS = frozenset({"nouveau"})  # taken by the coordinators' "new event" page
+
+
+@dataclass
+class EventData:
+    """What a coordinator gives for an event (already parsed by a form, checked here)."""
+
+    title: str
+    date: date
+    start: time
+    end: time
+    mode: str = Event.Mode.ON_SITE
+    place: str = ""
+    region: str = ""
+    languages: tuple[str, ...] = ("fr",)
+    description: str = ""
+    slug: str = ""
+    status: str = Event.Status.DRAFT
+    public: bool = True
+    timezone: str = "Europe/Paris"
+    protocol_key: str = DEFAULT_PROTOCOL_KEY
+
+
+def confirmed_counts(event: Event) -> dict[str, int]:
+    rows = (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+        .values("role").annotate(n=Count("pk")).values_list("role", "n")
+    )
+    return dict(rows)
+
+
+def _check(organisation: Organisation, data: EventData, capacities: dict[str, int], event: Event | None) -> None:
+    if not data.title.strip():
+        raise EventError(_("Give the event a title."), "title")
+    if data.end <= data.start:
+        raise EventError(_("The end must be after the start."), "end")
+    if data.mode not in Event.Mode.values:
+        raise EventError(_("Choose online or on site."), "mode")
+    if data.mode == Event.Mode.ON_SITE and not data.place.strip():
+        raise EventError(_("An event on site needs a place."), "place")
+    known = {code for code, _name in settings.LANGUAGES}
+    if not data.languages or any(code not in known for code in data.languages):
+        raise EventError(_("Choose at least one language of the event."), "languages")
+    if data.status not in Event.Status.values:
+        raise EventError(_("Unknown status."), "status")
+    if data.timezone not in available_timezones():
+        raise EventError(_("Unknown time zone."), "timezone")
+    for role in EventRoleKind.values:
+        capacity = capacities.get(role, 0)
+        if capacity < 0 or capacity > MAX_CAPACITY:
+            raise EventError(_("Places must be between 0 and %(max)d.") % {"max": MAX_CAPACITY}, f"capacity_{role}")
+    if data.status == Event.Status.PUBLISHED and not any(capacities.get(role, 0) for role in EventRoleKind.values):
+        raise EventError(_("Open at least one role with places before publishing."), "capacity_participant")
+    slug = data.slug
+    if slug in RESERVED_SLUGS:
+        raise EventError(_("This address is reserved; choose another short name."), "slug")
+    taken = Event.objects.filter(organisation=organisation, slug=slug)
+    if event is not None:
+        taken = taken.exclude(pk=event.pk)
+    if taken.exists():
+        raise EventError(_("Another event of this organisation already uses this address."), "slug")
+    if event is not None:
+        counts = confirmed_counts(event)
+        for role in EventRoleKind.values:
+            if capacities.get(role, 0) < counts.get(role, 0):
+                raise EventError(
+                    _("%(role)s: %(count)d people are already confirmed; the places cannot go below that. Cancel registrations first.")
+                    % {"role": EventRoleKind(role).label.capitalize(), "count": counts[role]},
+                    f"capacity_{role}",
+                )
+
+
+def _unique_slug(organisation: Organisation, wanted: str, event: Event | None) -> str:
+    base = slugify(wanted)[:70] or "evenement"
+    slug, n = base, 2
+    others = Event.objects.filter(organisation=organisation)
+    if event is not None:
+        others = others.exclude(pk=event.pk)
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_event(
+    organisation: Organisation, actor, data: EventData, capacities: dict[str, int], event: Event | None = None,
+    base_url: str = "",
+) -> Event:
+    """Create (``event`` None) or update an event and its places per role.
+
+    Refused with an ``EventError`` (nothing changed) on bad input, or when a role's places would
+    go below its confirmed registrations. Raising a role's places confirms people from its
+    waiting list in order and emails them (after commit).
+    """
+    access.require(actor, "events.manage_event", organisation)
+    if event is not None and event.organisation_id != organisation.pk:
+        raise EventError(_("This event belongs to another organisation."))
+    from .registrations import promote_waiting
+
+    with tenant_scope(organisation), transaction.atomic():
+        if event is not None:
+            event = Event.objects.select_for_update().get(pk=event.pk)
+        data.slug = slugify(data.slug) if data.slug.strip() else _unique_slug(organisation, data.title, event)
+        _check(organisation, data, capacities, event)
+        protocol = library.builtin_protocol(data.protocol_key) if data.protocol_key else None
+        creating = event is None
+        was_cancelled = event is not None and event.status == Event.Status.CANCELLED
+        if creating:
+            event = Event(organisation=organisation, created_by=actor if getattr(actor, "pk", None) else None)
+        else:
+            event.sequence += 1
+        event.title = data.title.strip()
+        event.slug = data.slug
+        event.description = data.description.strip()
+        event.protocol = protocol
+        event.date, event.start, event.end = data.date, data.start, data.end
+        event.time_zone = data.timezone
+        event.mode = data.mode
+        event.place = data.place.strip()
+        event.region = data.region.strip()
+        event.languages = list(dict.fromkeys(data.languages))
+        event.status = data.status
+        event.public = data.public
+        event.updated_at = timezone.now()
+        event.save()
+        for role in EventRoleKind.values:
+            EventRole.objects.update_or_create(event=event, role=role, defaults={"capacity": capacities.get(role, 0)})
+        if not creating and event.status != Event.Status.CANCELLED:
+            for role in EventRoleKind.values:
+                promote_waiting(event, role, base_url)
+        if event.status == Event.Status.CANCELLED and not was_cancelled and not creating:
+            _tell_registrants_of_cancellation(event, base_url)
+    return event
+
+
+def _tell_registrants_of_cancellation(event: Event, base_url: str) -> None:
+    """Everyone still registered (confirmed or waiting) is emailed, after commit, with the
+    calendar entry marked cancelled. Their registrations stay as they were."""
+    from . import mail
+
+    active = list(Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED).select_related("event__organisation"))
+    transaction.on_commit(lambda: [mail.send_registration_email(r, None, mail.EVENT_CANCELLED, base_url) for r in active])
+
+
+def role_places(event: Event) -> list[dict]:
+    """For each role: capacity, confirmed, remaining places and waiting count (2 queries)."""
+    with tenant_scope(event.organisation):
+        return _role_places(event)
+
+
+def _role_places(event: Event) -> list[dict]:
+    counts = (
+        Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+        .values("role", "status").annotate(n=Count("pk"))
+    )
+    confirmed: dict[str, int] = {}
+    waiting: dict[str, int] = {}
+    for row in counts:
+        target = confirmed if row["status"] == Registration.Status.CONFIRMED else waiting
+        target[row["role"]] = row["n"]
+    capacities = dict(EventRole.objects.filter(event=event).values_list("role", "capacity"))
+    places = []
+    for role in EventRoleKind:
+        capacity = capacities.get(role.value, 0)
+        taken = confirmed.get(role.value, 0)
+        places.append({
+            "role": role.value,
+            "label": role.label,
+            "capacity": capacity,
+            "confirmed": taken,
+            "remaining": max(capacity - taken, 0),
+            "waiting": waiting.get(role.value, 0),
+            "open": capacity > 0,
+        })
+    return places

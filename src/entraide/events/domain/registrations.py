@@ -1,0 +1,181 @@
+"""Registering for an event, the waiting lists, and cancelling.
+
+Each role has its places; beyond them a registration waits with its position (1, 2, …) in that
+role's waiting list. A cancelled confirmed place goes to the first person waiting for the same
+role, who is emailed. Registering locks the role's row so that two people never take the last
+place at once.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from entraide.core.tenancy import tenant_scope
+
+from ..models import QUESTION_MAX_LENGTH, Event, EventRole, EventRoleKind, Registration
+from . import mail
+from .errors import EventError
+
+NAME_MAX_LENGTH = 100
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(24)
+    return token, _hash(token)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+@dataclass(frozen=True)
+class Registered:
+    registration: Registration
+    cancel_token: str  # only here and in the email: the database keeps its hash
+
+    @property
+    def waiting(self) -> bool:
+        return self.registration.status == Registration.Status.WAITING
+
+
+def registrations_open(event: Event) -> bool:
+    return event.status == Event.Status.PUBLISHED and event.date >= timezone.localdate()
+
+
+def register(
+    event: Event, role: str, name: str, email: str, language: str = "fr", question: str = "",
+    user=None, base_url: str = "", notify: bool = True,
+) -> Registered:
+    """Register someone for ``event`` in ``role``: confirmed while the role has places, else on
+    its waiting list. A presenter gives a short question (at most 280 characters); it is kept
+    encrypted and never emailed. Refused with an ``EventError`` (nothing saved) when the event is
+    not open, the role has no places, the name or email is missing or invalid, the email is
+    already registered, or a presenter's question is missing or too long. Emails the registrant
+    after commit, in their language (unless ``notify`` is false: demo data)."""
+    name = (name or "").strip()
+    email = normalise_email(email)
+    question = (question or "").strip()
+    if not registrations_open(event):
+        raise EventError(_("Registrations for this event are closed."))
+    if role not in EventRoleKind.values:
+        raise EventError(_("Choose how you take part."), "role")
+    if not name:
+        raise EventError(_("Give your name."), "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise EventError(_("Your name is too long (at most %(max)d characters).") % {"max": NAME_MAX_LENGTH}, "name")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise EventError(_("Give a valid email address."), "email") from None
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = event.languages[0] if event.languages else settings.LANGUAGE_CODE
+    if role == EventRoleKind.PRESENTER:
+        if not question:
+            raise EventError(_("As a presenter, write the short question you bring."), "question")
+        if len(question) > QUESTION_MAX_LENGTH:
+            raise EventError(
+                _("Your question is too long: at most %(max)d characters (now %(length)d).")
+                % {"max": QUESTION_MAX_LENGTH, "length": len(question)},
+                "question",
+            )
+    else:
+        question = ""
+
+    token, token_hash = _new_token()
+    try:
+        with tenant_scope(event.organisation), transaction.atomic():
+            places = EventRole.objects.select_for_update().filter(event=event, role=role).first()
+            if places is None or places.capacity == 0:
+                raise EventError(_("This role is not open for this event."), "role")
+            active = Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+            if active.filter(email=email).exists():
+                raise EventError(_("This email address is already registered for this event."), "email")
+            confirmed = active.filter(role=role, status=Registration.Status.CONFIRMED).count()
+            registration = Registration(
+                event=event, role=role, name=name, email=email, language=language,
+                question=question or None, cancel_token_hash=token_hash,
+                user=user if getattr(user, "is_authenticated", False) else None,
+            )
+            if confirmed < places.capacity:
+                registration.status = Registration.Status.CONFIRMED
+            else:
+                last = active.filter(role=role, status=Registration.Status.WAITING).aggregate(m=Max("waiting_position"))["m"]
+                registration.status = Registration.Status.WAITING
+                registration.waiting_position = (last or 0) + 1
+            registration.save()
+            kind = mail.CONFIRMED if registration.status == Registration.Status.CONFIRMED else mail.WAITING
+            if notify:
+                transaction.on_commit(lambda: mail.send_registration_email(registration, token, kind, base_url))
+    except IntegrityError:
+        # Two submissions of the same address at once: the unique constraint caught the second.
+        raise EventError(_("This email address is already registered for this event."), "email") from None
+    return Registered(registration, token)
+
+
+def registration_for_token(event: Event, token: str) -> Registration | None:
+    if not token:
+        return None
+    with tenant_scope(event.organisation):
+        return Registration.objects.filter(event=event, cancel_token_hash=_hash(token)).first()
+
+
+def cancel_registration(registration: Registration, base_url: str = "") -> Registration | None:
+    """Cancel a registration (idempotent). A confirmed place goes to the first person waiting for
+    the same role, who is emailed; returns that person's registration, if any."""
+    event = registration.event
+    with tenant_scope(event.organisation), transaction.atomic():
+        EventRole.objects.select_for_update().filter(event=event, role=registration.role).first()
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            return None
+        current.status = Registration.Status.CANCELLED
+        current.waiting_position = None
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "waiting_position", "cancelled_at"])
+        registration.status, registration.waiting_position = current.status, None
+        promoted = promote_waiting(event, registration.role, base_url)
+        _renumber(event, registration.role)
+    return promoted[0] if promoted else None
+
+
+def promote_waiting(event: Event, role: str, base_url: str = "") -> list[Registration]:
+    """Confirm people waiting for ``role``, in order, while it has free places (inside the
+    caller's transaction). Each one gets a fresh cancellation link by email after commit."""
+    places = EventRole.objects.filter(event=event, role=role).values_list("capacity", flat=True).first() or 0
+    active = Registration.objects.filter(event=event, role=role)
+    free = places - active.filter(status=Registration.Status.CONFIRMED).count()
+    promoted = []
+    if free <= 0:
+        return promoted
+    for registration in active.filter(status=Registration.Status.WAITING).order_by("waiting_position", "pk")[:free]:
+        token, registration.cancel_token_hash = _new_token()
+        registration.status = Registration.Status.CONFIRMED
+        registration.waiting_position = None
+        registration.save(update_fields=["status", "waiting_position", "cancel_token_hash"])
+        promoted.append(registration)
+        transaction.on_commit(
+            lambda registration=registration, token=token: mail.send_registration_email(registration, token, mail.PROMOTED, base_url)
+        )
+    if promoted:
+        _renumber(event, role)
+    return promoted
+
+
+def _renumber(event: Event, role: str) -> None:
+    waiting = Registration.objects.filter(event=event, role=role, status=Registration.Status.WAITING).order_by("waiting_position", "pk")
+    for position, registration in enumerate(waiting, start=1):
+        if registration.waiting_position != position:
+            registration.waiting_position = position
+            registration.save(update_fields=["waiting_position"])

@@ -1,0 +1,268 @@
+"""Pages of events: the public page with its registration form (no account, no JavaScript
+needed), the personal cancellation link, and the coordinators' pages. Views parse, ask
+``core.access`` and call ``events.domain``."""
+
+import csv
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from entraide.core import access
+from entraide.core.models import Organisation
+from entraide.core.tenancy import tenant_scope
+from entraide.web.views import organisation_view
+
+from .domain.errors import EventError
+from .domain.events import EventData, role_places, save_event
+from .domain.mail import event_calendar, location_of
+from .domain.registrations import cancel_registration, register, registration_for_token, registrations_open
+from .forms import EventForm, RegistrationForm
+from .models import Event, EventRoleKind, Registration
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _choice_labels(places: list[dict]) -> list[dict]:
+    for place in places:
+        if place["remaining"]:
+            detail = _("%(count)d places left") % {"count": place["remaining"]} if place["remaining"] > 1 else _("1 place left")
+        else:
+            detail = _("full: waiting list")
+        place["choice_label"] = f"{place['label'].capitalize()} — {detail}"
+    return places
+
+
+# --- Public pages (no account) -------------------------------------------------------------
+
+
+def _public_event(request: HttpRequest, org: str, slug: str) -> tuple[Event, bool]:
+    """The event behind a public address, or 404: drafts and members-only events are hidden
+    (coordinators of the organisation preview their drafts). Runs inside the tenant scope."""
+    organisation = get_object_or_404(Organisation, slug=org)
+    with tenant_scope(organisation):
+        event = Event.objects.select_related("organisation", "protocol__current").filter(organisation=organisation, slug=slug).first()
+    if event is None:
+        raise Http404
+    preview = access.can(request.user, "events.manage_event", organisation)
+    if event.status == Event.Status.DRAFT and not preview:
+        raise Http404
+    if not event.public and not access.can(request.user, "core.view_organisation", organisation):
+        raise Http404
+    return event, preview
+
+
+@require_http_methods(["GET", "POST"])
+def public_event(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    event, preview = _public_event(request, org, slug)
+    with tenant_scope(event.organisation):
+        places = _choice_labels(role_places(event))
+    initial = {"language": get_language() if get_language() in dict(RegistrationForm.base_fields["language"].choices) else "fr"}
+    open_roles = [p for p in places if p["open"]]
+    if len(open_roles) == 1:
+        initial["role"] = open_roles[0]["role"]
+    form = RegistrationForm(request.POST or None, places=places, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registered = register(
+                event, data["role"], data["name"], data["email"], data["language"], data["question"],
+                user=request.user, base_url=_base_url(request),
+            )
+        except EventError as refused:
+            if refused.field and refused.field in form.fields:
+                form.add_error(refused.field, refused.message)
+            else:
+                error = refused.message
+        else:
+            registration = registered.registration
+            if registered.waiting:
+                messages.success(request, _(
+                    "Thank you, %(name)s. All places for this role are taken: you are number %(position)d on the "
+                    "waiting list. We will email you if a place becomes free."
+                ) % {"name": registration.name, "position": registration.waiting_position})
+            else:
+                messages.success(request, _(
+                    "Thank you, %(name)s: your registration is confirmed. A confirmation email is on its way to %(email)s."
+                ) % {"name": registration.name, "email": registration.email})
+            return redirect(event.public_url() + "#registration")
+    elif request.method == "POST":
+        error = _("The registration was not saved: please correct the fields marked below.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "events/public.html", {
+        "event": event,
+        "places": places,
+        "form": form,
+        "error": error,
+        "preview": preview,
+        "open": registrations_open(event),
+        "location": location_of(event),
+    }, status=status)
+
+
+@require_GET
+def event_ics(request: HttpRequest, org: str, slug: str) -> HttpResponse:
+    event, _preview = _public_event(request, org, slug)
+    response = HttpResponse(event_calendar(event, _base_url(request)), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_by_link(request: HttpRequest, org: str, slug: str, token: str) -> HttpResponse:
+    """The personal link of the emails: a GET shows what will be cancelled, a POST cancels."""
+    organisation = get_object_or_404(Organisation, slug=org)
+    with tenant_scope(organisation):
+        event = get_object_or_404(Event.objects.select_related("organisation"), organisation=organisation, slug=slug)
+        registration = registration_for_token(event, token)
+        if registration is None:
+            raise Http404
+        done = registration.status == Registration.Status.CANCELLED
+        if request.method == "POST" and not done:
+            cancel_registration(registration, _base_url(request))
+            messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+            return redirect(request.path)
+    return render(request, "events/cancel.html", {"event": event, "registration": registration, "done": done})
+
+
+# --- Coordinators --------------------------------------------------------------------------
+
+
+@require_GET
+@organisation_view("events.list_events")
+def event_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """Coordinators manage the events from here; facilitators find the presenters' questions."""
+    events = Event.objects.filter(organisation=organisation).select_related("organisation").annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+    )
+    return render(request, "events/list.html", {
+        "organisation": organisation,
+        "events": events,
+        "can_manage": access.can(request.user, "events.manage_event", organisation),
+        "can_read_questions": access.can(request.user, "events.view_presenter_questions", organisation),
+    })
+
+
+def _edit(request: HttpRequest, organisation: Organisation, event: Event | None) -> HttpResponse:
+    capacities = dict(event.roles.values_list("role", "capacity")) if event else {}
+    if request.method == "POST":
+        form = EventForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = save_event(
+                    organisation, request.user, form.event_data(), form.capacities(), event=event, base_url=_base_url(request)
+                )
+            except EventError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            else:
+                messages.success(request, _("The event is saved."))
+                return redirect(saved.get_absolute_url())
+    else:
+        form = EventForm(initial=EventForm.initial_for(event, capacities)) if event else EventForm()
+    return render(
+        request, "events/form.html", {"organisation": organisation, "event": event, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("events.manage_event")
+def event_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    return _edit(request, organisation, None)
+
+
+def _event_or_404(organisation: Organisation, slug: str) -> Event:
+    return get_object_or_404(Event.objects.select_related("organisation"), organisation=organisation, slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("events.manage_event")
+def event_edit(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
+    return _edit(request, organisation, _event_or_404(organisation, slug))
+
+
+@require_GET
+@organisation_view("events.manage_event")
+def event_detail(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
+    """Registrations per role, the waiting lists in order. Never the presenters' questions."""
+    event = _event_or_404(organisation, slug)
+    registrations = list(
+        Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+        .only("pk", "role", "name", "email", "language", "status", "waiting_position", "created_at", "event_id")
+        .order_by("waiting_position", "created_at", "pk")
+    )
+    roles = []
+    for place in role_places(event):
+        mine = [r for r in registrations if r.role == place["role"]]
+        roles.append({
+            **place,
+            "confirmed_list": [r for r in mine if r.status == Registration.Status.CONFIRMED],
+            "waiting_list": [r for r in mine if r.status == Registration.Status.WAITING],
+        })
+    return render(request, "events/detail.html", {
+        "organisation": organisation,
+        "event": event,
+        "roles": roles,
+        "public_link": request.build_absolute_uri(event.public_url()),
+        "location": location_of(event),
+    })
+
+
+@require_POST
+@organisation_view("events.manage_event")
+def registration_cancel(request: HttpRequest, organisation: Organisation, slug: str, pk: int) -> HttpResponse:
+    event = _event_or_404(organisation, slug)
+    registration = get_object_or_404(Registration, event=event, pk=pk)
+    promoted = cancel_registration(registration, _base_url(request))
+    messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.name})
+    if promoted is not None:
+        messages.success(request, _("%(name)s, first on the waiting list, is now confirmed and was emailed.") % {"name": promoted.name})
+    return redirect(event.get_absolute_url())
+
+
+@require_GET
+@organisation_view("events.manage_event")
+def registrations_csv(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
+    """Who registered, in which role and with which status. The presenters' questions are not
+    exported: they are content, read by the event's facilitators only."""
+    event = _event_or_404(organisation, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-inscriptions.csv"'
+    response.write("\ufeff")  # spreadsheet software reads the accents right
+    writer = csv.writer(response)
+    writer.writerow([_("Name"), _("Email"), _("Role"), _("Status"), _("Waiting position"), _("Language"), _("Registered at")])
+    rows = (
+        Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+        .only("name", "email", "role", "status", "waiting_position", "language", "created_at", "event_id")
+        .order_by("role", "status", "waiting_position", "created_at")
+    )
+    for registration in rows:
+        writer.writerow([
+            _safe_cell(registration.name), registration.email, registration.get_role_display(),
+            registration.get_status_display(), registration.waiting_position or "", registration.language,
+            registration.created_at.strftime("%Y-%m-%d %H:%M"),
+        ])
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    # A name starting with = + - @ would be run as a formula by spreadsheet software.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_GET
+@organisation_view("events.view_presenter_questions")
+def presenter_questions(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
+    """The questions presenters bring, for the facilitators who form the tables."""
+    event = _event_or_404(organisation, slug)
+    presenters = Registration.objects.filter(
+        event=event, role=EventRoleKind.PRESENTER
+    ).exclude(status=Registration.Status.CANCELLED).order_by("status", "waiting_position", "created_at")
+    return render(request, "events/questions.html", {"organisation": organisation, "event": event, "presenters": presenters})

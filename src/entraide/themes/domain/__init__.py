@@ -1,0 +1,1 @@
+"""The themes library and the thematic input of sessions: every change goes through here."""

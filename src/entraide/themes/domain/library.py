@@ -1,0 +1,213 @@
+"""Built-in themes, organisations' own themes (copies and new ones), and attaching a theme to a
+live session as its thematic input."""
+
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from entraide.core import access
+from entraide.core.models import Organisation
+from entraide.core.tenancy import all_tenants, tenant_scope
+
+from ..models import Theme, ThemeAttachment
+
+BUILTIN_PACKAGE = "entraide.themes"
+BUILTIN_FOLDER = "builtin"
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+MAX_BODY = 20_000
+MAX_REFERENCES = 3_000
+
+
+class ThemeError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def builtin_definitions() -> list[dict]:
+    """Every built-in theme, one dict per file: key, kind and fr/de/en texts (all required)."""
+    folder = resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER)
+    definitions = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        missing = [code for code in LANGUAGE_CODES if not (data.get(code) or {}).get("body")]
+        if missing or data.get("kind") not in Theme.Kind.values:
+            raise ValueError(f"{entry.name}: missing languages {missing} or invalid kind")
+        definitions.append(data)
+    return definitions
+
+
+def load_builtin_themes(using: str = "default") -> dict[str, str]:
+    """Create or update the built-in themes from the package (idempotent)."""
+    status = {}
+    with all_tenants(), transaction.atomic(using=using):
+        for data in builtin_definitions():
+            for code in LANGUAGE_CODES:
+                texts = data[code]
+                values = {
+                    "kind": data["kind"],
+                    "title": texts["title"].strip(),
+                    "summary": texts["summary"].strip(),
+                    "body": texts["body"].strip(),
+                    "references": (texts.get("references") or "").strip(),
+                }
+                theme = Theme.objects.using(using).filter(organisation__isnull=True, key=data["key"], language=code).first()
+                if theme is None:
+                    Theme.objects.using(using).create(organisation=None, key=data["key"], language=code, **values)
+                    status[f"{data['key']}.{code}"] = "created"
+                elif any(getattr(theme, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(theme, name, value)
+                    theme.updated_at = timezone.now()
+                    theme.save(using=using)
+                    status[f"{data['key']}.{code}"] = "updated"
+                else:
+                    status[f"{data['key']}.{code}"] = "unchanged"
+    return status
+
+
+def visible_themes(organisation: Organisation, language: str | None = None) -> list[Theme]:
+    """The organisation's own themes and the built-ins, in one query."""
+    with tenant_scope(organisation):
+        themes = Theme.objects.all()
+        if language:
+            themes = themes.filter(language=language)
+        return sorted(themes, key=lambda t: (t.organisation_id is None, t.title.lower()))
+
+
+@dataclass
+class ThemeData:
+    title: str
+    summary: str
+    body: str
+    language: str
+    kind: str = Theme.Kind.THEME
+    references: str = ""
+
+
+def _check(data: ThemeData) -> None:
+    if not data.title.strip():
+        raise ThemeError(_("Give the theme a title."), "title")
+    if len(data.title.strip()) > 120:
+        raise ThemeError(_("The title is too long (at most 120 characters)."), "title")
+    if not data.summary.strip():
+        raise ThemeError(_("Write a summary in one or two sentences."), "summary")
+    if len(data.summary.strip()) > 300:
+        raise ThemeError(_("The summary is too long (at most 300 characters)."), "summary")
+    if not data.body.strip():
+        raise ThemeError(_("Write the content that the facilitator presents."), "body")
+    if len(data.body) > MAX_BODY:
+        raise ThemeError(_("The content is too long (at most %(max)d characters).") % {"max": MAX_BODY}, "body")
+    if len(data.references) > MAX_REFERENCES:
+        raise ThemeError(_("The references are too long (at most %(max)d characters).") % {"max": MAX_REFERENCES}, "references")
+    if data.language not in LANGUAGE_CODES:
+        raise ThemeError(_("Unknown language."), "language")
+    if data.kind not in Theme.Kind.values:
+        raise ThemeError(_("Choose theme or tool."), "kind")
+
+
+def _free_key(organisation: Organisation, wanted: str, language: str) -> str:
+    base = slugify(wanted)[:50] or "theme"
+    taken = set(Theme.objects.filter(organisation=organisation, language=language).values_list("key", flat=True))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def create_theme(organisation: Organisation, actor, data: ThemeData, based_on: Theme | None = None) -> Theme:
+    """A new theme of the organisation (or a copy of ``based_on``). ThemeError: nothing saved."""
+    access.require(actor, "themes.manage_themes", organisation)
+    _check(data)
+    with tenant_scope(organisation), transaction.atomic():
+        key = _free_key(organisation, based_on.key if based_on else data.title, data.language)
+        return Theme.objects.create(
+            organisation=organisation, key=key, language=data.language, kind=data.kind,
+            title=data.title.strip(), summary=data.summary.strip(), body=data.body.strip(),
+            references=data.references.strip(), based_on=based_on, updated_by=actor,
+        )
+
+
+def copy_theme(theme: Theme, organisation: Organisation, actor) -> Theme:
+    """Copy a built-in (or one's own) theme into the organisation, to adapt it."""
+    access.require(actor, "themes.view_theme", theme)
+    if theme.organisation_id not in (None, organisation.pk):
+        raise ThemeError(_("This theme belongs to another organisation."))
+    data = ThemeData(theme.title, theme.summary, theme.body, theme.language, theme.kind, theme.references)
+    return create_theme(organisation, actor, data, based_on=theme)
+
+
+def update_theme(theme: Theme, actor, data: ThemeData) -> Theme:
+    """Change an organisation's own theme. Built-ins are copied first. ThemeError: unchanged."""
+    access.require(actor, "themes.change_theme", theme)
+    _check(data)
+    with tenant_scope(theme.organisation), transaction.atomic():
+        current = Theme.objects.select_for_update().get(pk=theme.pk)
+        if data.language != current.language and Theme.objects.filter(
+            organisation=current.organisation, key=current.key, language=data.language
+        ).exists():
+            raise ThemeError(_("This theme already exists in that language."), "language")
+        current.title, current.summary, current.body = data.title.strip(), data.summary.strip(), data.body.strip()
+        current.references, current.language, current.kind = data.references.strip(), data.language, data.kind
+        current.updated_by, current.updated_at = actor, timezone.now()
+        current.save()
+    return current
+
+
+# --- Thematic input of a live session ------------------------------------------------------
+
+
+def attach_theme(session, theme: Theme, actor=None) -> ThemeAttachment:
+    """Make ``theme`` the thematic input of the live ``session`` (replacing any other). The
+    caller has checked that the actor facilitates the session; the theme must be visible to
+    the session's organisation. Bumps nothing in the live session: the next render shows it."""
+    if theme.organisation_id not in (None, session.organisation_id):
+        raise ThemeError(_("This theme belongs to another organisation."))
+    with tenant_scope(session.organisation), transaction.atomic():
+        try:
+            attachment, _created = ThemeAttachment.objects.update_or_create(
+                live_session=session,
+                defaults={"theme": theme, "attached_by": actor if getattr(actor, "pk", None) else None, "attached_at": timezone.now()},
+            )
+        except IntegrityError:  # two facilitators at once: the other one won, try once more
+            attachment = ThemeAttachment.objects.get(live_session=session)
+            attachment.theme = theme
+            attachment.save(update_fields=["theme"])
+    _signal_change(session)
+    return attachment
+
+
+def detach_theme(session) -> None:
+    with tenant_scope(session.organisation):
+        ThemeAttachment.objects.filter(live_session=session).delete()
+    _signal_change(session)
+
+
+def _signal_change(session) -> None:
+    """Open pages refresh only when the session's version moves: bump it (an atomic increment,
+    as the command path does) and send the "changed" signal after commit."""
+    from django.db.models import F
+
+    from entraide.live.domain.notify import signal_changed
+    from entraide.live.models import LiveSession
+
+    with all_tenants():
+        LiveSession.objects.filter(pk=session.pk).update(version=F("version") + 1)
+        version = LiveSession.objects.filter(pk=session.pk).values_list("version", flat=True).first()
+    transaction.on_commit(lambda: signal_changed(session.pk, version))
+
+
+def theme_for_session(session_id: int) -> Theme | None:
+    """The session's thematic input: one query."""
+    with all_tenants():
+        attachment = ThemeAttachment.objects.select_related("theme").filter(live_session_id=session_id).first()
+    return attachment.theme if attachment else None

@@ -1,0 +1,176 @@
+"""Pages of the themes library, and choosing a live session's thematic input."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from entraide.core import access
+from entraide.core.models import Organisation
+from entraide.core.tenancy import tenant_scope
+from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
+from entraide.live.models import LiveRole, LiveSession
+from entraide.web.live_views import _session_or_404, cookie_name
+from entraide.web.views import organisation_view
+
+from .domain.library import (
+    LANGUAGE_CODES,
+    ThemeError,
+    attach_theme,
+    copy_theme,
+    create_theme,
+    detach_theme,
+    theme_for_session,
+    update_theme,
+    visible_themes,
+)
+from .forms import ThemeForm
+from .models import Theme
+
+
+def _language(request: HttpRequest) -> str:
+    wanted = request.GET.get("langue") or get_language()
+    return wanted if wanted in LANGUAGE_CODES else "fr"
+
+
+def _theme_or_404(organisation: Organisation, pk: int) -> Theme:
+    theme = Theme.objects.filter(pk=pk).first()  # inside the scope: own themes and built-ins
+    if theme is None:
+        raise Http404
+    return theme
+
+
+@require_http_methods(["GET"])
+@organisation_view("core.view_organisation")
+def theme_library(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    language = _language(request)
+    themes = visible_themes(organisation, language)
+    return render(request, "themes/library.html", {
+        "organisation": organisation,
+        "language": language,
+        "language_choices": settings.LANGUAGES,
+        "own": [t for t in themes if not t.is_builtin],
+        "builtins": [t for t in themes if t.is_builtin],
+        "can_manage": access.can(request.user, "themes.manage_themes", organisation),
+    })
+
+
+@require_http_methods(["GET"])
+@organisation_view("core.view_organisation")
+def theme_detail(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    theme = _theme_or_404(organisation, pk)
+    return render(request, "themes/detail.html", {
+        "organisation": organisation,
+        "theme": theme,
+        "can_copy": access.can(request.user, "themes.manage_themes", organisation),
+        "can_change": access.can(request.user, "themes.change_theme", theme),
+    })
+
+
+def _form_page(request, organisation, form, theme=None, status=200):
+    return render(request, "themes/form.html", {"organisation": organisation, "form": form, "theme": theme}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("themes.manage_themes")
+def theme_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    if request.method == "POST":
+        form = ThemeForm(request.POST)
+        if form.is_valid():
+            try:
+                theme = create_theme(organisation, request.user, form.theme_data())
+            except ThemeError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            else:
+                messages.success(request, _("The theme is saved."))
+                return redirect(theme.url_in(organisation))
+        return _form_page(request, organisation, form, status=400)
+    return _form_page(request, organisation, ThemeForm(initial={"language": _language(request)}))
+
+
+@require_POST
+@organisation_view("themes.manage_themes")
+def theme_copy(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    theme = _theme_or_404(organisation, pk)
+    try:
+        copy = copy_theme(theme, organisation, request.user)
+    except ThemeError as refused:
+        messages.error(request, refused.message)
+        return redirect(theme.url_in(organisation))
+    messages.success(request, _("The theme was copied into %(organisation)s. You can now adapt it.") % {"organisation": organisation.name})
+    return redirect(copy.url_in(organisation, "edit"))
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("themes.manage_themes")
+def theme_edit(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    theme = _theme_or_404(organisation, pk)
+    access.require(request.user, "themes.change_theme", theme)
+    if request.method == "POST":
+        form = ThemeForm(request.POST)
+        if form.is_valid():
+            try:
+                update_theme(theme, request.user, form.theme_data())
+            except ThemeError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            else:
+                messages.success(request, _("The theme is saved."))
+                return redirect(theme.url_in(organisation))
+        return _form_page(request, organisation, form, theme, status=400)
+    return _form_page(request, organisation, ThemeForm(initial=ThemeForm.initial_for(theme)), theme)
+
+
+# --- The thematic input of a live session --------------------------------------------------
+
+
+def _may_attach(request: HttpRequest, session: LiveSession) -> bool:
+    """The session's facilitator (by their device's cookie or their account) or a coordinator
+    of its organisation."""
+    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
+    if participant is None:
+        participant = facilitator_for_user(session, request.user)
+    if participant is not None and participant.role == LiveRole.FACILITATOR:
+        return True
+    return access.can(request.user, "themes.attach_theme", session)
+
+
+@require_http_methods(["GET", "POST"])
+def session_theme(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_or_404(code)
+    if not _may_attach(request, session):
+        raise Http404
+    organisation = session.organisation
+    console = reverse("web:live-console", kwargs={"code": session.join_code})
+    if request.method == "POST":
+        if request.POST.get("action") == "detach":
+            detach_theme(session)
+            messages.success(request, _("The session has no thematic input any more."))
+            return redirect(console)
+        try:
+            pk = int(request.POST.get("theme", ""))
+        except ValueError:
+            pk = None
+        with tenant_scope(organisation):
+            theme = Theme.objects.filter(pk=pk).first() if pk else None
+        if theme is None:
+            messages.error(request, _("Choose a theme from the list."))
+            return redirect(request.path)
+        try:
+            attach_theme(session, theme, request.user)
+        except ThemeError as refused:
+            messages.error(request, refused.message)
+            return redirect(request.path)
+        messages.success(request, _("“%(title)s” is the thematic input of this session.") % {"title": theme.title})
+        return redirect(console)
+    language = _language(request)
+    return render(request, "themes/session_theme.html", {
+        "session": session,
+        "current": theme_for_session(session.pk),
+        "themes": visible_themes(organisation, language),
+        "language": language,
+        "language_choices": settings.LANGUAGES,
+        "console_url": console,
+    })
