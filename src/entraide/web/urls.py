@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from entraide.community.urls import urlpatterns as community_urlpatterns
+
 from . import live_views, views
 
 app_name = "web"
@@ -30,3 +32,5 @@ urlpatterns = [
     path("o/<slug:org>/protocoles/<slug:key>/copier/", views.org_protocol_copy, name="org-protocol-copy"),
     path("o/<slug:org>/protocoles/<slug:key>/modifier/", views.org_protocol_edit, name="org-protocol-edit"),
 ]
+
+urlpatterns += community_urlpatterns
