@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "entraide.live",
     "entraide.realtime",
     "entraide.community",
+    "entraide.planning",
 ]
 
 MIDDLEWARE = [
