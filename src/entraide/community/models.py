@@ -179,7 +179,7 @@ class GroupSession(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     # Why the planner chose this date (e.g. "outside school holidays"): shown to coordinators.
-    planned_because = models.CharField(max_length=200, blank=True)
+    planned_because = models.TextField(blank=True)
     # Rotation (brouillons d'ateliers): the member who facilitates this session, and its format.
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -105,7 +105,7 @@ def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, p
             [
                 GroupSession(
                     group=group, date=new.date, start=new.start, end=new.end,
-                    place=place.strip() or group.location, planned_because=new.why[:200],
+                    place=place.strip() or group.location, planned_because=new.why,
                 )
                 for new in sessions
             ]
