@@ -143,7 +143,8 @@ def waiting_entries(group: Group):
 
 
 def waiting_position(group: Group, user: User) -> int | None:
-    ids = list(waiting_entries(group).values_list("user_id", flat=True))
+    with tenant_scope(group.organisation):
+        ids = list(waiting_entries(group).values_list("user_id", flat=True))
     return ids.index(user.pk) + 1 if user.pk in ids else None
 
 
@@ -242,10 +243,11 @@ def next_session(group: Group, after: date | None = None) -> GroupSession | None
 
 
 def has_accepted_charter(group: Group, user: User, current_only: bool = False) -> bool:
-    acceptances = CharterAcceptance.objects.filter(group=group, user=user)
-    if current_only:
-        acceptances = acceptances.filter(charter_hash=group.charter_hash)
-    return acceptances.exists()
+    with tenant_scope(group.organisation):
+        acceptances = CharterAcceptance.objects.filter(group=group, user=user)
+        if current_only:
+            acceptances = acceptances.filter(charter_hash=group.charter_hash)
+        return acceptances.exists()
 
 
 def accept_charter(group: Group, user: User) -> CharterAcceptance:
