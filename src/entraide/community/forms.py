@@ -48,7 +48,7 @@ class PlanForm(forms.Form):
     first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
     sessions = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=60, initial=5)
-    length = forms.ChoiceField(label=_("Length"))
+    length = forms.ChoiceField(label=_("Length of each session"))
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Days of the week"), choices=WEEKDAYS, coerce=int, initial=[0, 1, 2, 3, 4], widget=forms.CheckboxSelectMultiple
     )
