@@ -30,6 +30,7 @@ from .domain.charter import charter_points
 from .domain.commitment import group_commitment
 from .domain.mail import send_invitation
 from .models import (
+    ROTATION_PROTOCOL,
     Attendance,
     CalendarToken,
     CharterAcceptance,
@@ -192,6 +193,9 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "free_places": max(group.capacity - len(current), 0),
         "waiting_count": len(waiting),
         "my_membership": mine,
+        "my_next_session": next(
+            (s for s in sessions if mine and s.date >= max(today, mine.joined_on) and s.status != GroupSession.Status.CANCELLED), None
+        ),
         "my_position": my_position,
         "my_charter": accepted.get(user.pk) == group.charter_hash,
         "my_unavailable": my_unavailable,
@@ -202,6 +206,8 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "can_numbers": can_numbers,
         "can_attendance": access.can(user, "community.take_attendance", group),
         "charter_points": charter_points(),
+        # Brouillons d'ateliers: members facilitate in turn (and declare when they cannot).
+        "rotation": group.protocol_key == ROTATION_PROTOCOL or any(s.facilitator_id for s in sessions),
     }
     if can_numbers:
         stats = group_commitment(group, today)
