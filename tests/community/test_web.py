@@ -252,3 +252,32 @@ def test_organisation_home_and_header_link_to_the_community(client, organisation
     assert reverse("web:community-me", kwargs={"org": organisation.slug}) in html
     assert reverse("web:community-groups", kwargs={"org": organisation.slug}) in html
     assert "Mon espace" in html
+
+
+def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goes_to_the_facilitator(client, builtins, organisation, coordinator, facilitator, make_member):
+    """Rotation sessions run the brouillon d'atelier; the facilitating member's page links to the
+    live session where the debrief happens (its content stays in the live session)."""
+    people = [make_member(n) for n in range(2)]
+    group = group_domain.create_group(organisation, group_domain.GroupData(name="Brouillons", capacity=7, protocol_key="brouillon-atelier"), coordinator)
+    for person in people:
+        group_domain.join_group(group, person)
+    today = group_domain.today()
+    create_sessions(group, [NewSession(today + timedelta(days=7 * n), time(18), time(20)) for n in (1, 2)], coordinator)
+    login(client, coordinator)
+    g = {"org": organisation.slug, "group": group.pk}
+    client.post(reverse("web:community-group-rotation", kwargs=g))
+    with tenant_scope(organisation):
+        session = GroupSession.objects.filter(group=group).order_by("date").first()
+    response = client.post(reverse("web:community-live", kwargs={**g, "session": session.pk}))
+    assert response.status_code == 302 and "/console/" in response["Location"]
+    with tenant_scope(organisation):
+        session.refresh_from_db()
+        live = session.live_session
+        assert live.protocol_version.protocol.key == "brouillon-atelier"
+        assert live.title == "Brouillons, séance 1"
+    # Opening again goes back to the same live session.
+    again = client.post(reverse("web:community-live", kwargs={**g, "session": session.pk}))
+    assert again["Location"] == response["Location"]
+    login(client, User.objects.get(pk=session.facilitator_id))
+    me = client.get(reverse("web:community-me", kwargs={"org": organisation.slug})).content.decode()
+    assert "ouvrir le débriefing" in me and reverse("web:live-console", kwargs={"code": live.join_code}) in me

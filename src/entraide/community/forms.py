@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entraide.core.models import Role
 
-from .domain.charter import charter_points
+from .domain.charter import charter_commitments
 from .domain.groups import MAX_CAPACITY
 
 DATE_WIDGET = {"type": "date"}
@@ -152,7 +152,7 @@ class ProfileForm(forms.Form):
 class CharterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, text in charter_points():
+        for key, text in charter_commitments():
             self.fields[key] = forms.BooleanField(label=text, required=True, error_messages={"required": _("Please tick each commitment to accept the charter.")})
 
 

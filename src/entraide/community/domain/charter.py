@@ -29,3 +29,13 @@ def charter_points() -> list[tuple[str, str]]:
 def default_charter(language: str) -> str:
     with translation.override(language):
         return "\n".join(f"- {text}" for _key, text in charter_points())
+
+
+def charter_commitments() -> list[tuple[str, str]]:
+    """(key, short name) of the same four commitments: what a member ticks to accept."""
+    return [
+        ("volunteering", _("I take part of my own free will (volunteering).")),
+        ("non_judgement", _("I do not judge (non-judgement).")),
+        ("confidentiality", _("What is said in the group stays in the group (confidentiality).")),
+        ("commitment", _("I undertake to attend every session (commitment).")),
+    ]
