@@ -98,6 +98,15 @@ class SchoolHolidays(str, Enum):
     IGNORED = "ignored"  # not avoided (the entered periods still are)
 
 
+    @property
+    def label(self) -> str:
+        return {
+            SchoolHolidays.OFFICIAL: _("official school calendar (or the periods entered where there is none)"),
+            SchoolHolidays.ENTERED: _("only the periods entered by the coordinator"),
+            SchoolHolidays.IGNORED: _("school holidays not taken into account"),
+        }[self]
+
+
 class ClosureKind(str, Enum):
     SCHOOL = "school"
     PUBLIC = "public"
@@ -185,9 +194,25 @@ def describe_closures(request: PlanRequest) -> list[tuple[date, date, str]]:
     return [(closure.first, closure.last, closure.label) for closure in closures(request)]
 
 
+def subdivisions(country: str) -> list[tuple[str, str]]:
+    """(code, name) of the subdivisions the holiday data knows for ``country``, for a form."""
+    place = _place(PlanRequest(date.today(), date.today(), 1, Length.HALF_DAY, country=country))
+    return [(code, _subdivision_name(place.holiday_class, code)) for code in place.holiday_class.subdivisions]
+
+
+def has_official_school_holidays(country: str, subdivision: str | None = None, zone: str | None = None) -> bool:
+    """Whether official school-holiday data exists for this place (else the coordinator enters them)."""
+    place = _place(PlanRequest(date.today(), date.today(), 1, Length.HALF_DAY, country=country, subdivision=subdivision))
+    if place.country == "FR":
+        return bool(zone) and place.subdivision not in FRENCH_OVERSEAS
+    if SCHOOL not in getattr(place.holiday_class, "supported_categories", ()):
+        return False
+    return not place.holiday_class.subdivisions or place.subdivision is not None
+
+
 def session_times(request: PlanRequest) -> tuple[time, time]:
     """Start and end of each session: the length's defaults, overridden by the request."""
-    default_start, default_end = request.length.default_times
+    default_start, default_end = parse_length(request.length).default_times
     duration = _minutes(default_end) - _minutes(default_start)
     start, end = request.start_time, request.end_time
     if start is not None and end is None:
@@ -272,9 +297,9 @@ def parse_weekdays(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
-def parse_length(text: str) -> Length:
+def parse_length(text: str | Length) -> Length:
     try:
-        return Length(text.strip().lower())
+        return Length(str(getattr(text, "value", text)).strip().lower())
     except ValueError:
         raise PlanError(
             _("Unknown session length “%(length)s”; choose one of: %(choices)s.")
@@ -335,6 +360,9 @@ class _Calendar:
         school, school_source = _school_closures(request, place)
         public = _public_closures(request, place)
         entered = _entered_closures(request)
+        public_days = {closure.first for closure in public}
+        # Some school calendars repeat the public holidays (Belgium): say it once.
+        school = [c for c in school if not (c.first == c.last and c.first in public_days)]
         found = sorted([*school, *public, *entered], key=lambda c: (c.first, c.last, c.kind.value, c.label))
         in_window = tuple(c for c in found if c.last >= request.start and c.first <= request.end)
         blocked: dict[date, list[str]] = {}
@@ -369,15 +397,13 @@ class _Calendar:
         if moved == 0:
             text = _("%(head)s: its target day for an even spacing (%(spacing)s).") % {"head": head, "spacing": spacing}
         else:
-            reasons = self._reasons(target, day, number, chosen) or [
-                _("to keep an even spacing with the neighbouring sessions")
-            ]
+            reasons = self._reasons(target, day, number, chosen)
             values = {
                 "head": head,
                 "spacing": spacing,
                 "target": _long_date(target),
                 "count": abs(moved),
-                "reasons": "; ".join(reasons),
+                "reasons": pgettext("planner: separator between reasons", "; ").join(reasons),
             }
             if moved > 0:
                 text = ngettext(
@@ -401,6 +427,7 @@ class _Calendar:
             if reason not in reasons:
                 reasons.append(reason)
 
+        spacing_kept = False
         step = timedelta(days=1 if day > target else -1)
         current = target
         while current != day:
@@ -412,7 +439,11 @@ class _Calendar:
                 add(_("%(weekday)s is not one of the chosen days") % {"weekday": formats.date_format(current, "l")})
             elif current in chosen and current not in self.blocked:
                 add(_("%(date)s goes to session %(number)d") % {"date": _short_date(current), "number": chosen.index(current) + 1})
+            elif current.weekday() in self.request.weekdays and current not in self.blocked:
+                spacing_kept = True  # a free day passed over so that the gaps stay even
             current += step
+        if spacing_kept:
+            add(_("to keep an even spacing with the neighbouring sessions"))
         return reasons
 
 
@@ -487,7 +518,13 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
             % {"place": place.name}
         )
     public_sentence = {"place": place.name}
-    mode = SchoolHolidays(request.school_holidays)
+    try:
+        mode = SchoolHolidays(request.school_holidays)
+    except ValueError:
+        raise PlanError(
+            _("Unknown choice for school holidays “%(value)s”; choose one of: %(choices)s.")
+            % {"value": request.school_holidays, "choices": ", ".join(choice.value for choice in SchoolHolidays)}
+        ) from None
     if mode is SchoolHolidays.IGNORED:
         return [], _("School holidays not taken into account; outside the public holidays of %(place)s.") % public_sentence
     entered_sentence = (
@@ -728,7 +765,7 @@ def _subdivision_name(holiday_class: type, code: str) -> str:
     if getattr(holiday_class, "country", None) == "BE":  # Belgian school holidays are set by the Communities
         belgian = {
             "Flemish": _("Flemish Community"),
-            "French": _("French Community (Wallonia-Brussels Federation)"),
+            "French": _("Wallonia-Brussels Federation"),
             "German": _("German-speaking Community"),
         }
         if code in belgian:

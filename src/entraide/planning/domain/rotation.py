@@ -21,7 +21,9 @@ lower bound, then the other sessions are added, re-routing earlier choices along
 paths. Augmenting paths never take a session away from a member, so the lower bounds hold, and
 the search fails only when no assignment exists; the error then names who cannot be placed
 (a set of members who together are available for too few sessions, or the sessions nobody
-can take).
+can take). Once the counts are known to be possible, the Hungarian algorithm picks, among the
+assignments with those counts, the one closest to the natural turn, so that rounds stay rounds
+around the unavailabilities.
 """
 
 from __future__ import annotations
@@ -47,7 +49,18 @@ class RotationError(ValueError):
         self.sessions = tuple(sessions)  # the sessions concerned
 
 
+def human_list(names: Sequence[str]) -> str:
+    """``["Ana", "Ben", "Chloé"]`` → "Ana, Ben and Chloé" in the active language."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def default_label(value: object) -> str:
+    """A date (or an object with a ``date``, such as a planned session) in words; else ``str``."""
+    if not isinstance(value, date) and isinstance(getattr(value, "date", None), date):
+        value = value.date  # type: ignore[attr-defined]
     if isinstance(value, date):
         return formats.date_format(value, pgettext("rotation: session date", "l j F Y"))
     return str(value)
@@ -86,6 +99,8 @@ def rotation(
                     high += 1
                 while (plan := solver.solve(low, high)) is None:
                     low -= 1
+    if plan is not None:
+        plan = solver.in_turn(plan)
     if plan is None:
         raise solver.error(1 if count >= size else 0, count if count >= size else 1, member_label, session_label)
     return {sessions[s]: members[m] for s, m in sorted(plan.items())}
@@ -144,6 +159,50 @@ class _Solver:
                 return None
         return owner
 
+    def in_turn(self, plan: dict[int, int]) -> dict[int, int]:
+        """The same counts, as close as possible to the natural turn (round after round).
+
+        A feasible ``plan`` from the matching fixes each member's count bounds; among all the
+        assignments within them, the Hungarian algorithm finds the one with the fewest sessions
+        out of their round (a member's k-th session in round k), then the smallest squared
+        distance between each session and its place in the natural order. Skipped for very large inputs (O(sessions² × slots)),
+        where the matching's own order, already close to the turn, is kept.
+        """
+        size, count = len(self.members), len(self.sessions)
+        loads = [0] * size
+        for member in plan.values():
+            loads[member] += 1
+        low, high = min(loads), max(loads)
+        slots = [(member, k) for k in range(high) for member in range(size)]
+        if count * count * len(slots) > 4_000_000:
+            return plan
+        # Weights in strict order: a required slot left empty, then a member's k-th session
+        # outside round k (everyone once before anyone twice), then the distance to the turn.
+        distance_max = count * count
+        round_weight = distance_max * count + 1
+        bonus = (count + 1) * (round_weight * (high + 1) + distance_max)
+        refused = bonus * (count + 2) * 2  # never chosen when a solution exists
+
+        def cost_of(session: int, member: int, k: int) -> int:
+            if session not in self.available[member]:
+                return refused
+            return (
+                round_weight * abs(session // size - k)
+                + (session - (k * size + member)) ** 2
+                - (bonus if k < low else 0)
+            )
+
+        cost = [[cost_of(session, member, k) for member, k in slots] for session in range(count)]
+        columns = _hungarian(cost)
+        arranged = {session: slots[column][0] for session, column in enumerate(columns)}
+        counts = [0] * size
+        for member in arranged.values():
+            counts[member] += 1
+        valid = all(session in self.available[m] for session, m in arranged.items()) and all(
+            low <= c <= high for c in counts
+        )
+        return arranged if valid else plan
+
     def _grow_member(self, member: int, slot: int, owner: dict, load: list, visited: set) -> bool:
         """An alternating path giving ``member`` one more session (others keep their counts)."""
         size, count = len(self.members), len(self.sessions)
@@ -198,7 +257,7 @@ class _Solver:
                         "%(members)s declared being unavailable for every session and cannot facilitate.",
                         len(member_names),
                     )
-                    % {"members": ", ".join(member_names)},
+                    % {"members": human_list(member_names)},
                     [self.members[m] for m in sorted(members)],
                 )
             return RotationError(
@@ -209,7 +268,7 @@ class _Solver:
                     "%(count)d sessions: %(sessions)s.",
                     len(session_names),
                 )
-                % {"members": ", ".join(member_names), "count": len(session_names), "sessions": ", ".join(session_names)},
+                % {"members": human_list(member_names), "count": len(session_names), "sessions": human_list(session_names)},
                 [self.members[m] for m in sorted(members)],
                 [self.sessions[s] for s in sorted(sessions)],
             )
@@ -217,7 +276,7 @@ class _Solver:
         if unstaffed:
             names = [session_label(self.sessions[s]) for s in unstaffed]
             return RotationError(
-                _("Nobody is available to facilitate %(sessions)s.") % {"sessions": ", ".join(names)},
+                _("Nobody is available to facilitate %(sessions)s.") % {"sessions": human_list(names)},
                 (),
                 [self.sessions[s] for s in unstaffed],
             )
@@ -227,7 +286,53 @@ class _Solver:
                 "%(sessions)s can only be facilitated by %(members)s, who can take at most %(count)d sessions each.",
                 bound,
             )
-            % {"sessions": ", ".join(session_names), "members": ", ".join(member_names), "count": bound},
+            % {"sessions": human_list(session_names), "members": human_list(member_names), "count": bound},
             [self.members[m] for m in sorted(members)],
             [self.sessions[s] for s in sorted(sessions)],
         )
+
+
+def _hungarian(cost: list[list[int]]) -> list[int]:
+    """Minimum-cost assignment of every row to a distinct column (rows ≤ columns); row → column.
+
+    The classic O(rows² × columns) shortest-augmenting-path form with potentials.
+    """
+    rows, columns = len(cost), len(cost[0])
+    infinity = float("inf")
+    u = [0] * (rows + 1)
+    v = [0] * (columns + 1)
+    owner = [0] * (columns + 1)  # column → row (1-based), 0 = free
+    way = [0] * (columns + 1)
+    for row in range(1, rows + 1):
+        owner[0] = row
+        column0 = 0
+        minimum = [infinity] * (columns + 1)
+        used = [False] * (columns + 1)
+        while True:
+            used[column0] = True
+            row0, delta, column1 = owner[column0], infinity, 0
+            for column in range(1, columns + 1):
+                if not used[column]:
+                    current = cost[row0 - 1][column - 1] - u[row0] - v[column]
+                    if current < minimum[column]:
+                        minimum[column], way[column] = current, column0
+                    if minimum[column] < delta:
+                        delta, column1 = minimum[column], column
+            for column in range(columns + 1):
+                if used[column]:
+                    u[owner[column]] += delta
+                    v[column] -= delta
+                else:
+                    minimum[column] -= delta
+            column0 = column1
+            if owner[column0] == 0:
+                break
+        while column0:
+            column1 = way[column0]
+            owner[column0] = owner[column1]
+            column0 = column1
+    assignment = [-1] * rows
+    for column in range(1, columns + 1):
+        if owner[column]:
+            assignment[owner[column] - 1] = column - 1
+    return assignment
