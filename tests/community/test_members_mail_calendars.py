@@ -189,3 +189,16 @@ def test_nobody_manages_another_persons_calendar(organisation, group, member, ma
         calendars.ensure_token(organisation, member, user=make_member(1))
     with pytest.raises(access.PermissionDenied):
         calendars.ensure_token(organisation, member, group=group)
+
+
+def test_the_person_promoted_from_the_waiting_list_is_told_in_their_language(organisation, group, sessions, coordinator, make_member, django_capture_on_commit_callbacks):
+    group_domain.set_capacity(group, 1, coordinator)
+    first, waiting = make_member(1, "fr"), make_member(2, "de")
+    group_domain.join_group(group, first)
+    group_domain.join_group(group, waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        group_domain.leave_group(group, first)
+    [message] = mail.outbox
+    assert message.to == [waiting.email]
+    assert message.subject == "Ein Platz für Sie in der Gruppe „Analyse des pratiques“"
+    assert "Ihre erste Sitzung" in message.body

@@ -44,6 +44,7 @@ def urls(organisation, group, session):
         ("post", reverse("web:community-excuse", kwargs=s)),
         ("post", reverse("web:community-unavailable", kwargs=s)),
         ("post", reverse("web:community-live", kwargs=s)),
+        ("post", reverse("web:community-session-status", kwargs=s)),
         ("get", reverse("web:community-members", kwargs={"org": org})),
         ("get", reverse("web:community-me", kwargs={"org": org})),
         ("post", reverse("web:community-me-profile", kwargs={"org": org})),
@@ -281,3 +282,16 @@ def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goe
     login(client, User.objects.get(pk=session.facilitator_id))
     me = client.get(reverse("web:community-me", kwargs={"org": organisation.slug})).content.decode()
     assert "ouvrir le débriefing" in me and reverse("web:live-console", kwargs={"code": live.join_code}) in me
+
+
+def test_a_coordinator_cancels_and_restores_a_session(client, organisation, group, sessions, coordinator, member):
+    url = reverse("web:community-session-status", kwargs={"org": organisation.slug, "group": group.pk, "session": sessions[3].pk})
+    login(client, member)
+    assert client.post(url, {"status": "cancelled"}).status_code == 403
+    login(client, coordinator)
+    client.post(url, {"status": "cancelled"})
+    with tenant_scope(organisation):
+        assert GroupSession.objects.get(pk=sessions[3].pk).status == "cancelled"
+    client.post(url, {"status": "planned"})
+    with tenant_scope(organisation):
+        assert GroupSession.objects.get(pk=sessions[3].pk).status == "planned"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/presences/", views.session_attendance, name="community-attendance"),
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/excuse/", views.session_excuse, name="community-excuse"),
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/disponibilite/", views.session_unavailable, name="community-unavailable"),
+    path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/statut/", views.session_status, name="community-session-status"),
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/direct/", views.session_live, name="community-live"),
     path("o/<slug:org>/membres/", views.member_list, name="community-members"),
     path("o/<slug:org>/mon-espace/", views.me, name="community-me"),

@@ -419,6 +419,21 @@ def session_unavailable(request: HttpRequest, organisation: Organisation, group:
 
 
 @require_POST
+@organisation_view("community.manage_groups")
+def session_status(request: HttpRequest, organisation: Organisation, group: int, session: int) -> HttpResponse:
+    group = _group_or_404(organisation, group)
+    session = _session_or_404(group, session)
+    cancel = request.POST.get("status") == GroupSession.Status.CANCELLED
+    try:
+        session_domain.set_session_status(session, GroupSession.Status.CANCELLED if cancel else GroupSession.Status.PLANNED, request.user)
+    except CommunityError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The session was cancelled; its members see it in their calendar.") if cancel else _("The session is planned again."))
+    return redirect(reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}) + "#sessions")
+
+
+@require_POST
 @organisation_view("community.take_attendance")
 def session_live(request: HttpRequest, organisation: Organisation, group: int, session: int) -> HttpResponse:
     group = _group_or_404(organisation, group)

@@ -161,8 +161,16 @@ def _promote(group: Group) -> list[GroupMembership]:
     for entry in list(waiting_entries(group)[:free]):
         entry.promoted_at = timezone.now()
         entry.save(update_fields=["promoted_at"])
-        promoted.append(_add_member(group, entry.user))
+        membership = _add_member(group, entry.user)
+        promoted.append(membership)
+        transaction.on_commit(lambda membership=membership: _tell_promoted(membership))
     return promoted
+
+
+def _tell_promoted(membership: GroupMembership) -> None:
+    from .mail import send_promotion
+
+    send_promotion(membership)
 
 
 def join_group(group: Group, user: User, actor: User | None = None) -> JoinResult:

@@ -61,6 +61,30 @@ def send_invitation(invitation: Invitation, token: str, base_url: str | None = N
     )
 
 
+def send_promotion(membership: GroupMembership) -> None:
+    """A place freed up: the first person on the waiting list is now a member."""
+    user, group = membership.user, membership.group
+    organisation = group.organisation
+    with all_tenants():
+        with tenant_scope(organisation):
+            from .groups import next_session
+
+            upcoming = next_session(group, after=membership.joined_on)
+    _send(
+        user.email,
+        user.language or organisation.language,
+        "community/email/promotion_subject.txt",
+        "community/email/promotion.txt",
+        {
+            "name": user.display_name,
+            "organisation": organisation.name,
+            "group": group.name,
+            "session": upcoming,
+            "link": site_url() + reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}),
+        },
+    )
+
+
 @dataclass(frozen=True)
 class Reminder:
     session: GroupSession
