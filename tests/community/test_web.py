@@ -149,14 +149,19 @@ def test_capacity_below_members_in_the_edit_form(client, builtins, organisation,
     assert group.capacity == 15 and group.name == "Analyse des pratiques"
 
 
-def test_create_a_group_in_the_browser(client, builtins, organisation, coordinator):
+def test_create_a_group_in_the_browser(client, builtins, organisation, coordinator, facilitator, member):
     login(client, coordinator)
     url = reverse("web:community-group-create", kwargs={"org": organisation.slug})
     assert client.post(url, {"name": "", "capacity": "15", "protocol_key": "analyse-des-pratiques", "time_zone": "Europe/Paris"}).status_code == 400
-    response = client.post(url, {"name": "Groupe de quinze", "capacity": "15", "protocol_key": "analyse-des-pratiques", "time_zone": "Europe/Paris"})
+    data = {"name": "Groupe de quinze", "capacity": "15", "protocol_key": "analyse-des-pratiques", "time_zone": "Europe/Paris"}
+    assert client.post(url, {**data, "facilitators": [member.pk]}).status_code == 400  # only facilitators can facilitate
+    response = client.post(url, {**data, "facilitators": [facilitator.pk]})
     assert response.status_code == 302
     with tenant_scope(organisation):
-        assert Group.objects.get().name == "Groupe de quinze"
+        group = Group.objects.get()
+        assert group.name == "Groupe de quinze" and list(group.facilitators.all()) == [facilitator]
+    page = client.get(response["Location"]).content.decode()
+    assert "Animation :" in page and facilitator.display_name in page
 
 
 def test_invite_accept_charter_and_join_through_the_pages(client, organisation, group, sessions, coordinator):

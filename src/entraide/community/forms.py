@@ -37,9 +37,19 @@ class GroupForm(forms.Form):
         help_text=_("Each member accepts it before their first session. Left empty: the default charter (volunteering, non-judgement, confidentiality, commitment to attend)."),
     )
 
-    def __init__(self, *args, protocols=(), **kwargs):
+    facilitators = forms.TypedMultipleChoiceField(
+        label=_("Facilitators of the group"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=_("They take the attendance and run the sessions live."),
+    )
+
+    def __init__(self, *args, protocols=(), facilitators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["protocol_key"].choices = protocols
+        self.facilitator_users = {user.pk: user for user in facilitators}
+        self.fields["facilitators"].choices = [(user.pk, user.display_name) for user in facilitators]
+
+    def clean_facilitators(self) -> list:
+        return [self.facilitator_users[pk] for pk in self.cleaned_data.get("facilitators", []) if pk in self.facilitator_users]
 
 
 class PlanForm(forms.Form):

@@ -119,6 +119,15 @@ def group_list(request: HttpRequest, organisation: Organisation) -> HttpResponse
     )
 
 
+def _possible_facilitators(organisation: Organisation) -> list:
+    return [
+        m.user
+        for m in Membership.objects.filter(organisation=organisation, role__in=[Role.COORDINATOR, Role.FACILITATOR])
+        .select_related("user")
+        .order_by("user__display_name")
+    ]
+
+
 def _group_data(form: community_forms.GroupForm) -> group_domain.GroupData:
     data = form.cleaned_data
     return group_domain.GroupData(
@@ -130,13 +139,17 @@ def _group_data(form: community_forms.GroupForm) -> group_domain.GroupData:
 @require_http_methods(["GET", "POST"])
 @organisation_view("community.manage_groups")
 def group_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    form = community_forms.GroupForm(request.POST or None, protocols=_protocol_choices(request.user), initial={"protocol_key": "analyse-des-pratiques"})
+    form = community_forms.GroupForm(
+        request.POST or None, protocols=_protocol_choices(request.user), facilitators=_possible_facilitators(organisation),
+        initial={"protocol_key": "analyse-des-pratiques"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             group = group_domain.create_group(organisation, _group_data(form), request.user)
         except CommunityError as error:
             form.add_error(None, error.message)
         else:
+            group_domain.set_facilitators(group, form.cleaned_data["facilitators"], request.user)
             messages.success(request, _("The group “%(name)s” was created. Now plan its year.") % {"name": group.name})
             return redirect("web:community-group", org=organisation.slug, group=group.pk)
     return render(request, "community/group_form.html", {"organisation": organisation, "form": form, "group": None}, status=400 if form.errors else 200)
@@ -147,13 +160,17 @@ def group_create(request: HttpRequest, organisation: Organisation) -> HttpRespon
 def group_edit(request: HttpRequest, organisation: Organisation, group: int) -> HttpResponse:
     group = _group_or_404(organisation, group)
     initial = {name: getattr(group, name) for name in ("name", "description", "protocol_key", "capacity", "location", "online", "time_zone", "charter")}
-    form = community_forms.GroupForm(request.POST or None, protocols=_protocol_choices(request.user), initial=initial)
+    initial["facilitators"] = list(group.facilitators.values_list("pk", flat=True))
+    form = community_forms.GroupForm(
+        request.POST or None, protocols=_protocol_choices(request.user), facilitators=_possible_facilitators(organisation), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             group_domain.update_group(group, _group_data(form), request.user)
         except CommunityError as error:
             form.add_error(None, error.message)
         else:
+            group_domain.set_facilitators(group, form.cleaned_data["facilitators"], request.user)
             messages.success(request, _("The group was saved."))
             return redirect("web:community-group", org=organisation.slug, group=group.pk)
     return render(request, "community/group_form.html", {"organisation": organisation, "form": form, "group": group}, status=400 if form.errors else 200)
@@ -186,6 +203,7 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "organisation": organisation,
         "group": group,
         "protocol_title": _protocol_titles(organisation).get(group.protocol_key, group.protocol_key),
+        "group_facilitators": list(group.facilitators.order_by("display_name")),
         "sessions": numbered,
         "today": today,
         "next_session": next((s for s in sessions if s.date >= today and s.status != GroupSession.Status.CANCELLED), None),
@@ -558,6 +576,10 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         }
     )
     facilitated = [s for s in all_sessions if s.facilitator_id == user.pk]
+    my_counts = {}
+    for span in spans:
+        if span.group_id not in my_counts:
+            my_counts[span.group_id] = group_commitment(span.group, today).per_member.get(user.pk)
     role = access.role_in(user, organisation)
     return render(
         request,
@@ -566,7 +588,8 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "organisation": organisation,
             "role_label": Role(role).label if role else "",
             "current": [
-                {"span": span, "charter": (span.group_id, span.group.charter_hash) in accepted} for span in current
+                {"span": span, "charter": (span.group_id, span.group.charter_hash) in accepted, "counts": my_counts.get(span.group_id)}
+                for span in current
             ],
             "former": [span for span in spans if span.left_on is not None],
             "waiting": [{"entry": entry, "position": positions[entry.group_id]} for entry in waiting],
