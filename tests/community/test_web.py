@@ -14,7 +14,6 @@ from entraide.community.models import Group, GroupSession, Unavailability
 from entraide.core.models import User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
-from ..conftest import PASSWORD
 from .conftest import backdate
 
 pytestmark = pytest.mark.integration
