@@ -502,9 +502,23 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
             "organisation": organisation, "form": form,
             "people": [{"membership": m, "profile": profiles.get(m.user_id)} for m in memberships],
             "invitations": invitations,
+            "roles": Role.choices,
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@organisation_view("community.manage_groups")
+def member_role(request: HttpRequest, organisation: Organisation, user: int) -> HttpResponse:
+    person = get_object_or_404(Membership.objects.select_related("user"), organisation=organisation, user_id=user).user
+    try:
+        member_domain.change_role(organisation, person, request.POST.get("role", ""), request.user)
+    except CommunityError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The role of %(name)s was changed.") % {"name": person.display_name})
+    return redirect("web:community-members", org=organisation.slug)
 
 
 @require_http_methods(["GET", "POST"])
