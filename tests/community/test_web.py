@@ -317,3 +317,22 @@ def test_coordinators_change_roles_but_never_remove_the_last_coordinator(client,
     assert client.post(url(other_coordinator), {"role": "member"}).status_code == 404
     login(client, member)
     assert client.post(url(coordinator), {"role": "member"}).status_code == 403
+
+
+def test_plan_for_a_swiss_canton_with_the_school_holidays_entered(client, organisation, group, coordinator):
+    login(client, coordinator)
+    url = reverse("web:community-group-plan", kwargs={"org": organisation.slug, "group": group.pk})
+    answers = {
+        "first": "2026-09-01", "last": "2026-12-18", "sessions": "3", "length": "evening", "weekdays": ["1", "3"],
+        "country": "CH", "zone": "", "subdivision": "VD", "school_holidays": "entered",
+        "closed": "2026-10-12, 2026-10-23, vacances d'automne",
+    }
+    page = client.get(url, answers)
+    assert page.status_code == 200, page.content.decode()
+    html = page.content.decode()
+    assert html.count("<li><strong>") == 3 and "vacances d&#x27;automne" in html
+    assert client.post(url, answers).status_code == 302
+    with tenant_scope(organisation):
+        days = list(GroupSession.objects.filter(group=group).values_list("date", flat=True))
+    assert len(days) == 3 and not any(date(2026, 10, 12) <= d <= date(2026, 10, 23) for d in days)
+    assert all(d.weekday() in (1, 3) for d in days)

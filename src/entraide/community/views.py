@@ -19,7 +19,7 @@ from entraide.core import access
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
 from entraide.live.domain.opening import format_code
-from entraide.planning.domain.planner import Length, PlanRequest, describe_closures
+from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays, describe_closures
 from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
 from entraide.web.live_views import _with_cookie
@@ -73,6 +73,10 @@ def _protocol_titles(organisation: Organisation) -> dict[str, str]:
 
 def _length_choices() -> list[tuple[str, str]]:
     return [(str(member.value), str(getattr(member, "label", member.name))) for member in Length]
+
+
+def _school_holiday_choices() -> list[tuple[str, str]]:
+    return [(choice.value, str(choice.label)) for choice in SchoolHolidays]
 
 
 def _length(value: str):
@@ -310,6 +314,7 @@ def _plan_request(form: community_forms.PlanForm, group: Group) -> PlanRequest:
         country=data["country"], subdivision=data["subdivision"].strip().upper() or None, zone=data["zone"] or None,
         weekdays=frozenset(data["weekdays"]), closed_periods=data["closed"],
         start_time=data["start_time"], end_time=data["end_time"],
+        school_holidays=SchoolHolidays(data["school_holidays"] or SchoolHolidays.OFFICIAL),
     )
 
 
@@ -320,7 +325,10 @@ def group_plan(request: HttpRequest, organisation: Organisation, group: int) -> 
     POST the same answers: the sessions are created in one go, or none with a message."""
     group = _group_or_404(organisation, group)
     data = request.POST if request.method == "POST" else (request.GET if "first" in request.GET else None)
-    form = community_forms.PlanForm(data, lengths=_length_choices(), initial={"zone": "A", "country": organisation.country or "FR"})
+    form = community_forms.PlanForm(
+        data, lengths=_length_choices(), school_holidays=_school_holiday_choices(),
+        initial={"zone": "A", "country": organisation.country or "FR", "school_holidays": SchoolHolidays.OFFICIAL.value},
+    )
     create_form = community_forms.CreateSessionsForm(request.POST or None, initial={"place": group.location})
     proposal = closures = error = None
     if form.is_valid():
