@@ -336,3 +336,11 @@ def test_plan_for_a_swiss_canton_with_the_school_holidays_entered(client, organi
         days = list(GroupSession.objects.filter(group=group).values_list("date", flat=True))
     assert len(days) == 3 and not any(date(2026, 10, 12) <= d <= date(2026, 10, 23) for d in days)
     assert all(d.weekday() in (1, 3) for d in days)
+
+
+def test_platform_staff_see_groups_and_sessions_in_the_admin(client, group, sessions):
+    staff = User.objects.create_superuser("staff@example.org", "x", display_name="Staff")
+    login(client, staff)
+    for name in ("group", "groupsession", "invitation"):
+        assert client.get(reverse(f"admin:community_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:community_group_change", args=[group.pk])).status_code == 200
