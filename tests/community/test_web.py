@@ -285,7 +285,7 @@ def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goe
     assert again["Location"] == response["Location"]
     login(client, User.objects.get(pk=session.facilitator_id))
     me = client.get(reverse("web:community-me", kwargs={"org": organisation.slug})).content.decode()
-    assert "ouvrir le débriefing" in me and reverse("web:live-console", kwargs={"code": live.join_code}) in me
+    assert "ouvrir le débriefing" in me and reverse("web:live", kwargs={"code": live.join_code}) in me
 
 
 def test_a_coordinator_cancels_and_restores_a_session(client, organisation, group, sessions, coordinator, member):
