@@ -344,3 +344,33 @@ def test_platform_staff_see_groups_and_sessions_in_the_admin(client, group, sess
     for name in ("group", "groupsession", "invitation"):
         assert client.get(reverse(f"admin:community_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:community_group_change", args=[group.pk])).status_code == 200
+
+
+def test_a_member_excuses_themself_from_the_group_page_and_takes_it_back(client, organisation, group, sessions, member):
+    group_domain.join_group(group, member)
+    login(client, member)
+    g = {"org": organisation.slug, "group": group.pk}
+    page = client.get(reverse("web:community-group", kwargs=g)).content.decode()
+    assert page.count("Je ne pourrai pas venir") == 3  # the coming sessions
+    url = reverse("web:community-excuse", kwargs={**g, "session": sessions[2].pk})
+    client.post(url, {"excused": "1"})
+    page = client.get(reverse("web:community-group", kwargs=g)).content.decode()
+    assert "Finalement, je viendrai" in page and "excusé·e" in page
+    client.post(url, {"excused": "0"})
+    with tenant_scope(organisation):
+        from entraide.community.models import Attendance
+
+        assert not Attendance.objects.exists()
+    assert client.post(reverse("web:community-excuse", kwargs={**g, "session": sessions[0].pk}), {"excused": "1"}, follow=True).status_code == 200
+    with tenant_scope(organisation):
+        assert not Attendance.objects.exists()  # a past session: refused
+
+
+def test_the_excuse_form_never_redirects_elsewhere(client, organisation, group, sessions, member):
+    group_domain.join_group(group, member)
+    login(client, member)
+    url = reverse("web:community-excuse", kwargs={"org": organisation.slug, "group": group.pk, "session": sessions[3].pk})
+    response = client.post(url, {"excused": "1", "next": "https://evil.example/"})
+    assert response["Location"].startswith("/o/")
+    response = client.post(url, {"excused": "0", "next": "/o/reseau/mon-espace/"})
+    assert response["Location"] == "/o/reseau/mon-espace/"

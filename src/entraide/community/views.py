@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -430,7 +431,10 @@ def session_excuse(request: HttpRequest, organisation: Organisation, group: int,
         _error(request, error)
     else:
         messages.success(request, _("Noted: you are excused for this session.") if excused else _("Noted: you will come to this session."))
-    return redirect(request.POST.get("next") or reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk})
+    return redirect(back)
 
 
 @require_POST
