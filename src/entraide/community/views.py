@@ -488,7 +488,9 @@ def session_live(request: HttpRequest, organisation: Organisation, group: int, s
 @organisation_view("community.manage_groups")
 def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     groups = list(Group.objects.filter(organisation=organisation))
-    form = community_forms.InviteForm(request.POST or None, groups=groups, initial={"language": organisation.language})
+    form = community_forms.InviteForm(
+        request.POST or None, groups=groups, initial={"language": organisation.language, "group": request.GET.get("groupe", "")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
