@@ -112,6 +112,8 @@ ENTRAIDE_DATA_KEY_FILE = VAR_DIR / "data-keys"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Entraide <noreply@entraide.invalid>")
+# The address in links of emails sent by commands (reminders); views use the request's own.
+ENTRAIDE_SITE_URL = env.str("ENTRAIDE_SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Applications --------------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ INSTALLED_APPS = [
     "entraide.api",
     "entraide.live",
     "entraide.realtime",
+    "entraide.community",
     "entraide.planning",
     "entraide.kit",
     "entraide.events",

@@ -125,6 +125,26 @@ rules.add_perm("themes.change_theme", ~is_shared_protocol & is_coordinator_of)
 rules.add_perm("themes.attach_theme", is_coordinator_of)
 
 
+# --- Community: members, groups, sessions, attendance (obj: the organisation or a group) ----
+
+
+@rules.predicate
+def is_commissioner_of(user, obj) -> bool:
+    return role_in(user, _organisation_of(obj)) == Role.COMMISSIONER
+
+
+# Everyone in the organisation sees its groups and their dates (open entry: members join).
+rules.add_perm("community.view_groups", is_member_of)
+rules.add_perm("community.manage_groups", is_coordinator_of)
+# Names, profiles, waiting lists and each person's attendance: those who run the groups.
+rules.add_perm("community.view_people", is_facilitator_of)
+rules.add_perm("community.take_attendance", is_facilitator_of)
+# Commissioners see attendance numbers (aggregates) only, never names or content.
+rules.add_perm("community.view_attendance_numbers", is_facilitator_of | is_commissioner_of)
+# Commissioners pay for a programme; they do not take part in it.
+rules.add_perm("community.join_group", is_member_of & ~is_commissioner_of)
+
+
 # --- Helpers for the doors (views, consumers, API, commands) -----------------------------
 
 VIEW_PERMISSION = {
@@ -135,6 +155,12 @@ VIEW_PERMISSION = {
     "events.view_presenter_questions": "core.view_organisation",
     "themes.manage_themes": "core.view_organisation",
     "themes.change_theme": "themes.view_theme",
+    "community.view_groups": "core.view_organisation",
+    "community.manage_groups": "core.view_organisation",
+    "community.view_people": "core.view_organisation",
+    "community.take_attendance": "core.view_organisation",
+    "community.view_attendance_numbers": "core.view_organisation",
+    "community.join_group": "core.view_organisation",
 }
 
 

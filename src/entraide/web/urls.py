@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from entraide.community.urls import urlpatterns as community_urlpatterns
+
 from . import kit_views, live_views, views
 
 app_name = "web"
@@ -33,3 +35,5 @@ urlpatterns = [
     path("o/<slug:org>/protocoles/<slug:key>/modifier/", views.org_protocol_edit, name="org-protocol-edit"),
     path("o/<slug:org>/protocoles/<slug:key>/kit/", kit_views.org_protocol_kit, name="org-protocol-kit"),
 ]
+
+urlpatterns += community_urlpatterns

@@ -32,6 +32,10 @@ class Command(BaseCommand):
         from entraide.events.domain.demo import load_demo_event
 
         load_demo_event(organisation, ensure_account(DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1]))
+        from entraide.community.demo import load_community_demo
+
+        coordinator = ensure_account(DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1])
+        load_community_demo(organisation, coordinator, DEMO_PASSWORD)
         self.stdout.write(f"Demo organisation: {organisation.name} (/o/{organisation.slug}/)")
         self.stdout.write(f"Demo accounts, password “{DEMO_PASSWORD}”:")
         for email, _name, role in DEMO_ACCOUNTS:

@@ -1,0 +1,327 @@
+"""A group's sessions: the yearly plan, attendance, rotation of facilitators, going live.
+
+The dates come from the pure planner (``entraide.planning.domain.planner``) and the order of
+facilitators from the pure rotation (``entraide.planning.domain.rotation``): this module only
+turns their answers into rows, all or nothing.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from entraide.core import access
+from entraide.core.models import User
+from entraide.core.tenancy import tenant_scope
+from entraide.planning.domain.planner import PlanError, PlannedSession, PlanRequest, plan_year
+from entraide.planning.domain.rotation import RotationError, rotation
+
+from ..models import ROTATION_PROTOCOL, Attendance, Group, GroupMembership, GroupSession, Unavailability
+from . import CommunityError
+from .groups import has_accepted_charter, today
+
+MAX_SESSIONS_AT_ONCE = 60
+
+
+@dataclass(frozen=True)
+class NewSession:
+    date: date
+    start: time
+    end: time
+    why: str = ""
+
+
+def _session_label(session_date: date, start: time, end: time) -> str:
+    return _("%(date)s from %(start)s to %(end)s") % {
+        "date": formats.date_format(session_date, "DATE_FORMAT"),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+    }
+
+
+def _overlaps(a_start: time, a_end: time, b_start: time, b_end: time) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def propose_year(group: Group, request: PlanRequest) -> list[PlannedSession]:
+    """The planner's proposal for this group (changes nothing). Raises ``CommunityError``."""
+    try:
+        return plan_year(request)
+    except PlanError as error:
+        raise CommunityError(getattr(error, "message", None) or str(error)) from None
+
+
+def plan_group_year(group: Group, request: PlanRequest, actor: User, place: str = "") -> list[GroupSession]:
+    """Plan the year and create its sessions in one transaction (see ``create_sessions``)."""
+    planned = propose_year(group, request)
+    return create_sessions(
+        group, [NewSession(p.date, p.start, p.end, str(p.why or "")) for p in planned], actor, place=place
+    )
+
+
+def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, place: str = "") -> list[GroupSession]:
+    """Create these sessions, all or none.
+
+    Refused with a clear message, nothing created: no session, an end before its start, two new
+    sessions that overlap, or one that overlaps a session the group already has.
+    """
+    access.require(actor, "community.manage_groups", group)
+    sessions = sorted(sessions, key=lambda s: (s.date, s.start))
+    if not sessions:
+        raise CommunityError(_("No session to create."))
+    if len(sessions) > MAX_SESSIONS_AT_ONCE:
+        raise CommunityError(_("At most %(max)d sessions can be created at once.") % {"max": MAX_SESSIONS_AT_ONCE})
+    for new in sessions:
+        if new.end <= new.start:
+            raise CommunityError(
+                _("The session of %(date)s ends before it starts.") % {"date": formats.date_format(new.date, "DATE_FORMAT")}
+            )
+    for first, second in zip(sessions, sessions[1:]):
+        if first.date == second.date and _overlaps(first.start, first.end, second.start, second.end):
+            raise CommunityError(
+                _("Two of the new sessions overlap on %(date)s.") % {"date": formats.date_format(first.date, "DATE_FORMAT")}
+            )
+    with tenant_scope(group.organisation), transaction.atomic():
+        Group.objects.select_for_update().filter(pk=group.pk).first()
+        existing = GroupSession.objects.filter(group=group, date__in={s.date for s in sessions}).exclude(
+            status=GroupSession.Status.CANCELLED
+        )
+        clashes = [
+            _session_label(old.date, old.start, old.end)
+            for old in existing
+            for new in sessions
+            if old.date == new.date and _overlaps(old.start, old.end, new.start, new.end)
+        ]
+        if clashes:
+            raise CommunityError(
+                _("These dates overlap sessions the group already has: %(sessions)s. Nothing was created.")
+                % {"sessions": "; ".join(dict.fromkeys(clashes))}
+            )
+        return GroupSession.objects.bulk_create(
+            [
+                GroupSession(
+                    group=group, date=new.date, start=new.start, end=new.end,
+                    place=place.strip() or group.location, planned_because=new.why,
+                )
+                for new in sessions
+            ]
+        )
+
+
+def set_session_status(session: GroupSession, status: str, actor: User) -> None:
+    access.require(actor, "community.manage_groups", session.group)
+    if status not in GroupSession.Status.values:
+        raise CommunityError(_("Unknown status."))
+    with tenant_scope(session.group.organisation):
+        GroupSession.objects.filter(pk=session.pk).update(status=status)
+    session.status = status
+
+
+def session_number(session: GroupSession) -> int:
+    """Its rank among the group's sessions that are not cancelled (1 for the first)."""
+    return (
+        GroupSession.objects.filter(group_id=session.group_id)
+        .exclude(status=GroupSession.Status.CANCELLED)
+        .filter(date__lt=session.date)
+        .count()
+        + GroupSession.objects.filter(group_id=session.group_id, date=session.date, start__lt=session.start)
+        .exclude(status=GroupSession.Status.CANCELLED)
+        .count()
+        + 1
+    )
+
+
+def numbered(sessions: Iterable[GroupSession]) -> list[tuple[int | None, GroupSession]]:
+    """(number, session) for a group's sessions in order; cancelled ones have no number."""
+    result, number = [], 0
+    for session in sessions:
+        if session.status == GroupSession.Status.CANCELLED:
+            result.append((None, session))
+        else:
+            number += 1
+            result.append((number, session))
+    return result
+
+
+# --- Attendance -----------------------------------------------------------------------------
+
+
+def _member_on(session: GroupSession, user_id: int) -> bool:
+    return (
+        GroupMembership.objects.filter(group_id=session.group_id, user_id=user_id, joined_on__lte=session.date)
+        .exclude(left_on__lte=session.date)
+        .exists()
+    )
+
+
+def record_attendance(session: GroupSession, statuses: Mapping[User, str], actor: User) -> list[Attendance]:
+    """Record present / excused / absent for people of this session, all or nothing.
+
+    Refused: a cancelled session; someone who is not a member for this session's date; present
+    or absent for a session still to come; present for someone who has not yet accepted the
+    group's charter (field document 004: commitment before the first session).
+    """
+    access.require(actor, "community.take_attendance", session.group)
+    group = session.group
+    with tenant_scope(group.organisation), transaction.atomic():
+        if session.status == GroupSession.Status.CANCELLED:
+            raise CommunityError(_("This session was cancelled: no attendance can be recorded."))
+        for user, status in statuses.items():
+            if status not in Attendance.Status.values:
+                raise CommunityError(_("Unknown attendance status."))
+            if not _member_on(session, user.pk):
+                raise CommunityError(_("%(name)s is not a member of the group for this session.") % {"name": user.display_name})
+            if status != Attendance.Status.EXCUSED and session.date > today():
+                raise CommunityError(
+                    _("This session has not taken place yet: only an excused absence can be recorded in advance.")
+                )
+            if status == Attendance.Status.PRESENT and not has_accepted_charter(group, user):
+                raise CommunityError(
+                    _("%(name)s has not accepted the group's charter yet, so cannot be recorded as present. Ask them to accept it first.")
+                    % {"name": user.display_name}
+                )
+        saved = []
+        for user, status in statuses.items():
+            attendance, _created = Attendance.objects.update_or_create(
+                session=session, user=user,
+                defaults={"status": status, "recorded_by": actor, "recorded_at": timezone.now()},
+            )
+            saved.append(attendance)
+        if session.status == GroupSession.Status.PLANNED and session.date <= today() and any(
+            s == Attendance.Status.PRESENT for s in statuses.values()
+        ):
+            GroupSession.objects.filter(pk=session.pk).update(status=GroupSession.Status.HELD)
+            session.status = GroupSession.Status.HELD
+    return saved
+
+
+def excuse_myself(session: GroupSession, user: User, excused: bool = True) -> None:
+    """A member says in advance that they cannot come (or takes it back)."""
+    access.require(user, "community.join_group", session.group)
+    with tenant_scope(session.group.organisation), transaction.atomic():
+        if session.date <= today():
+            raise CommunityError(_("This session has already started or taken place."))
+        if not _member_on(session, user.pk):
+            raise CommunityError(_("You are not a member of the group for this session."))
+        if excused:
+            Attendance.objects.update_or_create(
+                session=session, user=user, defaults={"status": Attendance.Status.EXCUSED, "recorded_by": user}
+            )
+        else:
+            Attendance.objects.filter(session=session, user=user, status=Attendance.Status.EXCUSED).delete()
+
+
+# --- Rotation (brouillons d'ateliers) -------------------------------------------------------
+
+
+def set_unavailable(session: GroupSession, user: User, unavailable: bool = True) -> None:
+    """A member declares they cannot facilitate this session (the rotation avoids it)."""
+    access.require(user, "community.join_group", session.group)
+    with tenant_scope(session.group.organisation), transaction.atomic():
+        if not _member_on(session, user.pk):
+            raise CommunityError(_("You are not a member of the group for this session."))
+        if unavailable:
+            Unavailability.objects.get_or_create(session=session, user=user)
+        else:
+            Unavailability.objects.filter(session=session, user=user).delete()
+
+
+def assign_rotation(group: Group, actor: User) -> dict[GroupSession, User]:
+    """Each member of the group facilitates one of the coming sessions in turn, avoiding the
+    sessions they declared unavailable; those sessions run the brouillon d'atelier protocol
+    (trial workshop, then the debrief whose results go to the facilitating member)."""
+    access.require(actor, "community.manage_groups", group)
+    with tenant_scope(group.organisation), transaction.atomic():
+        Group.objects.select_for_update().filter(pk=group.pk).first()
+        sessions = list(
+            GroupSession.objects.filter(group=group, date__gt=today(), status=GroupSession.Status.PLANNED).order_by("date", "start")
+        )
+        if not sessions:
+            raise CommunityError(_("The group has no coming session to share out."))
+        members = {
+            m.user_id: m.user
+            for m in GroupMembership.objects.filter(group=group, left_on__isnull=True).select_related("user").order_by("joined_at", "pk")
+        }
+        if not members:
+            raise CommunityError(_("The group has no member yet."))
+        by_id = {s.pk: s for s in sessions}
+        unavailable: dict[int, set[int]] = {}
+        for user_id, session_id in Unavailability.objects.filter(session__in=sessions, user_id__in=members).values_list(
+            "user_id", "session_id"
+        ):
+            unavailable.setdefault(user_id, set()).add(session_id)
+        try:
+            schedule = rotation(
+                list(members), [s.pk for s in sessions], unavailable=unavailable,
+                member_label=lambda user_id: members[user_id].display_name,
+                session_label=lambda session_id: formats.date_format(by_id[session_id].date, "DATE_FORMAT"),
+            )
+        except RotationError as error:
+            raise CommunityError(getattr(error, "message", None) or str(error)) from None
+        result = {}
+        for session_id, user_id in schedule.items():
+            session = by_id[session_id]
+            session.facilitator_id = user_id
+            session.protocol_key = ROTATION_PROTOCOL
+            result[session] = members[user_id]
+        GroupSession.objects.bulk_update(list(result), ["facilitator", "protocol_key"])
+    return result
+
+
+# --- Going live -----------------------------------------------------------------------------
+
+
+def open_live(session: GroupSession, actor: User):
+    """Open (or reopen) this session live, with its protocol, the actor at the console.
+
+    Returns ``(live_session, seat)``; seat is None when the session was already open.
+    """
+    from entraide.live.domain.opening import open_session
+    from entraide.protocols.domain.agenda import AgendaError
+    from entraide.protocols.models import Protocol
+
+    group = session.group
+    access.require(actor, "community.take_attendance", group)
+    with tenant_scope(group.organisation):
+        if session.live_session_id:
+            return session.live_session, None
+        if session.status == GroupSession.Status.CANCELLED:
+            raise CommunityError(_("This session was cancelled."))
+        protocol = (
+            Protocol.objects.filter(key=session.effective_protocol_key, current__isnull=False)
+            .select_related("current")
+            .order_by(F("organisation").asc(nulls_last=True))
+            .first()
+        )
+        if protocol is None:
+            raise CommunityError(_("The group's protocol is not available."))
+        spec = protocol.spec
+        people = members_count_on(session) + 1
+        participants = min(max(people, spec.participants_min), spec.participants_max)
+        title = _("%(group)s, session %(number)d") % {"group": group.name, "number": session_number(session)}
+        try:
+            live, seat = open_session(
+                organisation=group.organisation, protocol=protocol, facilitator=actor,
+                participants=participants, start=session.start, end=session.end, title=title,
+            )
+        except AgendaError as error:
+            raise CommunityError(error.message) from None
+        GroupSession.objects.filter(pk=session.pk).update(live_session=live)
+        session.live_session = live
+    return live, seat
+
+
+def members_count_on(session: GroupSession) -> int:
+    return (
+        GroupMembership.objects.filter(group_id=session.group_id, joined_on__lte=session.date)
+        .exclude(left_on__lte=session.date)
+        .count()
+    )
+
+
+def session_start(session: GroupSession, zone) -> datetime:
+    return datetime.combine(session.date, session.start, tzinfo=zone)

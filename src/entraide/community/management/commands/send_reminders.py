@@ -1,0 +1,28 @@
+"""Email the members of the sessions coming in N days. For cron: idempotent, safe to run often.
+
+    entraide send_reminders                 # sessions in 2 days
+    entraide send_reminders --days-before 7 --dry-run
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from entraide.community.domain.mail import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Send the reminders of the group sessions coming in N days (each person at most once per session)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--days-before", type=int, default=2, help="Remind of the sessions this many days ahead (default 2).")
+        parser.add_argument("--dry-run", action="store_true", help="List who would be reminded; send and record nothing.")
+
+    def handle(self, *args, days_before: int, dry_run: bool, **options) -> None:
+        if not 0 <= days_before <= 60:
+            raise CommandError("--days-before must be between 0 and 60.")
+        reminders = send_reminders(timezone.localdate(), days_before=days_before, dry_run=dry_run)
+        verb = "would remind" if dry_run else "reminded"
+        for reminder in reminders:
+            # Identifiers only: no names or content in logs.
+            self.stdout.write(f"{verb} user {reminder.user.pk} of group session {reminder.session.pk}")
+        self.stdout.write(f"{len(reminders)} reminder(s) {'to send' if dry_run else 'sent'}.")
