@@ -29,12 +29,11 @@ class Command(BaseCommand):
             for email, name, role in DEMO_ACCOUNTS:
                 user = ensure_account(email, name, password=DEMO_PASSWORD)
                 set_membership(organisation, user, role)
+        from entraide.community.demo import load_community_demo
         from entraide.events.domain.demo import load_demo_event
 
-        load_demo_event(organisation, ensure_account(DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1]))
-        from entraide.community.demo import load_community_demo
-
         coordinator = ensure_account(DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1])
+        load_demo_event(organisation, coordinator)
         load_community_demo(organisation, coordinator, DEMO_PASSWORD)
         self.stdout.write(f"Demo organisation: {organisation.name} (/o/{organisation.slug}/)")
         self.stdout.write(f"Demo accounts, password “{DEMO_PASSWORD}”:")
