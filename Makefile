@@ -20,7 +20,7 @@ run: install print-deps var
 	$(BIN)/entraide load_protocols
 	$(BIN)/entraide load_demo
 	@echo "Entraide: http://$(HOST):$(PORT)/"
-	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 65536
+	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 65536 --ws-per-message-deflate false
 
 # Production: several worker processes on PostgreSQL and Redis (see README, "Production").
 serve: install print-deps

@@ -122,4 +122,4 @@ def prepare(env: dict, workdir: Path, setup_script: str):
 
 
 def uvicorn_argv(app: str, port: int, *extra: str) -> list[str]:
-    return [str(BIN / "uvicorn"), app, "--port", str(port), "--lifespan", "off", "--no-access-log", *extra]
+    return [str(BIN / "uvicorn"), app, "--port", str(port), "--lifespan", "off", "--no-access-log", "--ws-per-message-deflate", "false", *extra]

@@ -54,6 +54,9 @@ class Command(BaseCommand):
             "--lifespan", "off", "--no-access-log",
             "--proxy-headers", "--forwarded-allow-ips", options["forwarded_allow_ips"],
             "--ws-max-size", "65536",
+            # Live messages are a few dozen bytes of JSON: compressing them gains nothing, and
+            # each connection's deflate state cost 40 KiB (bench/capacity.py).
+            "--ws-per-message-deflate", "false",
         ]
         self.stdout.write(f"Entraide: {options['workers']} worker processes on http://{options['host']}:{options['port']}/")
         self.stdout.flush()
