@@ -9,11 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGS := $(wildcard src/entraide/locale/*/LC_MESSAGES/*.po)
-SYSTEM_PACKAGES := chromium poppler-utils gettext
+SYSTEM_PACKAGES := chromium poppler-utils gettext $(PRINT_PACKAGES)
+# WeasyPrint (the printable kit) draws text with Pango; DejaVu covers French and German.
+PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: run serve test install install-test system-deps messages makemessages clean
+.PHONY: run serve test install install-test system-deps print-deps messages makemessages clean
 
-run: install var
+run: install print-deps var
 	$(BIN)/entraide migrate --noinput
 	$(BIN)/entraide load_protocols
 	$(BIN)/entraide load_demo
@@ -21,7 +23,7 @@ run: install var
 	exec $(BIN)/uvicorn entraide.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 65536
 
 # Production: several worker processes on PostgreSQL and Redis (see README, "Production").
-serve: install
+serve: install print-deps
 	$(BIN)/entraide migrate --noinput
 	$(BIN)/entraide load_protocols
 	exec $(BIN)/entraide serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
@@ -47,11 +49,22 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@touch $@
 
 # Debian's Chromium (never a browser downloaded by a test tool), pdftotext/pdftoppm, msgfmt.
-system-deps:
+system-deps: print-deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# Pango and fonts for WeasyPrint (PDF kit), needed by `make run` too.
+print-deps:
+	@missing=""; \
+	for package in $(PRINT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

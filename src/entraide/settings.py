@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "entraide.realtime",
     "entraide.community",
     "entraide.planning",
+    "entraide.kit",
 ]
 
 MIDDLEWARE = [

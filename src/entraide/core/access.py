@@ -83,6 +83,12 @@ def is_shared_protocol(user, protocol) -> bool:
 
 
 @rules.predicate
+def is_facilitator_seat(user, seat) -> bool:
+    """obj: the viewer's seat in a live session (by cookie or account), as the console knows it."""
+    return seat is not None and getattr(seat, "role", None) == "facilitator" and seat.removed_at is None
+
+
+@rules.predicate
 def is_staff(user) -> bool:
     return bool(user and user.is_active and user.is_staff)
 
@@ -96,6 +102,10 @@ rules.add_perm("protocols.change_protocol", ~is_shared_protocol & is_coordinator
 rules.add_perm("protocols.copy_protocol_into", is_coordinator_of)
 # obj: the organisation in which the session is opened.
 rules.add_perm("live.open_session", is_facilitator_of)
+# The printable kit of a protocol: whoever may see the protocol (a built-in: anyone).
+rules.add_perm("kit.print_protocol_kit", is_shared_protocol | is_member_of)
+# obj: the viewer's seat; a session's kit (with its join code) is for who runs the session.
+rules.add_perm("kit.print_session_kit", is_facilitator_seat)
 
 
 # --- Community: members, groups, sessions, attendance (obj: the organisation or a group) ----

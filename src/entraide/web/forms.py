@@ -3,6 +3,7 @@
 from datetime import time
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from entraide.protocols.domain.spec import MAX_SOURCE_LENGTH
@@ -65,3 +66,12 @@ class JoinForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
+
+
+class KitForm(forms.Form):
+    """The printable kit: the domain checks the number of participants against the protocol."""
+
+    participants = forms.IntegerField(label=_("Participants, facilitator included"), initial=7)
+    language = forms.ChoiceField(label=_("Language of the kit"), choices=settings.LANGUAGES)
+    start = forms.TimeField(label=_("Start (optional)"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Announced end (optional)"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

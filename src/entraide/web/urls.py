@@ -3,7 +3,7 @@ from django.urls import path
 
 from entraide.community.urls import urlpatterns as community_urlpatterns
 
-from . import live_views, views
+from . import kit_views, live_views, views
 
 app_name = "web"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("protocoles/<slug:key>/", views.protocol_detail, name="protocol"),
     path("protocoles/<slug:key>/preparer/", views.protocol_prepare, name="protocol-prepare"),
     path("protocoles/<slug:key>/copier/", views.protocol_copy, name="protocol-copy"),
+    path("protocoles/<slug:key>/kit/", kit_views.protocol_kit, name="protocol-kit"),
     path("protocoles/<slug:key>/ouvrir/", live_views.open_live_session, name="live-open"),
     path("rejoindre/", live_views.join_view, name="live-join"),
     path("s/<str:code>/", live_views.participant_view, name="live"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("s/<str:code>/action/", live_views.command_view, name="live-command"),
     path("s/<str:code>/etat.json", live_views.state_json, name="live-state"),
     path("s/<str:code>/qr.svg", live_views.qr_code, name="live-qr"),
+    path("s/<str:code>/kit.pdf", kit_views.session_kit, name="live-kit"),
     path("s/<str:code>/retour/<str:secret>/", live_views.rejoin, name="live-rejoin"),
     path("o/<slug:org>/", views.organisation_home, name="organisation"),
     path("o/<slug:org>/protocoles/<slug:key>/ouvrir/", live_views.open_live_session, name="org-live-open"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("o/<slug:org>/protocoles/<slug:key>/preparer/", views.org_protocol_prepare, name="org-protocol-prepare"),
     path("o/<slug:org>/protocoles/<slug:key>/copier/", views.org_protocol_copy, name="org-protocol-copy"),
     path("o/<slug:org>/protocoles/<slug:key>/modifier/", views.org_protocol_edit, name="org-protocol-edit"),
+    path("o/<slug:org>/protocoles/<slug:key>/kit/", kit_views.org_protocol_kit, name="org-protocol-kit"),
 ]
 
 urlpatterns += community_urlpatterns

@@ -25,7 +25,7 @@ from entraide.protocols.models import Protocol
 
 from django import forms
 
-from .forms import AgendaForm, CopyProtocolForm, OpenSessionForm, ProtocolSourceForm
+from .forms import AgendaForm, CopyProtocolForm, KitForm, OpenSessionForm, ProtocolSourceForm
 
 
 def organisation_view(permission: str) -> Callable:
@@ -85,17 +85,25 @@ def protocol_library(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _protocol_detail(request: HttpRequest, protocol: Protocol) -> HttpResponse:
+def _protocol_detail(
+    request: HttpRequest, protocol: Protocol, kit_form: KitForm | None = None, kit_error: str | None = None, status: int = 200
+) -> HttpResponse:
     organisations = access.organisations_of(request.user, roles=[Role.COORDINATOR])
+    spec = protocol.spec
+    if kit_form is None:
+        kit_form = KitForm(initial={"participants": min(max(7, spec.participants_min), spec.participants_max), "language": get_language()})
     return render(
         request,
         "web/protocol_detail.html",
         {
             "protocol": protocol,
-            "spec": protocol.spec,
+            "spec": spec,
             "copy_form": CopyProtocolForm(organisations=organisations) if organisations else None,
             "can_change": access.can(request.user, "protocols.change_protocol", protocol),
+            "kit_form": kit_form,
+            "kit_error": kit_error,
         },
+        status=status,
     )
 
 
