@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "entraide.community",
     "entraide.planning",
     "entraide.kit",
+    "entraide.followup",
 ]
 
 MIDDLEWARE = [
