@@ -56,6 +56,11 @@ def parse_status(raw) -> str:
 def current_group_of(user, organisation, group_id=None):
     """The groups this user is a member of today (for sharing a roadmap with one)."""
     today = timezone.localdate()
+    with all_tenants():
+        return _current_groups(user, organisation, group_id, today)
+
+
+def _current_groups(user, organisation, group_id, today):
     memberships = GroupMembership.objects.filter(user=user, group__organisation=organisation, joined_on__lte=today).exclude(left_on__lte=today)
     if group_id is not None:
         memberships = memberships.filter(group_id=group_id)
