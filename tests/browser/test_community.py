@@ -134,3 +134,27 @@ def test_coordinator_plans_a_year_and_a_member_joins(server_url, browser, screen
     screenshot(phone, "phone-my-space")
     assert not errors, errors
     member.close()
+
+
+def test_the_demo_group_of_fifteen_on_a_phone(server_url, browser, screenshot):
+    """The coordinator's pages of the demo group (15 members, a year planned) fit a 360 px phone."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server_url + "/connexion/")
+    page.get_by_label("Adresse e-mail").fill("coordination@demo.entraide.test")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(server_url + "/")
+    page.goto(server_url + "/o/demo/groupes/")
+    page.get_by_role("link", name="Analyse des pratiques — action collective").click()
+    assert "15 / 15 membres" in page.locator(".meta").first.inner_text()
+    assert page.locator("table.members tbody tr").count() == 15
+    assert page.locator("table.sessions tbody tr").count() == 5
+    assert no_sideways_scroll(page)
+    screenshot(page, "phone-demo-group")
+    page.get_by_role("link", name="Présences").first.click()
+    page.wait_for_url("**/presences/")
+    assert page.locator("table.attendance tbody tr").count() == 15
+    assert no_sideways_scroll(page)
+    screenshot(page, "phone-attendance")
+    context.close()

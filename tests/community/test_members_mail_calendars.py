@@ -202,3 +202,17 @@ def test_the_person_promoted_from_the_waiting_list_is_told_in_their_language(org
     assert message.to == [waiting.email]
     assert message.subject == "Ein Platz für Sie in der Gruppe „Analyse des pratiques“"
     assert "Ihre erste Sitzung" in message.body
+
+
+def test_a_failing_mail_server_records_no_reminder_and_the_next_run_retries(organisation, group, coordinator, make_member, settings):
+    person = make_member(1)
+    group_domain.join_group(group, person)
+    today = timezone.localdate()
+    create_sessions(group, [NewSession(today + timedelta(days=2), time(9), time(12))], coordinator)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
+    assert send_reminders(today) == []
+    with all_tenants():
+        assert not SentReminder.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert len(send_reminders(today)) == 1 and len(mail.outbox) == 1

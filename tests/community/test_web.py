@@ -14,7 +14,6 @@ from entraide.community.models import Group, GroupSession, Unavailability
 from entraide.core.models import User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
-from ..conftest import PASSWORD
 from .conftest import backdate
 
 pytestmark = pytest.mark.integration
@@ -300,3 +299,21 @@ def test_a_coordinator_cancels_and_restores_a_session(client, organisation, grou
     client.post(url, {"status": "planned"})
     with tenant_scope(organisation):
         assert GroupSession.objects.get(pk=sessions[3].pk).status == "planned"
+
+
+def test_coordinators_change_roles_but_never_remove_the_last_coordinator(client, organisation, coordinator, member, other_coordinator):
+    from entraide.core import access
+
+    login(client, coordinator)
+    url = lambda user: reverse("web:community-member-role", kwargs={"org": organisation.slug, "user": user.pk})  # noqa: E731
+    client.post(url(member), {"role": "facilitator"})
+    access.forget_roles(member)
+    assert access.role_in(member, organisation) == "facilitator"
+    response = client.post(url(coordinator), {"role": "member"}, follow=True)
+    assert "au moins un·e coordinateur·rice" in response.content.decode()
+    access.forget_roles(coordinator)
+    assert access.role_in(coordinator, organisation) == "coordinator"
+    assert client.post(url(member), {"role": "king"}, follow=True).status_code == 200
+    assert client.post(url(other_coordinator), {"role": "member"}).status_code == 404
+    login(client, member)
+    assert client.post(url(coordinator), {"role": "member"}).status_code == 403

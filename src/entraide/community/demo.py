@@ -13,7 +13,7 @@ from entraide.core.tenancy import tenant_scope
 from entraide.planning.domain.planner import Length, PlanError, PlanRequest
 
 from .domain import groups as group_domain, sessions as session_domain
-from .models import Group, MemberProfile
+from .models import CharterAcceptance, Group, GroupSession, MemberProfile
 
 DEMO_GROUP = "Analyse des pratiques — action collective"
 PROFESSIONS = [
@@ -67,4 +67,12 @@ def load_community_demo(organisation: Organisation, coordinator: User, password:
             if not isinstance(error, (PlanError, session_domain.CommunityError)):
                 raise
             session_domain.plan_group_year(group, PlanRequest(start=first, end=last, sessions=5, length=Length.MORNING), coordinator)
+        # The sessions already held have their attendance.
+        accepted = set(CharterAcceptance.objects.filter(group=group).values_list("user_id", flat=True))
+        for session in GroupSession.objects.filter(group=group, date__lte=timezone.localdate()):
+            statuses = {
+                user: ("present" if user.pk in accepted and index % 5 else "excused")
+                for index, user in enumerate(members)
+            }
+            session_domain.record_attendance(session, statuses, coordinator)
         return group

@@ -1,6 +1,6 @@
 """Forms of the community pages: they parse and validate input; the domain decides."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -165,9 +165,3 @@ class CharterForm(forms.Form):
         for key, text in charter_commitments():
             self.fields[key] = forms.BooleanField(label=text, required=True, error_messages={"required": _("Please tick each commitment to accept the charter.")})
 
-
-def parse_time(value: str) -> time | None:
-    try:
-        return datetime.strptime(value, "%H:%M").time()
-    except (TypeError, ValueError):
-        return None

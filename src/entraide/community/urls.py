@@ -23,6 +23,7 @@ urlpatterns = [
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/statut/", views.session_status, name="community-session-status"),
     path("o/<slug:org>/groupes/<int:group>/seances/<int:session>/direct/", views.session_live, name="community-live"),
     path("o/<slug:org>/membres/", views.member_list, name="community-members"),
+    path("o/<slug:org>/membres/<int:user>/role/", views.member_role, name="community-member-role"),
     path("o/<slug:org>/mon-espace/", views.me, name="community-me"),
     path("o/<slug:org>/mon-espace/profil/", views.me_profile, name="community-me-profile"),
     path("o/<slug:org>/mon-espace/calendrier/", views.me_calendar, name="community-me-calendar"),

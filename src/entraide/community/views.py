@@ -4,6 +4,8 @@ Thin: parse, ask ``core.access``, call ``community.domain``, render. Every actio
 form (no JavaScript needed); a domain refusal re-shows the page with its message, nothing changed.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db.models import Count, Q
@@ -42,6 +44,8 @@ from .models import (
     Unavailability,
     WaitingListEntry,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _group_or_404(organisation: Organisation, group_id: int) -> Group:
@@ -480,8 +484,13 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
         except CommunityError as error:
             form.add_error(None, error.message)
         else:
-            send_invitation(new.invitation, new.token, base_url=request.build_absolute_uri("/"))
-            messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
+            try:
+                send_invitation(new.invitation, new.token, base_url=request.build_absolute_uri("/"))
+            except OSError:
+                logger.warning("invitation %s not sent", new.invitation.pk, exc_info=True)
+                messages.error(request, _("The email could not be sent to %(email)s. Check the address, then invite again.") % {"email": new.invitation.email})
+            else:
+                messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
             return redirect("web:community-members", org=organisation.slug)
     memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
     profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}
@@ -493,9 +502,23 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
             "organisation": organisation, "form": form,
             "people": [{"membership": m, "profile": profiles.get(m.user_id)} for m in memberships],
             "invitations": invitations,
+            "roles": Role.choices,
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@organisation_view("community.manage_groups")
+def member_role(request: HttpRequest, organisation: Organisation, user: int) -> HttpResponse:
+    person = get_object_or_404(Membership.objects.select_related("user"), organisation=organisation, user_id=user).user
+    try:
+        member_domain.change_role(organisation, person, request.POST.get("role", ""), request.user)
+    except CommunityError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The role of %(name)s was changed.") % {"name": person.display_name})
+    return redirect("web:community-members", org=organisation.slug)
 
 
 @require_http_methods(["GET", "POST"])

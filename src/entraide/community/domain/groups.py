@@ -184,6 +184,7 @@ def join_group(group: Group, user: User, actor: User | None = None) -> JoinResul
     access.require(user, "community.join_group", group)
     with tenant_scope(group.organisation), transaction.atomic():
         locked = Group.objects.select_for_update().get(pk=group.pk)
+        _promote(locked)  # those already waiting come first
         if open_memberships(locked).filter(user=user).exists():
             raise CommunityError(_("You are already a member of this group."))
         if waiting_entries(locked).filter(user=user).exists():

@@ -5,6 +5,7 @@ An email holds names, dates, times, a place and a link: never anything said in a
 so that running it twice, or from two cron hosts, sends nothing twice.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,6 +21,8 @@ from entraide.core.tenancy import all_tenants, tenant_scope
 
 from ..models import Attendance, GroupMembership, GroupSession, Invitation, SentReminder
 from .sessions import session_number
+
+logger = logging.getLogger(__name__)
 
 
 def site_url() -> str:
@@ -139,6 +142,9 @@ def send_reminder(reminder: Reminder) -> bool:
                 },
             )
     except IntegrityError:
+        return False  # another run sent it
+    except Exception:  # noqa: BLE001 - the mail server failed: nothing recorded, the next run retries
+        logger.warning("reminder for group session %s to user %s not sent", session.pk, user.pk, exc_info=True)
         return False
     return True
 

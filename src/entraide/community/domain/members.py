@@ -145,3 +145,22 @@ def update_profile(organisation: Organisation, user: User, profession: str, stru
             User.objects.filter(pk=user.pk).update(display_name=name[:80])
             user.display_name = name[:80]
     return profile
+
+
+def change_role(organisation: Organisation, user: User, role: str, actor: User) -> None:
+    """A coordinator changes someone's role in the organisation. The last coordinator stays one
+    (an organisation without a coordinator could not be managed any more)."""
+    from entraide.core.models import Membership
+
+    access.require(actor, "community.manage_groups", organisation)
+    if role not in Role.values:
+        raise CommunityError(_("Unknown role."))
+    with tenant_scope(organisation), transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
+        if membership is None:
+            raise CommunityError(_("This person is not a member of the organisation."))
+        if membership.role == Role.COORDINATOR and role != Role.COORDINATOR:
+            others = Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).exclude(pk=membership.pk)
+            if not others.exists():
+                raise CommunityError(_("The organisation needs at least one coordinator: name another one first."))
+        set_membership(organisation, user, role)

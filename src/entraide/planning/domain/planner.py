@@ -165,7 +165,7 @@ def plan_year(request: PlanRequest) -> list[PlannedSession]:
         raise PlanError(_("Ask for at least one session."))
     free = calendar.free_days()
     if request.sessions > len(free):
-        raise PlanError(_impossible_message(request, calendar, len(free)))
+        raise PlanError(_impossible_message(request, len(free)))
     first = request.start.toordinal()
     length = (request.end - request.start).days + 1
     targets = [first + (index + 0.5) * length / request.sessions - 0.5 for index in range(request.sessions)]
@@ -333,7 +333,7 @@ class _Place:
 
     @property
     def name(self) -> str:
-        country = _country_name(self.country, self.holiday_class)
+        country = _country_name(self.country)
         if self.subdivision is None:
             return country
         return _("%(country)s, %(subdivision)s") % {"country": country, "subdivision": self.subdivision_name}
@@ -481,7 +481,7 @@ def _subdivision_code(holiday_class: type, country: str, asked: str) -> str:
     if not codes:
         raise PlanError(
             _("%(country)s has no subdivisions for holidays; leave the subdivision empty.")
-            % {"country": _country_name(country, holiday_class)}
+            % {"country": _country_name(country)}
         )
     folded = asked.casefold()
     for code in codes:
@@ -495,7 +495,7 @@ def _subdivision_code(holiday_class: type, country: str, asked: str) -> str:
     )
     raise PlanError(
         _("Unknown subdivision “%(subdivision)s” for %(country)s; choose one of: %(choices)s.")
-        % {"subdivision": asked, "country": _country_name(country, holiday_class), "choices": choices}
+        % {"subdivision": asked, "country": _country_name(country), "choices": choices}
     )
 
 
@@ -505,7 +505,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
     if zone is not None and place.country != "FR":
         raise PlanError(
             _("School zones A, B and C exist only in France; for %(country)s, leave the zone empty.")
-            % {"country": _country_name(place.country, place.holiday_class)}
+            % {"country": _country_name(place.country)}
         )
     if zone is not None and zone not in FRENCH_SCHOOL_ZONES:
         raise PlanError(_("Unknown school zone “%(zone)s”; choose A, B or C.") % {"zone": request.zone})
@@ -547,7 +547,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
     has_school_category = SCHOOL in getattr(place.holiday_class, "supported_categories", ())
     needs_subdivision = has_school_category and bool(place.holiday_class.subdivisions) and place.subdivision is None
     if has_school_category and not needs_subdivision:
-        region = place.subdivision_name or _country_name(place.country, place.holiday_class)
+        region = place.subdivision_name or _country_name(place.country)
         return _library_school_closures(request, place, region), (
             _("Outside the school holidays of %(region)s (holidays library) and the public holidays of %(place)s.")
             % {"region": region, **public_sentence}
@@ -571,7 +571,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
                 "School holidays in %(country)s depend on the subdivision: choose one of %(choices)s, "
                 "or enter the school holidays as closed periods, or choose to ignore school holidays."
             )
-            % {"country": _country_name(place.country, place.holiday_class), "choices": choices}
+            % {"country": _country_name(place.country), "choices": choices}
         )
     raise PlanError(
         _(
@@ -727,7 +727,7 @@ def _periods(named: dict[date, str], kind: ClosureKind) -> list[Closure]:
     return periods
 
 
-def _impossible_message(request: PlanRequest, calendar: _Calendar, free: int) -> str:
+def _impossible_message(request: PlanRequest, free: int) -> str:
     if free == 0:
         return _(
             "No day is free between %(start)s and %(end)s on the chosen days of the week, outside the holidays "
@@ -747,7 +747,7 @@ def _impossible_message(request: PlanRequest, calendar: _Calendar, free: int) ->
 # --- Names and formatting ------------------------------------------------------------------
 
 
-def _country_name(code: str, holiday_class: type | None = None) -> str:
+def _country_name(code: str) -> str:
     names = {
         "FR": _("France"),
         "BE": _("Belgium"),

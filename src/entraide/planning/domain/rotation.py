@@ -205,7 +205,7 @@ class _Solver:
 
     def _grow_member(self, member: int, slot: int, owner: dict, load: list, visited: set) -> bool:
         """An alternating path giving ``member`` one more session (others keep their counts)."""
-        size, count = len(self.members), len(self.sessions)
+        size = len(self.members)
         preferred = slot * size + member
         for session in sorted(self.available[member], key=lambda s: (abs(s - preferred), s)):
             if session in visited or owner.get(session) == member:
