@@ -1,7 +1,7 @@
 """A member follows their action plan after a session and sees it come back at the next one.
 
-Demo data (``entraide.followup.demo``): the demo group's previous session (code PREC-3467),
-ended, where Dominique Membre offered a situation and wrote an action plan; today's session
+Demo data (``entraide.followup.demo``): the demo group's last session held (code PREC-3467),
+ended, where Membre 01 offered a situation and wrote an action plan; the group's next session
 (code REVU-E679), running at the review of roadmaps, facilitated by facilitation@.
 """
 
@@ -30,7 +30,7 @@ def test_member_follows_the_plan_and_it_comes_back(server_url, browser, screensh
     page = phone.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    login(page, server_url, "membre@demo.entraide.test")
+    login(page, server_url, "membre01@demo.entraide.test")
 
     # After the session: the session page offers to keep the action plan.
     page.goto(server_url + "/s/PREC3467/")
@@ -73,7 +73,7 @@ def test_member_follows_the_plan_and_it_comes_back(server_url, browser, screensh
     login(console, server_url, "facilitation@demo.entraide.test")
     console.goto(server_url + "/s/REVUE679/console/")
     review = console.locator(".review-roadmaps")
-    review.get_by_text("Dominique Membre").wait_for()
+    review.get_by_text("Membre 01").wait_for()
     assert review.locator("li").filter(has_text=FIRST_ACTION).locator(".badge").inner_text() == "fait"
     assert "Deux tours de parole" in review.inner_text()
     screenshot(console, "4-review-console")
@@ -83,7 +83,7 @@ def test_member_follows_the_plan_and_it_comes_back(server_url, browser, screensh
 
     # The member, on their phone, joins today's session by its code and sees it too.
     page.goto(server_url + "/rejoindre/?code=REVUE679")
-    page.get_by_label("Votre nom, tel que le groupe le verra").fill("Dominique")
+    page.get_by_label("Votre nom, tel que le groupe le verra").fill("Membre 01")
     page.get_by_role("button", name="Rejoindre").click()
     page.locator(".review-roadmaps").get_by_text(FIRST_ACTION).wait_for()
     assert no_sideways_scroll(page)

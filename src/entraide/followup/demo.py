@@ -1,9 +1,10 @@
-"""Demo data of the follow-up: the demo group's previous session, ended, where Dominique Membre
-offered a situation and left with an action plan (everyone agreed to share the record), and
-today's session, running at the review of roadmaps. Called by ``entraide load_demo``; idempotent.
+"""Demo data of the follow-up: the demo group's last session held, run live, where Membre 01
+(membre01@demo.entraide.test) offered a situation and left with an action plan (everyone agreed
+to share the record), and the group's next session, opened live and running at its review of
+roadmaps. Called by ``entraide load_demo``; idempotent.
 
-Dominique keeps the plan from the previous session's page (/s/PREC-3467/), follows it, shares
-it; it comes back at today's session (/s/REVU-E679/console/, facilitation@).
+Membre 01 keeps the plan from the previous session's page (/s/PREC3467/), follows it, shares
+it; it comes back at the next session (/s/REVUE679/console/, facilitation@).
 """
 
 import uuid
@@ -20,6 +21,7 @@ from entraide.live.domain import commands
 from entraide.live.domain.opening import join
 from entraide.live.models import Action, Consent, Idea, LiveRole, LiveSession, Participant
 
+OFFERER_EMAIL = "membre01@demo.entraide.test"  # present at the session held (community demo)
 PREVIOUS_CODE = "PREC3467"
 TODAY_CODE = "REVUE679"
 
@@ -33,15 +35,19 @@ def load_followup_demo(organisation: Organisation) -> None:
         if group is None:
             return
         facilitator = User.objects.get(email="facilitation@demo.entraide.test")
-        member = User.objects.get(email="membre@demo.entraide.test")
-        others = list(User.objects.filter(email__in=["membre01@demo.entraide.test", "membre02@demo.entraide.test"]))
+        offerer = User.objects.get(email=OFFERER_EMAIL)
+        others = list(User.objects.filter(email__in=["membre02@demo.entraide.test", "membre03@demo.entraide.test"]))
         today = timezone.localdate()
-        previous = GroupSession.objects.create(
-            group=group, date=today - timedelta(days=14), start=time(9), end=time(12), place=group.location,
-            status=GroupSession.Status.HELD, protocol_key="echange-de-pratiques",
-        )
-        current = GroupSession.objects.create(group=group, date=today, start=time(9), end=time(12), place=group.location)
-    _previous_session(previous, facilitator, member, others)
+        # The group's planned year: the last session held and the next one.
+        previous = GroupSession.objects.filter(group=group, date__lte=today, live_session__isnull=True).order_by("-date").first()
+        current = GroupSession.objects.filter(group=group, date__gt=today, live_session__isnull=True).order_by("date").first()
+        if previous is None:  # the start of the school year: nothing held yet
+            previous = GroupSession.objects.create(group=group, date=today - timedelta(days=14), start=time(9), end=time(12), place=group.location)
+        if current is None:  # the end of the school year
+            current = GroupSession.objects.create(group=group, date=today, start=time(9), end=time(12), place=group.location)
+        GroupSession.objects.filter(pk=previous.pk).update(protocol_key="echange-de-pratiques", status=GroupSession.Status.HELD)
+        previous.refresh_from_db()
+    _previous_session(previous, facilitator, offerer, others)
     _running_review(current, facilitator)
 
 
