@@ -93,6 +93,9 @@ def test_coordinator_plans_a_year_and_a_member_joins(server_url, browser, screen
     # Invite a member by email.
     page.get_by_role("link", name="Inviter des membres").click()
     page.get_by_label("Adresse e-mail").fill("alex.martin@example.org")
+    # The group comes preselected from its page; here the member will register by themself.
+    assert page.get_by_label("Inviter dans le groupe (facultatif)").input_value() != ""
+    page.get_by_label("Inviter dans le groupe (facultatif)").select_option("")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     assert "L'invitation a été envoyée à alex.martin@example.org" in page.locator(".messages").inner_text()
     screenshot(page, "members")

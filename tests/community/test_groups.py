@@ -183,3 +183,36 @@ def test_overlapping_sessions_are_refused_and_nothing_is_created(organisation, g
         assert GroupSession.objects.filter(group=group).count() == 5
     # Same day, not overlapping: fine.
     create_sessions(group, [NewSession(day, time(14), time(17))], coordinator)
+
+
+@pytest.mark.unit
+def test_commitment_adds_up_property():
+    from datetime import date
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    days = st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31))
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        sessions=st.lists(days, max_size=8, unique=True),
+        spans=st.lists(st.tuples(st.integers(1, 6), days, st.one_of(st.none(), days)), max_size=8),
+        statuses=st.lists(st.sampled_from(["present", "excused", "absent"]), min_size=64, max_size=64),
+    )
+    def check(sessions, spans, statuses):
+        session_rows = list(enumerate(sorted(sessions), start=1))
+        spans = [Span(user, joined, left) for user, joined, left in {(u, j, l): None for u, j, l in spans}]
+        recorded = {(sid, span.user_id): statuses[(sid * 7 + span.user_id) % 64] for sid, _ in session_rows for span in spans if (sid + span.user_id) % 3}
+        result = commitment(session_rows, spans, recorded)
+        total = result.group
+        assert total.sessions == sum(c.sessions for c in result.per_member.values()) == sum(c.sessions for c in result.per_session.values())
+        assert total.present == sum(c.present for c in result.per_member.values())
+        for counts in [total, *result.per_member.values(), *result.per_session.values()]:
+            assert counts.unrecorded >= 0
+            assert counts.rate is None or 0 <= counts.rate <= 100
+        for user_id, counts in result.per_member.items():
+            covered = sum(1 for _, day in session_rows if any(s.user_id == user_id and s.covers(day) for s in spans))
+            assert counts.sessions == covered
+
+    check()

@@ -285,7 +285,7 @@ def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goe
     assert again["Location"] == response["Location"]
     login(client, User.objects.get(pk=session.facilitator_id))
     me = client.get(reverse("web:community-me", kwargs={"org": organisation.slug})).content.decode()
-    assert "ouvrir le débriefing" in me and reverse("web:live-console", kwargs={"code": live.join_code}) in me
+    assert "ouvrir le débriefing" in me and reverse("web:live", kwargs={"code": live.join_code}) in me
 
 
 def test_a_coordinator_cancels_and_restores_a_session(client, organisation, group, sessions, coordinator, member):
@@ -317,3 +317,60 @@ def test_coordinators_change_roles_but_never_remove_the_last_coordinator(client,
     assert client.post(url(other_coordinator), {"role": "member"}).status_code == 404
     login(client, member)
     assert client.post(url(coordinator), {"role": "member"}).status_code == 403
+
+
+def test_plan_for_a_swiss_canton_with_the_school_holidays_entered(client, organisation, group, coordinator):
+    login(client, coordinator)
+    url = reverse("web:community-group-plan", kwargs={"org": organisation.slug, "group": group.pk})
+    answers = {
+        "first": "2026-09-01", "last": "2026-12-18", "sessions": "3", "length": "evening", "weekdays": ["1", "3"],
+        "country": "CH", "zone": "", "subdivision": "VD", "school_holidays": "entered",
+        "closed": "2026-10-12, 2026-10-23, vacances d'automne",
+    }
+    page = client.get(url, answers)
+    assert page.status_code == 200, page.content.decode()
+    html = page.content.decode()
+    assert html.count("<li><strong>") == 3 and "vacances d&#x27;automne" in html
+    assert client.post(url, answers).status_code == 302
+    with tenant_scope(organisation):
+        days = list(GroupSession.objects.filter(group=group).values_list("date", flat=True))
+    assert len(days) == 3 and not any(date(2026, 10, 12) <= d <= date(2026, 10, 23) for d in days)
+    assert all(d.weekday() in (1, 3) for d in days)
+
+
+def test_platform_staff_see_groups_and_sessions_in_the_admin(client, group, sessions):
+    staff = User.objects.create_superuser("staff@example.org", "x", display_name="Staff")
+    login(client, staff)
+    for name in ("group", "groupsession", "invitation"):
+        assert client.get(reverse(f"admin:community_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:community_group_change", args=[group.pk])).status_code == 200
+
+
+def test_a_member_excuses_themself_from_the_group_page_and_takes_it_back(client, organisation, group, sessions, member):
+    group_domain.join_group(group, member)
+    login(client, member)
+    g = {"org": organisation.slug, "group": group.pk}
+    page = client.get(reverse("web:community-group", kwargs=g)).content.decode()
+    assert page.count("Je ne pourrai pas venir") == 3  # the coming sessions
+    url = reverse("web:community-excuse", kwargs={**g, "session": sessions[2].pk})
+    client.post(url, {"excused": "1"})
+    page = client.get(reverse("web:community-group", kwargs=g)).content.decode()
+    assert "Finalement, je viendrai" in page and "excusé·e" in page
+    client.post(url, {"excused": "0"})
+    with tenant_scope(organisation):
+        from entraide.community.models import Attendance
+
+        assert not Attendance.objects.exists()
+    assert client.post(reverse("web:community-excuse", kwargs={**g, "session": sessions[0].pk}), {"excused": "1"}, follow=True).status_code == 200
+    with tenant_scope(organisation):
+        assert not Attendance.objects.exists()  # a past session: refused
+
+
+def test_the_excuse_form_never_redirects_elsewhere(client, organisation, group, sessions, member):
+    group_domain.join_group(group, member)
+    login(client, member)
+    url = reverse("web:community-excuse", kwargs={"org": organisation.slug, "group": group.pk, "session": sessions[3].pk})
+    response = client.post(url, {"excused": "1", "next": "https://evil.example/"})
+    assert response["Location"].startswith("/o/")
+    response = client.post(url, {"excused": "0", "next": "/o/reseau/mon-espace/"})
+    assert response["Location"] == "/o/reseau/mon-espace/"

@@ -64,6 +64,7 @@ class PlanForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Public holidays of"), choices=COUNTRIES, initial="FR")
     zone = forms.ChoiceField(label=_("School holidays (France)"), choices=ZONES, required=False, initial="A")
+    school_holidays = forms.ChoiceField(label=_("School holidays to avoid"), required=False)
     subdivision = forms.CharField(
         label=_("Region or canton (optional)"), max_length=10, required=False,
         help_text=_("For example VD, GE, BY, 57: its public holidays are avoided too."),
@@ -75,9 +76,10 @@ class PlanForm(forms.Form):
         help_text=_("One per line: first day, last day, label. For example: 2026-04-13, 2026-04-17, seminar week"),
     )
 
-    def __init__(self, *args, lengths=(), **kwargs):
+    def __init__(self, *args, lengths=(), school_holidays=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["length"].choices = lengths
+        self.fields["school_holidays"].choices = school_holidays
 
     def clean_closed(self) -> tuple:
         periods = []

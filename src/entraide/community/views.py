@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from entraide.core import access
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
 from entraide.live.domain.opening import format_code
-from entraide.planning.domain.planner import Length, PlanRequest, describe_closures
+from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays, describe_closures
 from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
 from entraide.web.live_views import _with_cookie
@@ -73,6 +74,10 @@ def _protocol_titles(organisation: Organisation) -> dict[str, str]:
 
 def _length_choices() -> list[tuple[str, str]]:
     return [(str(member.value), str(getattr(member, "label", member.name))) for member in Length]
+
+
+def _school_holiday_choices() -> list[tuple[str, str]]:
+    return [(choice.value, str(choice.label)) for choice in SchoolHolidays]
 
 
 def _length(value: str):
@@ -310,6 +315,7 @@ def _plan_request(form: community_forms.PlanForm, group: Group) -> PlanRequest:
         country=data["country"], subdivision=data["subdivision"].strip().upper() or None, zone=data["zone"] or None,
         weekdays=frozenset(data["weekdays"]), closed_periods=data["closed"],
         start_time=data["start_time"], end_time=data["end_time"],
+        school_holidays=SchoolHolidays(data["school_holidays"] or SchoolHolidays.OFFICIAL),
     )
 
 
@@ -320,7 +326,10 @@ def group_plan(request: HttpRequest, organisation: Organisation, group: int) -> 
     POST the same answers: the sessions are created in one go, or none with a message."""
     group = _group_or_404(organisation, group)
     data = request.POST if request.method == "POST" else (request.GET if "first" in request.GET else None)
-    form = community_forms.PlanForm(data, lengths=_length_choices(), initial={"zone": "A", "country": organisation.country or "FR"})
+    form = community_forms.PlanForm(
+        data, lengths=_length_choices(), school_holidays=_school_holiday_choices(),
+        initial={"zone": "A", "country": organisation.country or "FR", "school_holidays": SchoolHolidays.OFFICIAL.value},
+    )
     create_form = community_forms.CreateSessionsForm(request.POST or None, initial={"place": group.location})
     proposal = closures = error = None
     if form.is_valid():
@@ -422,7 +431,10 @@ def session_excuse(request: HttpRequest, organisation: Organisation, group: int,
         _error(request, error)
     else:
         messages.success(request, _("Noted: you are excused for this session.") if excused else _("Noted: you will come to this session."))
-    return redirect(request.POST.get("next") or reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk})
+    return redirect(back)
 
 
 @require_POST
@@ -476,7 +488,9 @@ def session_live(request: HttpRequest, organisation: Organisation, group: int, s
 @organisation_view("community.manage_groups")
 def member_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     groups = list(Group.objects.filter(organisation=organisation))
-    form = community_forms.InviteForm(request.POST or None, groups=groups, initial={"language": organisation.language})
+    form = community_forms.InviteForm(
+        request.POST or None, groups=groups, initial={"language": organisation.language, "group": request.GET.get("groupe", "")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
