@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "entraide.kit",
     "entraide.events",
     "entraide.themes",
+    "entraide.followup",
 ]
 
 MIDDLEWARE = [

@@ -145,6 +145,43 @@ rules.add_perm("community.view_attendance_numbers", is_facilitator_of | is_commi
 rules.add_perm("community.join_group", is_member_of & ~is_commissioner_of)
 
 
+# --- Follow-up: action plans and the session record ----------------------------------------
+
+
+@rules.predicate
+def is_plan_author(user, plan) -> bool:
+    """obj: an action plan. Its author only (still in the organisation): private by default;
+    coordinators and commissioners never see its content."""
+    return (
+        plan is not None and user is not None and user.is_authenticated
+        and plan.author_id == user.pk and role_in(user, plan.organisation_id) is not None
+    )
+
+
+@rules.predicate
+def is_group_member_at_session(user, group_session) -> bool:
+    """obj: a group session. A member of its group on the session's date (not a coordinator as such)."""
+    from entraide.followup.domain.records import is_member_at
+
+    return group_session is not None and role_in(user, group_session.group.organisation_id) is not None and is_member_at(user, group_session)
+
+
+@rules.predicate
+def record_is_consented(user, group_session) -> bool:
+    """Every person present agreed, and nobody withdrew since."""
+    from entraide.followup.domain.records import is_consented
+
+    return group_session is not None and is_consented(group_session)
+
+
+rules.add_perm("followup.view_plan", is_plan_author)
+rules.add_perm("followup.change_plan", is_plan_author)
+# The members of the group only, and only with everyone's consent: never the organisation at large.
+rules.add_perm("followup.view_session_record", is_group_member_at_session & record_is_consented)
+# obj: the organisation; "Mes plans d'action" is for its members (commissioners take no part).
+rules.add_perm("followup.keep_plans", is_member_of & ~is_commissioner_of)
+
+
 # --- Helpers for the doors (views, consumers, API, commands) -----------------------------
 
 VIEW_PERMISSION = {
@@ -161,6 +198,7 @@ VIEW_PERMISSION = {
     "community.take_attendance": "core.view_organisation",
     "community.view_attendance_numbers": "core.view_organisation",
     "community.join_group": "core.view_organisation",
+    "followup.keep_plans": "core.view_organisation",
 }
 
 

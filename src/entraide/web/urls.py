@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from entraide.community.urls import urlpatterns as community_urlpatterns
+from entraide.followup.urls import urlpatterns as followup_urlpatterns
 
 from . import kit_views, live_views, views
 
@@ -37,3 +38,4 @@ urlpatterns = [
 ]
 
 urlpatterns += community_urlpatterns
+urlpatterns += followup_urlpatterns

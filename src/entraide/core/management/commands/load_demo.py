@@ -35,6 +35,9 @@ class Command(BaseCommand):
         coordinator = ensure_account(DEMO_ACCOUNTS[0][0], DEMO_ACCOUNTS[0][1])
         load_demo_event(organisation, coordinator)
         load_community_demo(organisation, coordinator, DEMO_PASSWORD)
+        from entraide.followup.demo import load_followup_demo
+
+        load_followup_demo(organisation)
         self.stdout.write(f"Demo organisation: {organisation.name} (/o/{organisation.slug}/)")
         self.stdout.write(f"Demo accounts, password “{DEMO_PASSWORD}”:")
         for email, _name, role in DEMO_ACCOUNTS:

@@ -1,0 +1,90 @@
+"""The session record (field document 001, "après la séance : documentation").
+
+With everyone's consent (every present participant of the live session agrees), the offerer's
+condensed record, the ideas kept and the action plan are shown to the members of the group on
+the date of the session, and to nobody else. A consent withdrawn afterwards withdraws it at
+once; given again, it is shared again. Who may see it is decided in ``core.access``
+(``followup.view_session_record``); this module builds and exports it.
+"""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from entraide.community.models import GroupMembership, GroupSession
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain.commands import everyone_consents
+from entraide.live.models import Action, Idea, LiveSession
+
+
+@dataclass
+class SessionRecord:
+    group_session: GroupSession
+    title: str
+    record: str
+    ideas: list[str]
+    actions: list[tuple[str, object]]
+
+    @property
+    def filename(self) -> str:
+        return f"compte-rendu-{self.group_session.date.isoformat()}"
+
+
+def is_member_at(user, group_session: GroupSession) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    day = group_session.date
+    with all_tenants():
+        return (
+            GroupMembership.objects.filter(group_id=group_session.group_id, user=user, joined_on__lte=day)
+            .exclude(left_on__lte=day)
+            .exists()
+        )
+
+
+def is_consented(group_session: GroupSession) -> bool:
+    session = group_session.live_session
+    if session is None or session.status != LiveSession.Status.ENDED:
+        return False
+    with all_tenants():
+        return everyone_consents(session)
+
+
+def shared_records(user, organisation) -> list[GroupSession]:
+    """The group sessions whose record this member may read now."""
+    with all_tenants():
+        sessions = (
+            GroupSession.objects.filter(group__organisation=organisation, live_session__status=LiveSession.Status.ENDED, group__memberships__user=user)
+            .select_related("group", "live_session")
+            .distinct()
+            .order_by("-date")
+        )
+        return [s for s in sessions if is_member_at(user, s) and is_consented(s)]
+
+
+def build_record(group_session: GroupSession) -> SessionRecord:
+    session = group_session.live_session
+    with all_tenants():
+        ideas = [idea.text for idea in Idea.objects.filter(session=session)]
+        actions = [(action.text, action.due) for action in Action.objects.filter(session=session)]
+    return SessionRecord(
+        group_session=group_session,
+        title=session.title or session.protocol_version.spec.title.get(),
+        record=session.record or "",
+        ideas=ideas,
+        actions=actions,
+    )
+
+
+def render_markdown(record: SessionRecord, language: str) -> str:
+    with translation.override(language):
+        return render_to_string("followup/record.md", {"record": record})
+
+
+def render_pdf(record: SessionRecord, language: str) -> bytes:
+    from entraide.kit.domain.kit import render_pdf as html_to_pdf
+
+    with translation.override(language):
+        html = render_to_string("followup/record_pdf.html", {"record": record, "language": language})
+    return html_to_pdf(html)

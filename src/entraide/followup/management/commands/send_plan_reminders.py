@@ -1,0 +1,28 @@
+"""Email the authors of action plans with an action due in N days. For cron: idempotent.
+
+    entraide send_plan_reminders                 # actions due in 2 days
+    entraide send_plan_reminders --days-before 1 --dry-run
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from entraide.followup.domain.reminders import send_plan_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind the authors of action plans of the actions due in N days (a link only, once per plan and date)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--days-before", type=int, default=2, help="Remind of the actions due this many days ahead (default 2).")
+        parser.add_argument("--dry-run", action="store_true", help="List who would be reminded; send and record nothing.")
+
+    def handle(self, *args, days_before: int, dry_run: bool, **options) -> None:
+        if not 0 <= days_before <= 60:
+            raise CommandError("--days-before must be between 0 and 60.")
+        reminders = send_plan_reminders(timezone.localdate(), days_before=days_before, dry_run=dry_run)
+        verb = "would remind" if dry_run else "reminded"
+        for reminder in reminders:
+            # Identifiers only: no names or content in logs.
+            self.stdout.write(f"{verb} user {reminder.plan.author_id} of plan {reminder.plan.pk}")
+        self.stdout.write(f"{len(reminders)} reminder(s) {'to send' if dry_run else 'sent'}.")
