@@ -64,7 +64,7 @@ def test_reminder_in_the_authors_language(plan, member):
     member.language = "de"
     member.save(update_fields=["language"])
     call_command("send_plan_reminders", "--days-before", "5", stdout=StringIO())
-    assert "Guten Tag" in mail.outbox[0].body and "Aktion" in mail.outbox[0].body
+    assert "Aktionsplans ist in den nächsten Tagen fällig" in mail.outbox[0].body
 
 
 def test_dry_run_sends_and_records_nothing(plan):
