@@ -185,6 +185,8 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         "code": session.join_code,
         "view": view,
         "fragment_url": reverse(VIEW_URLS[view], kwargs={"code": session.join_code}) + "?fragment=1",
+        # Every form of the page posts here: reversed once, not once per button.
+        "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
         "ids": _fresh_ids(),
         "join_url": request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}"),
         "rejoin_path": reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": request.COOKIES.get(cookie_name(session)) or new_secret or ""}),
