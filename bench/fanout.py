@@ -140,6 +140,7 @@ def entraide(args, workdir: Path) -> dict:
     if args.production:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
+        env["DEBUG"] = "false"  # as served: DEBUG keeps every query in memory
         import psycopg
 
         database = f"entraide_bench_{uuid.uuid4().hex[:8]}"

@@ -150,7 +150,9 @@ def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: st
 
 def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
     with serialised_writes(), transaction.atomic():
-        session = LiveSession.objects.select_for_update().select_related("protocol_version").filter(pk=session_id).first()
+        # Lock the session's row only: a plain FOR UPDATE would also lock the joined protocol
+        # version, which every session of that protocol shares, and serialise them all.
+        session = LiveSession.objects.select_for_update(of=("self",)).select_related("protocol_version").filter(pk=session_id).first()
         if session is None:
             raise CommandRefused("no_session", _("This session does not exist."))
         repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
