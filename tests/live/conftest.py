@@ -53,12 +53,12 @@ class Room:
         raise AssertionError(f"no step {activity}")
 
 
-@pytest.fixture
-def room(builtins, organisation, facilitator) -> Room:
+def open_room(organisation, facilitator, protocol_key: str, start: time, end: time) -> Room:
+    """A session of this built-in protocol, opened by the facilitator, with NAMES joined."""
     with all_tenants():
-        protocol = Protocol.objects.get(organisation=None, key="atelier-entraide")
+        protocol = Protocol.objects.get(organisation=None, key=protocol_key)
     session, seat = open_session(
-        organisation=organisation, protocol=protocol, facilitator=facilitator, participants=7, start=time(14), end=time(16, 30)
+        organisation=organisation, protocol=protocol, facilitator=facilitator, participants=7, start=start, end=end
     )
     secrets = {seat.participant.pk: seat.secret}
     people = []
@@ -67,3 +67,8 @@ def room(builtins, organisation, facilitator) -> Room:
         people.append(joined.participant)
         secrets[joined.participant.pk] = joined.secret
     return Room(session, seat.participant, people, secrets)
+
+
+@pytest.fixture
+def room(builtins, organisation, facilitator) -> Room:
+    return open_room(organisation, facilitator, "atelier-entraide", time(14), time(16, 30))
