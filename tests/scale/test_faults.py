@@ -29,6 +29,24 @@ pytestmark = [
 BURST = 150
 
 
+@pytest.fixture
+def two_servers(tmp_path):
+    """Two `entraide serve` processes on a fresh database and a Redis of the test's own."""
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    try:
+        with shared_postgres_database() as database:
+            servers = Servers(tmp_path, database, redis.url)
+            seats = servers.prepare()
+            servers.start(2)
+            try:
+                yield servers, seats, redis
+            finally:
+                servers.stop()
+    finally:
+        redis.kill()
+
+
 def _results_until_closed(ws, wanted: set[str]) -> dict[str, dict]:
     """Every result or error that arrives for these ids until the connection drops."""
     answers = {}
@@ -41,63 +59,52 @@ def _results_until_closed(ws, wanted: set[str]) -> dict[str, dict]:
         return answers
 
 
-def test_kill_9_in_a_burst_keeps_every_acknowledged_command_and_nothing_half_done(tmp_path):
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    try:
-        with shared_postgres_database() as database:
-            servers = Servers(tmp_path, database, redis.url)
-            seats = servers.prepare()
-            servers.start(2)
-            try:
-                ids = [str(uuid.uuid4()) for _ in range(BURST)]
-                texts = {client_id: f"note {index}" for index, client_id in enumerate(ids)}
-                with connect(servers.ports[0], seats, "amina") as amina:
-                    receive(amina, "hello", 5)
-                    for client_id in ids:
-                        amina.send(command("write_note", client_id, text=texts[client_id])[1])
-                    # Kill the worker once part of the burst is acknowledged, the rest in flight.
-                    answers = {}
-                    while len(answers) < BURST // 5:
-                        message = json.loads(amina.recv(timeout=20))
-                        if message["type"] == "result":
-                            answers[message["id"]] = message
-                    servers.kill(0)
-                    answers.update(_results_until_closed(amina, set(ids)))
-                acknowledged = {client_id for client_id, answer in answers.items() if answer["type"] == "result"}
-                assert len(acknowledged) >= BURST // 5
+def test_kill_9_in_a_burst_keeps_every_acknowledged_command_and_nothing_half_done(two_servers):
+    servers, seats, _redis = two_servers
+    ids = [str(uuid.uuid4()) for _ in range(BURST)]
+    texts = {client_id: f"note {index}" for index, client_id in enumerate(ids)}
+    with connect(servers.ports[0], seats, "amina") as amina:
+        receive(amina, "hello", 5)
+        for client_id in ids:
+            amina.send(command("write_note", client_id, text=texts[client_id])[1])
+        # Kill the worker once part of the burst is acknowledged, the rest in flight.
+        answers = {}
+        while len(answers) < BURST // 5:
+            message = json.loads(amina.recv(timeout=20))
+            if message["type"] == "result":
+                answers[message["id"]] = message
+        servers.kill(0)
+        answers.update(_results_until_closed(amina, set(ids)))
+    acknowledged = {client_id for client_id, answer in answers.items() if answer["type"] == "result"}
+    assert len(acknowledged) >= BURST // 5
 
-                held = servers.applied(seats["id"])
-                applied = {client_id for client_id, name in held["applied"].items() if name == "write_note"}
-                # Every acknowledged command is in the database...
-                assert acknowledged <= applied
-                # ...and each applied one is whole: its note exists exactly once, nothing else does.
-                assert sorted(held["notes"]) == sorted(texts[client_id] for client_id in applied)
+    held = servers.applied(seats["id"])
+    applied = {client_id for client_id, name in held["applied"].items() if name == "write_note"}
+    # Every acknowledged command is in the database...
+    assert acknowledged <= applied
+    # ...and each applied one is whole: its note exists exactly once, nothing else does.
+    assert sorted(held["notes"]) == sorted(texts[client_id] for client_id in applied)
 
-                # The client reconnects to the other process, resyncs, and sends again what was
-                # never acknowledged: applied ones come back as repeats, the others are applied.
-                with connect(servers.ports[1], seats, "amina") as amina:
-                    hello, _ = receive(amina, "hello", 5)
-                    assert hello["version"] == held["version"]
-                    amina.send(json.dumps({"type": "sync", "version": 1}))
-                    state, _ = receive(amina, "state", 5)
-                    assert len(state["state"]["my_notes"]) == len(applied)
-                    unacknowledged = [client_id for client_id in ids if client_id not in acknowledged]
-                    for client_id in unacknowledged:
-                        amina.send(command("write_note", client_id, text=texts[client_id])[1])
-                    repeats = {}
-                    while len(repeats) < len(unacknowledged):
-                        message = json.loads(amina.recv(timeout=20))
-                        if message["type"] == "result":
-                            repeats[message["id"]] = message["repeated"]
-                    assert {client_id for client_id, repeated in repeats.items() if repeated} == applied - acknowledged
+    # The client reconnects to the other process, resyncs, and sends again what was
+    # never acknowledged: applied ones come back as repeats, the others are applied.
+    with connect(servers.ports[1], seats, "amina") as amina:
+        hello, _ = receive(amina, "hello", 5)
+        assert hello["version"] == held["version"]
+        amina.send(json.dumps({"type": "sync", "version": 1}))
+        state, _ = receive(amina, "state", 5)
+        assert len(state["state"]["my_notes"]) == len(applied)
+        unacknowledged = [client_id for client_id in ids if client_id not in acknowledged]
+        for client_id in unacknowledged:
+            amina.send(command("write_note", client_id, text=texts[client_id])[1])
+        repeats = {}
+        while len(repeats) < len(unacknowledged):
+            message = json.loads(amina.recv(timeout=20))
+            if message["type"] == "result":
+                repeats[message["id"]] = message["repeated"]
+        assert {client_id for client_id, repeated in repeats.items() if repeated} == applied - acknowledged
 
-                final = servers.applied(seats["id"])
-                assert sorted(final["notes"]) == sorted(texts.values())  # each note exactly once
-            finally:
-                servers.stop()
-    finally:
-        redis.kill()
+    final = servers.applied(seats["id"])
+    assert sorted(final["notes"]) == sorted(texts.values())  # each note exactly once
 
 
 def _reconnecting(port: int, seats: dict, who: str, timeout: float = 30):
@@ -139,41 +146,30 @@ def _changed_reaches(sender_port, receiver_port, seats, timeout: float = 30) -> 
             time.sleep(0.5)
 
 
-def test_redis_restarted_during_a_session_broadcasts_resume_without_restarting_the_workers(tmp_path):
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    try:
-        with shared_postgres_database() as database:
-            servers = Servers(tmp_path, database, redis.url)
-            seats = servers.prepare()
-            servers.start(2)
-            try:
-                port_a, port_b = servers.ports
-                version, _ = _changed_reaches(port_b, port_a, seats)
+def test_redis_restarted_during_a_session_broadcasts_resume_without_restarting_the_workers(two_servers):
+    servers, seats, redis = two_servers
+    port_a, port_b = servers.ports
+    version, _ = _changed_reaches(port_b, port_a, seats)
 
-                with connect(port_b, seats, "bruno") as bruno:
-                    receive(bruno, "hello", 5)
-                    redis.kill()
-                    # While Redis is down a connected participant's command is still applied and
-                    # acknowledged: the database holds the truth, only the "changed" signal is
-                    # lost (the others resync when their connection comes back).
-                    client_id, text = command("write_note", text="pendant la panne")
-                    bruno.send(text)
-                    result, _ = receive(bruno, "result", 10)
-                    assert result["id"] == client_id and result["version"] == version + 1
-
-                redis.start()  # empty: every group membership and queue is gone
-                version_after, took = _changed_reaches(port_b, port_a, seats, timeout=30)
-                assert version_after == version + 2
-                assert took < 1.0
-                assert servers.alive() == [True, True]
-
-                held = servers.applied(seats["id"])
-                assert "pendant la panne" in held["notes"] and held["version"] == version_after
-            finally:
-                servers.stop()
-    finally:
+    with connect(port_b, seats, "bruno") as bruno:
+        receive(bruno, "hello", 5)
         redis.kill()
+        # While Redis is down a connected participant's command is still applied and
+        # acknowledged: the database holds the truth, only the "changed" signal is
+        # lost (the others resync when their connection comes back).
+        client_id, text = command("write_note", text="pendant la panne")
+        bruno.send(text)
+        result, _ = receive(bruno, "result", 10)
+        assert result["id"] == client_id and result["version"] == version + 1
+
+    redis.start()  # empty: every group membership and queue is gone
+    version_after, took = _changed_reaches(port_b, port_a, seats, timeout=30)
+    assert version_after == version + 2
+    assert took < 1.0
+    assert servers.alive() == [True, True]
+
+    held = servers.applied(seats["id"])
+    assert "pendant la panne" in held["notes"] and held["version"] == version_after
 
 
 @pytest.mark.skipif(not PrivatePostgres.available, reason="needs PostgreSQL's initdb")
