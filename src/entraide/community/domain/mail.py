@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from entraide.core.links import site_url
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
@@ -23,10 +24,6 @@ from ..models import Attendance, GroupMembership, GroupSession, Invitation, Sent
 from .sessions import session_number
 
 logger = logging.getLogger(__name__)
-
-
-def site_url() -> str:
-    return settings.ENTRAIDE_SITE_URL.rstrip("/")
 
 
 def _send(to: str, language: str, subject_template: str, body_template: str, context: dict) -> None:
@@ -38,7 +35,7 @@ def _send(to: str, language: str, subject_template: str, body_template: str, con
 
 
 def invitation_link(token: str, base_url: str | None = None) -> str:
-    return (base_url or site_url()).rstrip("/") + reverse("web:community-invitation", kwargs={"token": token})
+    return site_url(base_url) + reverse("web:community-invitation", kwargs={"token": token})
 
 
 def send_invitation(invitation: Invitation, token: str, base_url: str | None = None) -> None:

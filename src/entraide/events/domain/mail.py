@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from entraide.core.links import site_url
 
 from ..models import Event, Registration
 
@@ -23,10 +24,6 @@ PROMOTED = "promoted"
 EVENT_CANCELLED = "event_cancelled"
 
 ICS_FILENAME = "evenement.ics"
-
-
-def site_url(base_url: str = "") -> str:
-    return (base_url or getattr(settings, "ENTRAIDE_SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def location_of(event: Event) -> str:

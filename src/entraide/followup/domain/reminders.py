@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from entraide.community.domain.mail import _send, site_url
+from entraide.community.domain.mail import _send
+from entraide.core.links import site_url
 from entraide.core.tenancy import all_tenants
 
 from ..models import ActionPlan, PlanAction, PlanReminder
