@@ -7,7 +7,6 @@ and the reason (status 400); the PDF comes from ``kit.domain.kit``.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -18,7 +17,7 @@ from entraide.live.domain.opening import facilitator_for_user, participant_for_s
 from entraide.protocols.models import Protocol
 
 from .forms import KitForm
-from .live_views import _session_or_404, cookie_name
+from .live_views import _session_or_404, cookie_name, join_url
 from .views import _protocol_detail, _protocol_or_404, organisation_view
 
 
@@ -60,9 +59,8 @@ def session_kit(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_404(code)
     seat = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
     access.require(request.user, "kit.print_session_kit", seat)
-    join_url = request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}")
     try:
-        kit = build_session_kit(session, request.GET.get("lang") or get_language(), join_url)
+        kit = build_session_kit(session, request.GET.get("lang") or get_language(), join_url(request, session))
     except KitError as error:
         messages.error(request, error.message)
         return redirect("web:live-console", code=session.join_code)

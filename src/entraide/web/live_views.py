@@ -166,6 +166,12 @@ VIEWS = {
 }
 
 
+def join_url(request: HttpRequest, session: LiveSession) -> str:
+    """The address people type or scan to join (shown on the console, the projector, the QR
+    code and the printed poster)."""
+    return request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}")
+
+
 def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
     session = _session_or_404(code)
     participant, new_secret = _viewer(request, session)
@@ -188,7 +194,7 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         # Every form of the page posts here: reversed once, not once per button.
         "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
         "ids": _fresh_ids(),
-        "join_url": request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}"),
+        "join_url": join_url(request, session),
         "rejoin_path": reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": request.COOKIES.get(cookie_name(session)) or new_secret or ""}),
     }
     full, fragment = VIEWS[view]
@@ -234,7 +240,7 @@ def state_json(request: HttpRequest, code: str) -> JsonResponse:
 @require_GET
 def qr_code(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_404(code)
-    url = request.build_absolute_uri(reverse("web:live-join") + f"?code={session.join_code}")
+    url = join_url(request, session)
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, dark="#1f2a37", light="#ffffff")
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
