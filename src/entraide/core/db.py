@@ -9,7 +9,7 @@ PostgreSQL the row locks of the transaction do the job and this lock is not take
 """
 
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
 from django.db import connection
 
@@ -18,12 +18,4 @@ _sqlite_writer = threading.Lock()
 
 def serialised_writes():
     """Wrap a write transaction: ``with serialised_writes(), transaction.atomic(): ...``."""
-    if connection.vendor == "sqlite":
-        return _locked()
-    return nullcontext()
-
-
-@contextmanager
-def _locked():
-    with _sqlite_writer:
-        yield
+    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
