@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,26 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port, postgres_database
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _postgres_database(url: str, name: str, create: bool) -> None:
-    import psycopg
-
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +28,11 @@ def server_url(tmp_path_factory) -> Iterator[str]:
     database = None
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         database = f"entraide_browser_{uuid.uuid4().hex[:8]}"
-        _postgres_database(os.environ["DATABASE_URL"], database, create=True)
+        postgres_database(os.environ["DATABASE_URL"], database, create=True)
         env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
     for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
         subprocess.run([str(BIN / "entraide"), *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     log = open(workdir / "server.log", "wb")
     process = subprocess.Popen(
         [str(BIN / "uvicorn"), "entraide.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
@@ -74,7 +59,7 @@ def server_url(tmp_path_factory) -> Iterator[str]:
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(workdir / "server.log", ARTIFACTS / "server.log")
         if database:
-            _postgres_database(os.environ["DATABASE_URL"], database, create=False)
+            postgres_database(os.environ["DATABASE_URL"], database, create=False)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.processes import free_port, postgres_database
+
 BIN = Path(sys.executable).parent
 
 SETUP = """
@@ -58,12 +60,6 @@ print(json.dumps({"version": session.version, "applied": applied, "notes": notes
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until(check, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -80,16 +76,6 @@ def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def postgres_database(url: str, name: str, create: bool) -> None:
-    import psycopg
-
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 class PrivateRedis:
