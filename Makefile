@@ -1,6 +1,8 @@
 # Entraide — two commands on a fresh machine: `make run` and `make test`.
 # Everything they need is installed here; nothing is expected to be on the machine beforehand
 # except Python 3.11 (and, for `make test`, Debian's apt for Chromium and poppler-utils).
+# Python packages come from the lock files in requirements/ (exact versions, with hashes);
+# `make upgrade` refreshes them on purpose and runs the tests.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,10 +12,12 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CATALOGS := $(wildcard src/entraide/locale/*/LC_MESSAGES/*.po)
 SYSTEM_PACKAGES := chromium poppler-utils gettext $(PRINT_PACKAGES)
-# WeasyPrint (the printable kit) draws text with Pango; DejaVu covers French and German.
-PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# WeasyPrint (the printable kit) draws text with Pango; DejaVu covers French and German,
+# Noto Color Emoji the emoji people put in titles.
+PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_36 --quiet
 
-.PHONY: run serve test install install-test system-deps print-deps messages makemessages clean
+.PHONY: run serve test install install-test system-deps print-deps messages makemessages upgrade clean
 
 run: install print-deps var
 	$(BIN)/entraide migrate --noinput
@@ -35,18 +39,31 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-
-# Reinstalling also recompiles the gettext catalogs (hatch_build.py), hence the .po prerequisites.
-$(VENV)/.installed: $(BIN)/python pyproject.toml hatch_build.py $(CATALOGS)
-	$(BIN)/python -m pip install --quiet --editable .
+# pip, the build backend and babel (hatch_build.py), uv (make upgrade): locked like the rest.
+$(VENV)/.installed-build: requirements/build.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --editable ".[test]"
+# Exactly the locked versions (--no-deps: the lock lists every dependency), then the project
+# itself; reinstalling recompiles the gettext catalogs (hatch_build.py), hence the .po prerequisites.
+$(VENV)/.installed: $(VENV)/.installed-build requirements/run.txt pyproject.toml hatch_build.py $(CATALOGS)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/test.txt
+	@touch $@
+
+# Refresh the lock files to the newest versions pyproject.toml allows, reinstall, run every test.
+# Commit the new requirements/*.txt only when the tests pass.
+upgrade: $(VENV)/.installed-build
+	$(BIN)/uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) --upgrade -o requirements/test.txt
+	$(BIN)/uv pip compile pyproject.toml -c requirements/test.txt $(LOCK_FLAGS) -o requirements/run.txt
+	$(BIN)/uv pip compile requirements/build.in $(LOCK_FLAGS) --upgrade -o requirements/build.txt
+	rm -f $(VENV)/.installed-build $(VENV)/.installed $(VENV)/.installed-test
+	$(MAKE) test
 
 # Debian's Chromium (never a browser downloaded by a test tool), pdftotext/pdftoppm, msgfmt.
 system-deps: print-deps
@@ -78,7 +95,7 @@ makemessages: install system-deps
 	cd src/entraide && ../../$(BIN)/entraide makemessages --no-obsolete --no-location -l fr -l de -l en
 
 messages: install
-	$(BIN)/python -m pip install --quiet --no-deps --editable .  # the build hook compiles the catalogs (babel lives in the build environment)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .  # the build hook compiles the catalogs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts
