@@ -1,0 +1,25 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from entraide.core.text import SingleLineError, clean_single_line, has_control_characters, validate_single_line
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("value", ["Titre\nsuite", "Tab\there", "CR\rhere", "Form\x0cfeed", "Nul\x00", "C1\x85", "Sep\u2028x"])
+def test_single_line_refuses_control_characters(value):
+    assert has_control_characters(value)
+    with translation.override("fr"), pytest.raises(SingleLineError) as raised:
+        clean_single_line(value, field="title")
+    assert raised.value.field == "title"
+    assert "une seule ligne" in raised.value.message
+    with pytest.raises(ValidationError):
+        validate_single_line(value)
+
+
+@pytest.mark.parametrize("value", ["L'Atelier & Cie « Ô »", "Groupe 👩\u200d👩\u200d👧 été", "  espaces  "])
+def test_single_line_keeps_ordinary_text_and_emoji(value):
+    assert not has_control_characters(value)
+    assert clean_single_line(value) == value.strip()
+    validate_single_line(value)
