@@ -17,7 +17,7 @@ SYSTEM_PACKAGES := chromium poppler-utils gettext $(PRINT_PACKAGES)
 PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
 LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_36 --quiet
 
-.PHONY: run serve test install install-test system-deps print-deps messages makemessages upgrade clean
+.PHONY: run serve test install install-test system-deps print-deps messages makemessages lock upgrade clean
 
 run: install print-deps var
 	$(BIN)/entraide migrate --noinput
@@ -56,12 +56,16 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/test.txt
 	@touch $@
 
-# Refresh the lock files to the newest versions pyproject.toml allows, reinstall, run every test.
-# Commit the new requirements/*.txt only when the tests pass.
-upgrade: $(VENV)/.installed-build
-	$(BIN)/uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) --upgrade -o requirements/test.txt
+# Re-resolve the lock files after editing pyproject.toml, keeping every pin that still fits.
+lock: $(VENV)/.installed-build
+	$(BIN)/uv pip compile pyproject.toml --extra test $(LOCK_FLAGS) $(UPGRADE) -o requirements/test.txt
 	$(BIN)/uv pip compile pyproject.toml -c requirements/test.txt $(LOCK_FLAGS) -o requirements/run.txt
-	$(BIN)/uv pip compile requirements/build.in $(LOCK_FLAGS) --upgrade -o requirements/build.txt
+	$(BIN)/uv pip compile requirements/build.in $(LOCK_FLAGS) $(UPGRADE) -o requirements/build.txt
+
+# Move every pin to the newest version pyproject.toml allows, reinstall, run every test.
+# Commit the new requirements/*.txt only when the tests pass.
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 	rm -f $(VENV)/.installed-build $(VENV)/.installed $(VENV)/.installed-test
 	$(MAKE) test
 
