@@ -841,14 +841,17 @@ def _combine_school_sources(
 
 
 def _uncovered_error(region: str, sources: list[SchoolSource], span: tuple[date, date]) -> PlanError:
-    """No source covers ``span``: say what each source covers, and what to do."""
-    known = [
-        _("%(source)s: %(first)s to %(last)s") % {"source": source.name, "first": _long_date(first), "last": _long_date(last)}
-        for source in sources
-        for first, last in source.covered
-    ]
-    if not known:
-        known = [_("%(source)s: nothing") % {"source": source.name} for source in sources]
+    """No source covers ``span``: say, for each source, where its data stops or starts nearest to it."""
+    known = []
+    for source in sources:
+        before = [last for _first, last in source.covered if last < span[0]]
+        after = [first for first, _last in source.covered if first > span[1]]
+        if before:
+            known.append(_("%(source)s: until %(last)s") % {"source": source.name, "last": _long_date(max(before))})
+        if after:
+            known.append(_("%(source)s: from %(first)s") % {"source": source.name, "first": _long_date(min(after))})
+        if not before and not after:
+            known.append(_("%(source)s: nothing") % {"source": source.name})
     return PlanError(
         _(
             "No school calendar known to Entraide covers the school holidays of %(region)s from %(from)s to %(to)s "
