@@ -194,7 +194,11 @@ def test_each_source_counts_only_where_it_has_data():
     assert "holidays : jusqu’au" in str(raised.value) or "holidays : jusqu'au" in str(raised.value)
     christmas = ((date(2028, 12, 16), date(2029, 1, 1), "Noël"),)
     sessions = plan_year(PlanRequest(**{**later.__dict__, "closed_periods": christmas}))
-    assert "Aucune donnée de vacances scolaires (zone A) du vendredi 1 septembre 2028 au vendredi 15 décembre 2028" in sessions[0].why
+    assert ("Aucune donnée de vacances scolaires (zone A) du vendredi 1 septembre 2028 au vendredi 15 décembre 2028 "
+            "(vacances-scolaires-france, holidays)") in sessions[0].why
+    beyond = plan_year(request(start=date(2029, 9, 3), end=date(2030, 7, 5), closed_periods=christmas))
+    assert "Aucune donnée de vacances scolaires (zone A) du lundi 3 septembre 2029" in beyond[0].why
+    assert "saisies par la coordination" in beyond[0].why
 
 
 def test_the_holidays_french_school_calendar_is_counted_only_as_far_as_published():
@@ -338,6 +342,7 @@ def test_a_german_land_has_its_school_and_public_holidays():
         (dict(zone="D"), "A, B ou C"),
         (dict(country="BE", zone="A"), "uniquement en France"),
         (dict(zone=None), "zone scolaire"),
+        (dict(zone=None, subdivision="Moselle"), "zone scolaire"),
         (dict(country="CH", subdivision="ZZ", zone=None), "VD (Vaud)"),
         (dict(country="DE", zone=None), "BY (Bayern)"),
         (dict(country="LU", subdivision="X", zone=None), "pas de subdivisions"),

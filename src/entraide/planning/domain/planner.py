@@ -5,16 +5,24 @@ an, hors périodes de vacances scolaires".
 
 Where the closed days come from:
 
-- school holidays of metropolitan France, zones A, B and C: the official calendar bundled with
-  ``vacances-scolaires-france``;
-- school holidays elsewhere: the ``school`` category of the ``holidays`` library where it has
-  one (Belgium by community, Germany by Land, ...), otherwise the periods the coordinator
-  entered (``closed_periods``), and the explanation says so;
+- school holidays of metropolitan France, zones A, B and C: two sources, the official calendar
+  bundled with ``vacances-scolaires-france`` and the ``school`` category of the ``holidays``
+  library (subdivisions ``Zone A``...). They disagree (the former lacks the Ascension bridge
+  from 2023 on), so a day closed by either is closed, and each closure names the sources that
+  closed it;
+- school holidays elsewhere: the ``school`` category of the ``holidays`` library where it holds
+  data for the place (Belgium by community, Germany by Land, ...), otherwise the periods the
+  coordinator entered (``closed_periods``), and the explanation says so;
 - public holidays: the ``holidays`` library, by country and subdivision (cantons, Länder, ...);
 - the coordinator's closed periods and the days the group already has a session on.
 
-A period that the data does not cover (a year after the last published school calendar, a
-year before the library's first) is an error, never treated as free.
+What a library *declares* (a ``school`` category, a subdivision, ``start_year``/``end_year``)
+is not its data: each source is asked for the days it holds over the window, and covers only
+those periods (see ``SchoolSource``). A part of the window that no source covers (a year after
+the last published school calendar, a year before a library's first, a place the library lists
+without data, like La Réunion in holidays 0.109) falls back on the periods the coordinator
+entered, with a sentence in every ``why`` saying so; without entered periods it is an error,
+never treated as free.
 
 Spreading. The window is cut into N equal slices and each session aims at the middle of its
 slice (so the gaps between sessions are equal and each end keeps half a gap). The dates are
@@ -223,7 +231,7 @@ def has_official_school_holidays(
         return False
     if french_zone is not None:
         sources = french_school_sources(french_zone, start, end)
-    elif place.country == "FR" and place.subdivision is None:
+    elif place.country == "FR" and place.subdivision not in FRENCH_OVERSEAS:
         return False
     elif not _declares_school(place.holiday_class):
         return False
@@ -558,7 +566,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
         sources = french_school_sources(zone, request.start, request.end)
     else:
         needs_subdivision = bool(place.holiday_class.subdivisions) and place.subdivision is None
-        if place.country == "FR" and place.subdivision is None:
+        if place.country == "FR" and place.subdivision not in FRENCH_OVERSEAS:  # metropolitan: by zone
             if request.closed_periods:
                 return [], [entered_sentence]
             raise PlanError(
@@ -584,15 +592,24 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
         region = place.subdivision_name or _country_name(place.country)
         sources = [_library_school_source(place, request.start, request.end)] if _declares_school(place.holiday_class) else []
     closed, uncovered = _combine_school_sources(request, sources, region)
+    separator = pgettext("planner: separator between sources", ", ")
     used = [source.name for source in sources if source.covers_part_of(request.start, request.end)]
+    missing_note = _(
+        "No school-holiday data for %(region)s from %(from)s to %(to)s (%(sources)s): there, only the "
+        "periods entered by the coordinator are avoided."
+    )
     if not used:
         # Declared or not, no source holds data for this place and window.
         if request.closed_periods:
+            values = {"region": region, "from": _long_date(request.start), "to": _long_date(request.end)}
+            if zone is not None:
+                note = missing_note % {**values, "sources": separator.join(source.name for source in sources)}
+                return [], [note, entered_sentence]
             if sources:
                 note = _(
                     "The holidays library declares school holidays for %(region)s but holds none for %(from)s to "
                     "%(to)s: the periods entered by the coordinator are used instead."
-                ) % {"region": region, "from": _long_date(request.start), "to": _long_date(request.end)}
+                ) % values
                 return [], [note, entered_sentence]
             return [], [entered_sentence]
         if zone is not None or sources:
@@ -604,7 +621,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
             )
             % {"place": place.name}
         )
-    names = pgettext("planner: separator between sources", ", ").join(used)
+    names = separator.join(used)
     if zone is not None:
         sentence = _(
             "Outside the school holidays of zone %(zone)s (official calendar of the French Ministry of Education, "
@@ -621,11 +638,13 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
         if not request.closed_periods:
             raise _uncovered_error(region, sources, (first, last))
         notes.append(
-            _(
-                "No school-holiday data for %(region)s from %(from)s to %(to)s (%(sources)s): there, only the "
-                "periods entered by the coordinator are avoided."
-            )
-            % {"region": region, "from": _long_date(first), "to": _long_date(last), "sources": names}
+            missing_note
+            % {
+                "region": region,
+                "from": _long_date(first),
+                "to": _long_date(last),
+                "sources": separator.join(source.name for source in sources),
+            }
         )
     return closed, notes
 
