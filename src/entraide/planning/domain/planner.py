@@ -612,8 +612,16 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
                 ) % values
                 return [], [note, entered_sentence]
             return [], [entered_sentence]
-        if zone is not None or sources:
+        if zone is not None:
             raise _uncovered_error(region, sources, uncovered[0])
+        if sources:
+            raise PlanError(
+                _(
+                    "The holidays library declares school holidays for %(region)s but holds none for %(from)s to "
+                    "%(to)s: enter the school holidays as closed periods, or choose to ignore school holidays."
+                )
+                % {"region": region, "from": _long_date(request.start), "to": _long_date(request.end)}
+            )
         raise PlanError(
             _(
                 "There is no official school-holiday data for %(place)s: enter the school holidays as closed periods, "
