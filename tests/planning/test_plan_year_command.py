@@ -58,7 +58,20 @@ def test_the_table_lists_sessions_and_the_closures_considered():
     out, _err = run(*ISSUE_EXAMPLE)
     assert "5 séances, demi-journée" in out
     assert "2025-10-07" in out and "09:00–12:30" in out
-    assert "2025-10-18 – 2025-11-02  Vacances de la Toussaint (zone A)" in out
+    assert "2025-10-18 – 2025-11-02  Vacances de la Toussaint (zone A ; sources : vacances-scolaires-france, holidays)" in out
+    assert "2026-05-14 – 2026-05-17  Pont de l'Ascension (zone A ; source : holidays)" in out
+
+
+def test_the_issue_example_never_proposes_the_ascension_bridge():
+    """Issue 10: Friday 15 May 2026 is in the Ascension bridge in every zone (holidays has it)."""
+    example = ["--country", "FR", "--weekdays", "fri", "--from", "2026-05-11", "--to", "2026-05-22", "--length", "half-day"]
+    for zone in "ABC":
+        with pytest.raises(CommandError, match="Seulement 1 jour est libre"):
+            run(*example, "--zone", zone, "--sessions", "2", "--json")
+        out, _err = run(*example, "--zone", zone, "--sessions", "1", "--json")
+        [session] = json.loads(out)["sessions"]
+        assert session["date"] == "2026-05-22"
+        assert f"Pont de l'Ascension (zone {zone} ; source : holidays)" in session["why"]
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from entraide.planning.domain.planner import (
     SchoolHolidays,
     closures,
     describe_closures,
+    has_official_school_holidays,
     parse_weekdays,
     plan_year,
     spread,
@@ -50,10 +51,10 @@ def periods(found: list[tuple[date, date, str]]) -> set[tuple[date, date]]:
 
 def test_zone_a_2025_2026_school_holidays_are_the_official_ones():
     found = describe_closures(request())
-    assert (date(2025, 10, 18), date(2025, 11, 2), "Vacances de la Toussaint (zone A)") in found
-    assert (date(2025, 12, 20), date(2026, 1, 4), "Vacances de Noël (zone A)") in found
-    assert (date(2026, 2, 7), date(2026, 2, 22), "Vacances d'hiver (zone A)") in found
-    assert (date(2026, 4, 4), date(2026, 4, 19), "Vacances de printemps (zone A)") in found
+    assert (date(2025, 10, 18), date(2025, 11, 2), "Vacances de la Toussaint (zone A ; sources : vacances-scolaires-france, holidays)") in found
+    assert (date(2025, 12, 20), date(2026, 1, 4), "Vacances de Noël (zone A ; sources : vacances-scolaires-france, holidays)") in found
+    assert (date(2026, 2, 7), date(2026, 2, 22), "Vacances d'hiver (zone A ; sources : vacances-scolaires-france, holidays)") in found
+    assert (date(2026, 4, 4), date(2026, 4, 19), "Vacances de printemps (zone A ; sources : vacances-scolaires-france, holidays)") in found
     assert (date(2025, 11, 11), date(2025, 11, 11), "Armistice (jour férié)") in found
     # zone C has its winter holidays later
     assert (date(2026, 2, 21), date(2026, 3, 8)) in periods(describe_closures(request(zone="C")))
@@ -72,14 +73,14 @@ def test_five_half_days_for_the_vienne_programme_are_spread_outside_holidays():
     assert "zone A" in sessions[0].why and "calendrier officiel" in sessions[0].why
     # the fourth one aimed at Sunday 5 April 2026, inside the spring holidays, and says so
     assert sessions[3].target == date(2026, 4, 5)
-    assert "Vacances de printemps (zone A)" in sessions[3].why and "2 jours plus tôt" in sessions[3].why
+    assert "Vacances de printemps (zone A ; sources : vacances-scolaires-france, holidays)" in sessions[3].why and "2 jours plus tôt" in sessions[3].why
 
 
 def test_a_target_inside_the_christmas_holidays_is_moved_past_them_and_explained():
     sessions = plan_year(request(sessions=12, length=Length.EVENING, weekdays=frozenset({1})))
     moved = next(s for s in sessions if s.target == date(2025, 12, 29))
     assert moved.date == date(2026, 1, 6)
-    assert "Vacances de Noël (zone A)" in moved.why and "Jour de l'an (jour férié)" in moved.why
+    assert "Vacances de Noël (zone A ; sources : vacances-scolaires-france, holidays)" in moved.why and "Jour de l'an (jour férié)" in moved.why
     assert all(s.date.weekday() == 1 for s in sessions)
     assert (sessions[0].start, sessions[0].end) == (time(18, 0), time(20, 0))
 
@@ -125,6 +126,163 @@ def test_overseas_france_has_no_zone_and_uses_the_entered_periods():
     holidays_reunion = ((date(2025, 10, 18), date(2025, 11, 2), "Vacances de la Réunion"),)
     sessions = plan_year(request(subdivision="974", zone=None, closed_periods=holidays_reunion))
     assert "saisies par la coordination" in sessions[0].why
+    # holidays 0.109 declares a school category for France (and La Réunion among its subdivisions)
+    # but holds no school holiday there: the why says that the entered periods were used instead
+    assert "school" in holidays.country_holidays("FR", years=()).supported_categories
+    assert not holidays.country_holidays("FR", subdiv="974", years=2026, categories=("school",))
+    assert "annonce des vacances scolaires pour La Réunion mais n’en contient aucune" in sessions[0].why
+    assert not any(date(2025, 10, 18) <= s.date <= date(2025, 11, 2) for s in plan_year(
+        request(subdivision="La Réunion", zone=None, closed_periods=holidays_reunion, sessions=30)))
+    # without entered periods: a clear refusal, never free days
+    with pytest.raises(PlanError, match="pour La Réunion mais n’en contient aucune .* saisissez les vacances scolaires"):
+        plan_year(request(subdivision="974", zone=None))
+
+
+# --- Two French sources -------------------------------------------------------------------
+
+ASCENSION_2026 = dict(start=date(2026, 5, 11), end=date(2026, 5, 22), weekdays=frozenset({4}))
+
+
+@pytest.mark.parametrize("zone", ["A", "B", "C"])
+def test_the_ascension_bridge_2026_is_closed_in_every_zone_by_the_holidays_library(zone):
+    """The issue's example: vacances-scolaires-france lacks the bridge, holidays has it."""
+    assert not FRENCH.is_holiday_for_zone(date(2026, 5, 15), zone)
+    with pytest.raises(PlanError, match="Seulement 1 jour est libre"):
+        plan_year(request(**ASCENSION_2026, zone=zone, sessions=2))
+    [session] = plan_year(request(**ASCENSION_2026, zone=zone, sessions=1))
+    assert session.date == date(2026, 5, 22)
+    label = f"Pont de l'Ascension (zone {zone} ; source : holidays)"
+    assert label in session.why  # the neighbouring closed days, with the source that closed them
+    assert "d’après vacances-scolaires-france, holidays" in session.why
+    assert (date(2026, 5, 14), date(2026, 5, 17), label) in describe_closures(request(**ASCENSION_2026, zone=zone))
+    with translation.override("de"):
+        assert f"Brückentag nach Christi Himmelfahrt (Zone {zone}; Quelle: holidays)" in plan_year(request(**ASCENSION_2026, zone=zone, sessions=1))[0].why
+
+
+def test_a_day_closed_by_the_official_calendar_only_names_it():
+    found = describe_closures(request(start=date(2022, 7, 4), end=date(2022, 7, 15)))
+    assert (date(2022, 7, 7), date(2022, 7, 7), "Vacances d'été (zone A ; source : vacances-scolaires-france)") in found
+    assert (date(2022, 7, 8), date(2022, 8, 31), "Vacances d'été (zone A ; sources : vacances-scolaires-france, holidays)") in found
+    # aimed at Thursday 7 July, closed by the official calendar only: moved back to Friday 1 July, and says why
+    [session] = plan_year(request(start=date(2022, 7, 1), end=date(2022, 7, 13), weekdays=frozenset({3, 4}), sessions=1))
+    assert (session.target, session.date) == (date(2022, 7, 7), date(2022, 7, 1))
+    assert "en raison de : Vacances d'été (zone A ; source : vacances-scolaires-france)" in session.why
+    with pytest.raises(PlanError, match="Aucun jour"):
+        plan_year(request(start=date(2022, 7, 7), end=date(2022, 7, 8), sessions=1))
+
+
+def test_a_zone_can_be_given_as_the_libraries_subdivision():
+    assert describe_closures(request(zone=None, subdivision="Zone C")) == describe_closures(request(zone="C"))
+    with pytest.raises(PlanError, match="se contredisent"):
+        plan_year(request(zone="A", subdivision="Zone B"))
+
+
+def test_each_source_counts_only_where_it_has_data():
+    # before the 2017-2018 school year only vacances-scolaires-france has data: it alone is used
+    sessions = plan_year(request(start=date(2015, 9, 7), end=date(2016, 7, 1)))
+    assert "d’après vacances-scolaires-france)" in sessions[0].why
+    assert not any(date(2015, 10, 17) <= s.date <= date(2015, 11, 1) for s in plan_year(
+        request(start=date(2015, 9, 7), end=date(2016, 7, 1), sessions=40)))
+    # the bundled file starts with the All Saints' holidays of 1990: earlier is not covered
+    with pytest.raises(PlanError) as raised:
+        plan_year(request(start=date(1990, 3, 5), end=date(1990, 6, 29)))
+    assert "27 octobre 1990" in str(raised.value)
+    # after the last published calendar neither source counts; entered periods are the fallback
+    later = request(start=date(2028, 6, 5), end=date(2028, 12, 15))
+    with pytest.raises(PlanError) as raised:
+        plan_year(later)
+    assert "holidays : jusqu’au" in str(raised.value) or "holidays : jusqu'au" in str(raised.value)
+    christmas = ((date(2028, 12, 16), date(2029, 1, 1), "Noël"),)
+    sessions = plan_year(PlanRequest(**{**later.__dict__, "closed_periods": christmas}))
+    assert ("Aucune donnée de vacances scolaires (zone A) du vendredi 1 septembre 2028 au vendredi 15 décembre 2028 "
+            "(vacances-scolaires-france, holidays)") in sessions[0].why
+    beyond = plan_year(request(start=date(2029, 9, 3), end=date(2030, 7, 5), closed_periods=christmas))
+    assert "Aucune donnée de vacances scolaires (zone A) du lundi 3 septembre 2029" in beyond[0].why
+    assert "saisies par la coordination" in beyond[0].why
+
+
+def test_the_holidays_french_school_calendar_is_counted_only_as_far_as_published():
+    """holidays computes the French calendar by rule for every year; its data is the arrêtés it cites."""
+    import re
+
+    from holidays.countries.france import France
+
+    from entraide.planning.domain.planner import HOLIDAYS_FRENCH_SCHOOL_PUBLISHED_UNTIL
+
+    cited = [int(end) for _start, end in re.findall(r"Arrêté du [^\n]*\((\d{4})-(\d{4})\)", France.__doc__)]
+    assert max(cited) == HOLIDAYS_FRENCH_SCHOOL_PUBLISHED_UNTIL.year
+    assert french_library("A", 2029)  # the projection exists, and is not used:
+    with pytest.raises(PlanError):
+        plan_year(request(start=date(2028, 9, 4), end=date(2029, 6, 29)))
+
+
+# --- A library that declares support but holds no data -----------------------------------
+
+
+@pytest.fixture
+def library_without(monkeypatch):
+    """Make ``holidays`` declare what it declares but return nothing for some (category, year)."""
+    from entraide.planning.domain import planner
+
+    real = holidays.country_holidays
+    empty: set[tuple[str, int]] = set()
+
+    def country_holidays(country, subdiv=None, years=None, categories=None, **kwargs):
+        found = real(country, subdiv=subdiv, years=years, categories=categories, **kwargs)
+        for category in categories or ("public",):
+            for year in [years] if isinstance(years, int) else list(years or ()):
+                if (category, year) in empty:
+                    for day in [day for day in list(found) if day.year == year]:
+                        found.pop(day)
+        return found
+
+    planner._library_school_year.cache_clear()
+    monkeypatch.setattr(planner.holidays_library, "country_holidays", country_holidays)
+    yield empty
+    planner._library_school_year.cache_clear()
+
+
+def test_a_declared_school_category_without_data_falls_back_on_the_entered_periods(library_without):
+    library_without.update({("school", year) for year in range(2024, 2028)})
+    bavaria = request(country="DE", subdivision="BY", zone=None)
+    with pytest.raises(PlanError) as raised:
+        plan_year(bavaria)
+    assert "pour Bayern mais n’en contient aucune" in str(raised.value)
+    autumn = ((date(2025, 11, 3), date(2025, 11, 7), "Herbstferien"),)
+    sessions = plan_year(PlanRequest(**{**bavaria.__dict__, "closed_periods": autumn, "sessions": 30}))
+    assert "annonce des vacances scolaires pour Bayern mais n’en contient aucune" in sessions[0].why
+    assert not any(date(2025, 11, 3) <= s.date <= date(2025, 11, 7) for s in sessions)
+    assert not has_official_school_holidays("DE", "BY", start=date(2025, 9, 1), end=date(2026, 7, 31))
+
+
+def test_a_school_library_with_data_for_part_of_the_window_uses_the_entered_periods_for_the_rest(library_without):
+    library_without.add(("school", 2026))
+    belgium = request(country="BE", subdivision="French", zone=None)
+    with pytest.raises(PlanError, match="1 janvier 2026"):
+        plan_year(belgium)
+    spring = ((date(2026, 4, 27), date(2026, 5, 8), "Congé de printemps"),)
+    sessions = plan_year(PlanRequest(**{**belgium.__dict__, "closed_periods": spring, "sessions": 40}))
+    assert "Aucune donnée de vacances scolaires (Fédération Wallonie-Bruxelles) du jeudi 1 janvier 2026" in sessions[0].why
+    days = {s.date for s in sessions}
+    assert not any(date(2025, 10, 20) <= day <= date(2025, 11, 2) for day in days)  # 2025: still the library's
+    assert not any(date(2026, 4, 27) <= day <= date(2026, 5, 8) for day in days)
+
+
+def test_french_zones_with_one_source_missing_use_the_other_and_say_so(library_without):
+    library_without.update({("school", 2025), ("school", 2026)})
+    sessions = plan_year(request())
+    assert "d’après vacances-scolaires-france)" in sessions[0].why
+    assert "Vacances de printemps (zone A ; source : vacances-scolaires-france)" in sessions[3].why
+
+
+def test_public_holidays_without_data_fall_back_on_the_entered_periods(library_without):
+    library_without.add(("public", 2026))
+    with pytest.raises(PlanError, match="jours fériés .France. ne sont pas connus pour 2026"):
+        plan_year(request())
+    may = ((date(2026, 5, 1), date(2026, 5, 1), "Fête du travail"),)
+    sessions = plan_year(request(closed_periods=may))
+    assert "ne contient aucun jour férié (France) pour 2026" in sessions[0].why
+    assert (date(2025, 12, 25), date(2025, 12, 25), "Noël (jour férié)") in describe_closures(request(closed_periods=may))
 
 
 # --- Belgium, Switzerland, Germany -------------------------------------------------------
@@ -184,6 +342,7 @@ def test_a_german_land_has_its_school_and_public_holidays():
         (dict(zone="D"), "A, B ou C"),
         (dict(country="BE", zone="A"), "uniquement en France"),
         (dict(zone=None), "zone scolaire"),
+        (dict(zone=None, subdivision="Moselle"), "zone scolaire"),
         (dict(country="CH", subdivision="ZZ", zone=None), "VD (Vaud)"),
         (dict(country="DE", zone=None), "BY (Bayern)"),
         (dict(country="LU", subdivision="X", zone=None), "pas de subdivisions"),
@@ -281,10 +440,16 @@ def oracle_closed(req: PlanRequest, day: date) -> bool:
     if req.school_holidays is SchoolHolidays.IGNORED:
         return False
     if req.zone:
-        return FRENCH.is_holiday_for_zone(day, req.zone)
-    if req.country in ("BE", "DE"):
+        # both French sources: a day closed by either is closed
+        return FRENCH.is_holiday_for_zone(day, req.zone) or day in french_library(req.zone, day.year)
+    if "school" in holidays.country_holidays(req.country, years=()).supported_categories:
+        # a library without data for the place (La Réunion) closes nothing: the entered periods count
         return day in holidays.country_holidays(req.country, subdiv=req.subdivision, years=day.year, categories=("school",))
     return False
+
+
+def french_library(zone: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("FR", subdiv=f"Zone {zone}", years=year, categories=("school",))
 
 
 places = st.sampled_from(
@@ -299,6 +464,7 @@ places = st.sampled_from(
         dict(country="DE", subdivision="NW"),
         dict(country="CH", subdivision="VD", school_holidays=SchoolHolidays.IGNORED),
         dict(country="CH", subdivision="ZH", school_holidays=SchoolHolidays.ENTERED),
+        dict(country="FR", subdivision="974"),  # declared by holidays, no data: the entered periods
     ]
 )
 
@@ -311,7 +477,8 @@ def requests(draw) -> PlanRequest:
     start = min(start, end)
     place = draw(places)
     closed = []
-    for _ in range(draw(st.integers(1 if place.get("school_holidays") is SchoolHolidays.ENTERED else 0, 3))):
+    needs_entered = place.get("school_holidays") is SchoolHolidays.ENTERED or place.get("subdivision") == "974"
+    for _ in range(draw(st.integers(1 if needs_entered else 0, 3))):
         first = start + timedelta(days=draw(st.integers(-20, max(0, (end - start).days))))
         closed.append((first, first + timedelta(days=draw(st.integers(0, 30))), draw(st.sampled_from(["Fermeture", "Vacances", ""]))))
     taken = tuple(start + timedelta(days=draw(st.integers(0, max(0, (end - start).days)))) for _ in range(draw(st.integers(0, 4))))
@@ -360,16 +527,21 @@ def test_never_a_closed_day_never_a_day_not_allowed_and_the_count_or_an_error(re
 
 
 def test_helpers_for_forms():
-    from entraide.planning.domain.planner import has_official_school_holidays, subdivisions
+    from entraide.planning.domain.planner import subdivisions
 
     assert ("VD", "Vaud") in subdivisions("CH")
     assert ("French", "Fédération Wallonie-Bruxelles") in subdivisions("be")
     assert subdivisions("LU") == []
     with pytest.raises(PlanError, match="Pays inconnu"):
         subdivisions("XX")
-    assert has_official_school_holidays("FR", zone="A")
-    assert not has_official_school_holidays("FR")
-    assert not has_official_school_holidays("FR", "974", zone="A")
-    assert has_official_school_holidays("DE", "BY") and not has_official_school_holidays("DE")
-    assert not has_official_school_holidays("CH", "VD")
+    year = dict(start=date(2025, 9, 1), end=date(2026, 8, 31))
+    assert has_official_school_holidays("FR", zone="A", **year)
+    assert has_official_school_holidays("FR", "Zone B", **year)
+    assert not has_official_school_holidays("FR", zone="A", start=date(2028, 9, 1), end=date(2029, 7, 1))
+    assert not has_official_school_holidays("FR", **year)
+    assert not has_official_school_holidays("FR", "974", zone="A", **year)
+    assert not has_official_school_holidays("FR", "974", **year)  # declared, no data
+    assert has_official_school_holidays("DE", "BY", **year) and not has_official_school_holidays("DE", **year)
+    assert not has_official_school_holidays("DE", "BY", start=date(2029, 1, 1), end=date(2029, 12, 31))
+    assert not has_official_school_holidays("CH", "VD", **year)
     assert SchoolHolidays.IGNORED.label == "vacances scolaires non prises en compte"

@@ -5,16 +5,24 @@ an, hors périodes de vacances scolaires".
 
 Where the closed days come from:
 
-- school holidays of metropolitan France, zones A, B and C: the official calendar bundled with
-  ``vacances-scolaires-france``;
-- school holidays elsewhere: the ``school`` category of the ``holidays`` library where it has
-  one (Belgium by community, Germany by Land, ...), otherwise the periods the coordinator
-  entered (``closed_periods``), and the explanation says so;
+- school holidays of metropolitan France, zones A, B and C: two sources, the official calendar
+  bundled with ``vacances-scolaires-france`` and the ``school`` category of the ``holidays``
+  library (subdivisions ``Zone A``...). They disagree (the former lacks the Ascension bridge
+  from 2023 on), so a day closed by either is closed, and each closure names the sources that
+  closed it;
+- school holidays elsewhere: the ``school`` category of the ``holidays`` library where it holds
+  data for the place (Belgium by community, Germany by Land, ...), otherwise the periods the
+  coordinator entered (``closed_periods``), and the explanation says so;
 - public holidays: the ``holidays`` library, by country and subdivision (cantons, Länder, ...);
 - the coordinator's closed periods and the days the group already has a session on.
 
-A period that the data does not cover (a year after the last published school calendar, a
-year before the library's first) is an error, never treated as free.
+What a library *declares* (a ``school`` category, a subdivision, ``start_year``/``end_year``)
+is not its data: each source is asked for the days it holds over the window, and covers only
+those periods (see ``SchoolSource``). A part of the window that no source covers (a year after
+the last published school calendar, a year before a library's first, a place the library lists
+without data, like La Réunion in holidays 0.109) falls back on the periods the coordinator
+entered, with a sentence in every ``why`` saying so; without entered periods it is an error,
+never treated as free.
 
 Spreading. The window is cut into N equal slices and each session aims at the middle of its
 slice (so the gaps between sessions are equal and each end keeps half a gap). The dates are
@@ -200,14 +208,39 @@ def subdivisions(country: str) -> list[tuple[str, str]]:
     return [(code, _subdivision_name(place.holiday_class, code)) for code in place.holiday_class.subdivisions]
 
 
-def has_official_school_holidays(country: str, subdivision: str | None = None, zone: str | None = None) -> bool:
-    """Whether official school-holiday data exists for this place (else the coordinator enters them)."""
-    place = _place(PlanRequest(date.today(), date.today(), 1, Length.HALF_DAY, country=country, subdivision=subdivision))
-    if place.country == "FR":
-        return bool(zone) and place.subdivision not in FRENCH_OVERSEAS
-    if SCHOOL not in getattr(place.holiday_class, "supported_categories", ()):
+def has_official_school_holidays(
+    country: str,
+    subdivision: str | None = None,
+    zone: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> bool:
+    """Whether school-holiday *data* covers this place from ``start`` to ``end`` (else the coordinator enters them).
+
+    Default period: today and the next 365 days. A library that declares a school category
+    but holds no data for the place or the period (La Réunion in holidays 0.109) gives False.
+    Raises PlanError for an unknown country or subdivision, or a zone outside metropolitan France.
+    """
+    start = start or date.today()
+    end = end or start + timedelta(days=365)
+    request = PlanRequest(start, end, 1, Length.HALF_DAY, country=country, subdivision=subdivision, zone=zone)
+    place = _place(request)
+    try:
+        french_zone = _french_zone(request, place)
+    except PlanError:
         return False
-    return not place.holiday_class.subdivisions or place.subdivision is not None
+    if french_zone is not None:
+        sources = french_school_sources(french_zone, start, end)
+    elif place.country == "FR" and place.subdivision not in FRENCH_OVERSEAS:
+        return False
+    elif not _declares_school(place.holiday_class):
+        return False
+    elif place.holiday_class.subdivisions and place.subdivision is None:
+        return False
+    else:
+        sources = [_library_school_source(place, start, end)]
+    _closed, uncovered = _combine_school_sources(request, sources, "")
+    return not uncovered
 
 
 def session_times(request: PlanRequest) -> tuple[time, time]:
@@ -350,15 +383,15 @@ class _Calendar:
     closures: tuple[Closure, ...]
     blocked: dict[date, list[str]]  # day in the window → labels of what closes it
     taken: frozenset[date]
-    school_source: str  # the sentence saying which holidays are avoided
+    notes: tuple[str, ...]  # the sentences saying which holidays are avoided, from which data
 
     @classmethod
     def build(cls, request: PlanRequest) -> _Calendar:
         _check_window(request)
         session_times(request)
         place = _place(request)
-        school, school_source = _school_closures(request, place)
-        public = _public_closures(request, place)
+        school, school_notes = _school_closures(request, place)
+        public, public_notes = _public_closures(request, place)
         entered = _entered_closures(request)
         public_days = {closure.first for closure in public}
         # Some school calendars repeat the public holidays (Belgium): say it once.
@@ -374,7 +407,7 @@ class _Calendar:
                     labels.append(closure.label)
                 day += timedelta(days=1)
         taken = frozenset(day for day in request.taken if request.start <= day <= request.end)
-        return cls(request, place, in_window, blocked, taken, school_source)
+        return cls(request, place, in_window, blocked, taken, (*school_notes, *public_notes))
 
     def free_days(self) -> list[date]:
         days = []
@@ -417,7 +450,7 @@ class _Calendar:
                     "%(head)s: the target day for an even spacing (%(spacing)s) was %(target)s, moved %(count)d days earlier because of: %(reasons)s.",
                     abs(moved),
                 ) % values
-        return f"{text} {self.school_source}"
+        return " ".join((text, *self.notes))
 
     def _reasons(self, target: date, day: date, number: int, chosen: list[date]) -> list[str]:
         """What stands between the target day (included) and the chosen day (excluded)."""
@@ -499,24 +532,16 @@ def _subdivision_code(holiday_class: type, country: str, asked: str) -> str:
     )
 
 
-def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure], str]:
-    """The school holidays to avoid and the sentence that says where they come from."""
-    zone = (request.zone or "").strip().upper() or None
-    if zone is not None and place.country != "FR":
-        raise PlanError(
-            _("School zones A, B and C exist only in France; for %(country)s, leave the zone empty.")
-            % {"country": _country_name(place.country)}
-        )
-    if zone is not None and zone not in FRENCH_SCHOOL_ZONES:
-        raise PlanError(_("Unknown school zone “%(zone)s”; choose A, B or C.") % {"zone": request.zone})
-    if zone is not None and place.subdivision in FRENCH_OVERSEAS:
-        raise PlanError(
-            _(
-                "Zones A, B and C are for metropolitan France; %(place)s has its own school calendar: "
-                "leave the zone empty and enter its school holidays as closed periods."
-            )
-            % {"place": place.name}
-        )
+def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure], list[str]]:
+    """The school holidays to avoid and the sentences that say where they come from.
+
+    Every source is asked for its *data* over the window, never only for what it declares
+    (``supported_categories``, ``subdivisions``): a day is closed when a source that covers it
+    closes it, and each closure names its sources. A part of the window that no source covers
+    falls back on the periods the coordinator entered, with a sentence saying so; without
+    entered periods it raises PlanError (never treated as free).
+    """
+    zone = _french_zone(request, place)
     public_sentence = {"place": place.name}
     try:
         mode = SchoolHolidays(request.school_holidays)
@@ -526,7 +551,7 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
             % {"value": request.school_holidays, "choices": ", ".join(choice.value for choice in SchoolHolidays)}
         ) from None
     if mode is SchoolHolidays.IGNORED:
-        return [], _("School holidays not taken into account; outside the public holidays of %(place)s.") % public_sentence
+        return [], [_("School holidays not taken into account; outside the public holidays of %(place)s.") % public_sentence]
     entered_sentence = (
         _("Outside the school holidays entered by the coordinator and the public holidays of %(place)s.") % public_sentence
     )
@@ -535,51 +560,135 @@ def _school_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure]
             raise PlanError(
                 _("No school holidays were entered: enter them as closed periods, or choose to ignore school holidays.")
             )
-        return [], entered_sentence
+        return [], [entered_sentence]
     if zone is not None:
-        return _french_school_closures(request, zone), (
-            _(
-                "Outside the school holidays of zone %(zone)s (official calendar of the French Ministry of Education) "
-                "and the public holidays of %(place)s."
+        region = _("zone %(zone)s") % {"zone": zone}
+        sources = french_school_sources(zone, request.start, request.end)
+    else:
+        needs_subdivision = bool(place.holiday_class.subdivisions) and place.subdivision is None
+        if place.country == "FR" and place.subdivision not in FRENCH_OVERSEAS:  # metropolitan: by zone
+            if request.closed_periods:
+                return [], [entered_sentence]
+            raise PlanError(
+                _(
+                    "Choose the school zone (A, B or C) so that the sessions avoid its school holidays, "
+                    "or enter the school holidays as closed periods, or choose to ignore school holidays."
+                )
             )
-            % {"zone": zone, **public_sentence}
-        )
-    has_school_category = SCHOOL in getattr(place.holiday_class, "supported_categories", ())
-    needs_subdivision = has_school_category and bool(place.holiday_class.subdivisions) and place.subdivision is None
-    if has_school_category and not needs_subdivision:
+        if needs_subdivision and _declares_school(place.holiday_class):
+            if request.closed_periods:
+                return [], [entered_sentence]
+            choices = ", ".join(
+                f"{code} ({name})" if (name := _subdivision_name(place.holiday_class, code)) != code else code
+                for code in place.holiday_class.subdivisions
+            )
+            raise PlanError(
+                _(
+                    "School holidays in %(country)s depend on the subdivision: choose one of %(choices)s, "
+                    "or enter the school holidays as closed periods, or choose to ignore school holidays."
+                )
+                % {"country": _country_name(place.country), "choices": choices}
+            )
         region = place.subdivision_name or _country_name(place.country)
-        return _library_school_closures(request, place, region), (
-            _("Outside the school holidays of %(region)s (holidays library) and the public holidays of %(place)s.")
-            % {"region": region, **public_sentence}
-        )
-    if request.closed_periods:
-        return [], entered_sentence
-    if place.country == "FR" and place.subdivision not in FRENCH_OVERSEAS:
-        raise PlanError(
-            _(
-                "Choose the school zone (A, B or C) so that the sessions avoid its school holidays, "
-                "or enter the school holidays as closed periods, or choose to ignore school holidays."
-            )
-        )
-    if needs_subdivision:
-        choices = ", ".join(
-            f"{code} ({name})" if (name := _subdivision_name(place.holiday_class, code)) != code else code
-            for code in place.holiday_class.subdivisions
-        )
-        raise PlanError(
-            _(
-                "School holidays in %(country)s depend on the subdivision: choose one of %(choices)s, "
-                "or enter the school holidays as closed periods, or choose to ignore school holidays."
-            )
-            % {"country": _country_name(place.country), "choices": choices}
-        )
-    raise PlanError(
-        _(
-            "There is no official school-holiday data for %(place)s: enter the school holidays as closed periods, "
-            "or choose to ignore school holidays."
-        )
-        % {"place": place.name}
+        sources = [_library_school_source(place, request.start, request.end)] if _declares_school(place.holiday_class) else []
+    closed, uncovered = _combine_school_sources(request, sources, region)
+    separator = pgettext("planner: separator between sources", ", ")
+    used = [source.name for source in sources if source.covers_part_of(request.start, request.end)]
+    missing_note = _(
+        "No school-holiday data for %(region)s from %(from)s to %(to)s (%(sources)s): there, only the "
+        "periods entered by the coordinator are avoided."
     )
+    if not used:
+        # Declared or not, no source holds data for this place and window.
+        if request.closed_periods:
+            values = {"region": region, "from": _long_date(request.start), "to": _long_date(request.end)}
+            if zone is not None:
+                note = missing_note % {**values, "sources": separator.join(source.name for source in sources)}
+                return [], [note, entered_sentence]
+            if sources:
+                note = _(
+                    "The holidays library declares school holidays for %(region)s but holds none for %(from)s to "
+                    "%(to)s: the periods entered by the coordinator are used instead."
+                ) % values
+                return [], [note, entered_sentence]
+            return [], [entered_sentence]
+        if zone is not None:
+            raise _uncovered_error(region, sources, uncovered[0])
+        if sources:
+            raise PlanError(
+                _(
+                    "The holidays library declares school holidays for %(region)s but holds none for %(from)s to "
+                    "%(to)s: enter the school holidays as closed periods, or choose to ignore school holidays."
+                )
+                % {"region": region, "from": _long_date(request.start), "to": _long_date(request.end)}
+            )
+        raise PlanError(
+            _(
+                "There is no official school-holiday data for %(place)s: enter the school holidays as closed periods, "
+                "or choose to ignore school holidays."
+            )
+            % {"place": place.name}
+        )
+    names = separator.join(used)
+    if zone is not None:
+        sentence = _(
+            "Outside the school holidays of zone %(zone)s (official calendar of the French Ministry of Education, "
+            "from %(sources)s) and the public holidays of %(place)s."
+        ) % {"zone": zone, "sources": names, **public_sentence}
+    else:
+        sentence = _("Outside the school holidays of %(region)s (%(sources)s) and the public holidays of %(place)s.") % {
+            "region": region,
+            "sources": names,
+            **public_sentence,
+        }
+    notes = [sentence]
+    for first, last in uncovered:
+        if not request.closed_periods:
+            raise _uncovered_error(region, sources, (first, last))
+        notes.append(
+            missing_note
+            % {
+                "region": region,
+                "from": _long_date(first),
+                "to": _long_date(last),
+                "sources": separator.join(source.name for source in sources),
+            }
+        )
+    return closed, notes
+
+
+def _french_zone(request: PlanRequest, place: _Place) -> str | None:
+    """The French school zone asked (``zone``, or a ``Zone A`` subdivision of the holidays library)."""
+    zone = (request.zone or "").strip().upper() or None
+    if zone is not None and place.country != "FR":
+        raise PlanError(
+            _("School zones A, B and C exist only in France; for %(country)s, leave the zone empty.")
+            % {"country": _country_name(place.country)}
+        )
+    if zone is not None and zone not in FRENCH_SCHOOL_ZONES:
+        raise PlanError(_("Unknown school zone “%(zone)s”; choose A, B or C.") % {"zone": request.zone})
+    if place.country == "FR" and place.subdivision and place.subdivision.upper().startswith("ZONE "):
+        subdivision_zone = place.subdivision[5:].strip().upper()
+        if zone is not None and zone != subdivision_zone:
+            raise PlanError(
+                _("The school zone %(zone)s and the subdivision “%(subdivision)s” disagree; give only one of them.")
+                % {"zone": zone, "subdivision": place.subdivision}
+            )
+        zone = subdivision_zone
+    if zone is not None and place.subdivision in FRENCH_OVERSEAS:
+        raise PlanError(
+            _(
+                "Zones A, B and C are for metropolitan France; %(place)s has its own school calendar: "
+                "leave the zone empty and enter its school holidays as closed periods."
+            )
+            % {"place": place.name}
+        )
+    return zone
+
+
+def _declares_school(holiday_class: type) -> bool:
+    """What the library *declares*; whether it holds data is asked separately (``_library_school_source``)."""
+    return SCHOOL in getattr(holiday_class, "supported_categories", ())
 
 
 FRENCH_HOLIDAY_NAMES = {
@@ -591,114 +700,246 @@ FRENCH_HOLIDAY_NAMES = {
     "Pont de l'Ascension": lambda: _("Ascension bridge"),
 }
 
+OFFICIAL_FRENCH_PACKAGE = "vacances-scolaires-france"
+HOLIDAYS_LIBRARY = "holidays"
+# The holidays library computes the French school calendar by rule for every year from 2017 on,
+# but its data is the published arrêtés (its France class cites them up to the 2027-2028 school
+# year, in holidays 0.109): later years are a projection, not data, and are not counted as
+# covered. tests/planning/test_planner.py checks this against the library's own references, so
+# an upgrade of holidays that cites a newer arrêté fails until this date is moved.
+HOLIDAYS_FRENCH_SCHOOL_PUBLISHED_UNTIL = date(2028, 8, 31)
+MAX_GAP_IN_SCHOOL_DATA = 120  # days: more without any holiday means a school year is missing
+
+
+@dataclass(frozen=True)
+class SchoolSource:
+    """One source of school holidays for one place, as far as it holds data.
+
+    ``covered``: the periods (first, last, both included) the source holds data for;
+    ``days``: closed day → name of the holiday, in the active language.
+    """
+
+    name: str
+    covered: tuple[tuple[date, date], ...]
+    days: dict[date, str]
+
+    def covers(self, day: date) -> bool:
+        return any(first <= day <= last for first, last in self.covered)
+
+    def covers_part_of(self, start: date, end: date) -> bool:
+        return any(first <= end and last >= start for first, last in self.covered)
+
 
 @dataclass(frozen=True)
 class FrenchSchoolCalendar:
-    first: date  # first day the data covers
+    first: date  # first day the data covers: the first holiday in the file
     last: date  # last day the data covers: the end of the last published summer holidays
     days: dict[date, tuple[str, frozenset[str]]]  # holiday day → (name, zones on holiday)
+    covered: tuple[tuple[date, date], ...]  # the spans without a missing school year
 
 
 @lru_cache(maxsize=1)
 def french_school_calendar() -> FrenchSchoolCalendar:
+    """The official calendar bundled with ``vacances-scolaires-france``, by zone.
+
+    Coverage is what the file holds: from its first holiday to its last (the rows after the last
+    published summer holidays are only "no holiday" placeholders), split wherever the file has
+    no holiday at all for longer than ``MAX_GAP_IN_SCHOOL_DATA`` days (a missing school year).
+    """
     from vacances_scolaires_france import SchoolHolidayDates
 
     data = SchoolHolidayDates().data
     days = {
         day: (row["nom_vacances"], frozenset(zone for zone in FRENCH_SCHOOL_ZONES if row[f"vacances_zone_{zone.lower()}"]))
         for day, row in data.items()
+        if any(row[f"vacances_zone_{zone.lower()}"] for zone in FRENCH_SCHOOL_ZONES)
     }
-    # The bundled file runs to 31 December of its last year, but after the last published
-    # summer holidays its rows are only "no holiday" placeholders: coverage ends there.
-    return FrenchSchoolCalendar(date(min(days).year, 1, 1), max(days), days)
+    return FrenchSchoolCalendar(min(days), max(days), days, _spans(sorted(days)))
 
 
-def _french_school_closures(request: PlanRequest, zone: str) -> list[Closure]:
+def _spans(days: list[date]) -> tuple[tuple[date, date], ...]:
+    """Sorted holiday days → the spans they cover, cut where no holiday comes for too long."""
+    spans: list[tuple[date, date]] = []
+    for day in days:
+        if spans and (day - spans[-1][1]).days <= MAX_GAP_IN_SCHOOL_DATA:
+            spans[-1] = (spans[-1][0], day)
+        else:
+            spans.append((day, day))
+    return tuple(spans)
+
+
+def french_school_sources(zone: str, start: date, end: date) -> list[SchoolSource]:
+    """Both sources of the French school holidays of ``zone`` ("A", "B" or "C") around start..end.
+
+    The official calendar of ``vacances-scolaires-france`` and the ``school`` category of the
+    ``holidays`` library (subdivision ``Zone A``...). They disagree (the former lacks the
+    Ascension bridge from 2023 on), so a day closed by either is closed.
+    """
     calendar = french_school_calendar()
-    if request.start < calendar.first or request.end > calendar.last:
-        first = request.start if request.start < calendar.first else calendar.last + timedelta(days=1)
-        last = min(request.end, calendar.first - timedelta(days=1)) if request.start < calendar.first else request.end
-        raise PlanError(
-            _(
-                "The official French school calendar known to Entraide covers %(first)s to %(last)s: "
-                "%(from)s to %(to)s is not covered. Plan a shorter period, or update vacances-scolaires-france "
-                "once the next calendar is published."
-            )
-            % {
-                "first": _long_date(calendar.first),
-                "last": _long_date(calendar.last),
-                "from": _long_date(first),
-                "to": _long_date(last),
-            }
-        )
-    # Look beyond the window so that a holiday cut by it is shown whole.
+    official = {
+        day: FRENCH_HOLIDAY_NAMES.get(name, lambda name=name: name)()
+        for day, (name, zones) in calendar.days.items()
+        if zone in zones
+    }
+    library = _library_school_days("FR", f"Zone {zone}", "fr", start, end)
+    library = SchoolSource(
+        HOLIDAYS_LIBRARY,
+        tuple(
+            (first, min(last, HOLIDAYS_FRENCH_SCHOOL_PUBLISHED_UNTIL))
+            for first, last in library.covered
+            if first <= HOLIDAYS_FRENCH_SCHOOL_PUBLISHED_UNTIL
+        ),
+        {day: FRENCH_HOLIDAY_NAMES.get(name, lambda name=name: name)() for day, name in library.days.items()},
+    )
+    return [SchoolSource(OFFICIAL_FRENCH_PACKAGE, calendar.covered, official), library]
+
+
+def _library_school_source(place: _Place, start: date, end: date) -> SchoolSource:
+    return _library_school_days(place.country, place.subdivision, place.language, start, end)
+
+
+@lru_cache(maxsize=256)
+def _library_school_year(country: str, subdivision: str | None, language: str | None, year: int) -> tuple:
+    found = holidays_library.country_holidays(
+        country, subdiv=subdivision, years=year, categories=(SCHOOL,), language=language
+    )
+    # items() only: a membership test would make the library expand to other years.
+    return tuple(sorted((day, name) for day, name in found.items() if day.year == year))
+
+
+def _library_school_days(country: str, subdivision: str | None, language: str | None, start: date, end: date) -> SchoolSource:
+    """The ``school`` category of the holidays library for one place, as far as it holds data.
+
+    A year is covered when the library returns holidays in it; a run of such years is covered
+    from its first holiday (data may start after the summer) to its last (data may stop after
+    the summer). Declaring the category is not enough: La Réunion, declared, holds none.
+    """
+    years = {
+        number: dict(_library_school_year(country, subdivision, language, number))
+        for number in range(start.year - 1, end.year + 2)
+    }
+    covered: list[tuple[date, date]] = []
+    days: dict[date, str] = {}
+    for number in range(start.year - 1, end.year + 2):
+        found = years[number]
+        days.update(found)
+        if not found:
+            continue
+        first = date(number, 1, 1) if years.get(number - 1) else min(found)
+        last = date(number, 12, 31) if years.get(number + 1) else max(found)
+        if covered and covered[-1][1] + timedelta(days=1) >= first:
+            covered[-1] = (covered[-1][0], last)
+        else:
+            covered.append((first, last))
+    return SchoolSource(HOLIDAYS_LIBRARY, tuple(covered), days)
+
+
+def _combine_school_sources(
+    request: PlanRequest, sources: list[SchoolSource], region: str
+) -> tuple[list[Closure], list[tuple[date, date]]]:
+    """Closures from every source where it covers the day, and the window's spans no source covers.
+
+    Each closure's label names the holiday, the region and the sources that close its days.
+    A holiday cut by the window is shown whole (70 days of margin).
+    """
     margin = timedelta(days=70)
     named: dict[date, str] = {}
-    day = max(request.start - margin, calendar.first)
-    while day <= min(request.end + margin, calendar.last):
-        holiday = calendar.days.get(day)
-        if holiday is not None and zone in holiday[1]:
-            name = FRENCH_HOLIDAY_NAMES.get(holiday[0], lambda name=holiday[0]: name)()
-            named[day] = _("%(name)s (zone %(zone)s)") % {"name": name, "zone": zone}
+    day = request.start - margin
+    while day <= request.end + margin:
+        closing = [source for source in sources if source.covers(day) and day in source.days]
+        if closing:
+            names = pgettext("planner: separator between sources", ", ").join(source.name for source in closing)
+            named[day] = ngettext(
+                "%(name)s (%(region)s; source: %(sources)s)",
+                "%(name)s (%(region)s; sources: %(sources)s)",
+                len(closing),
+            ) % {"name": closing[0].days[day], "region": region, "sources": names}
         day += timedelta(days=1)
-    return _periods(named, ClosureKind.SCHOOL)
+    uncovered: list[tuple[date, date]] = []
+    day = request.start
+    while day <= request.end:
+        if not any(source.covers(day) for source in sources):
+            if uncovered and uncovered[-1][1] + timedelta(days=1) == day:
+                uncovered[-1] = (uncovered[-1][0], day)
+            else:
+                uncovered.append((day, day))
+        day += timedelta(days=1)
+    return _periods(named, ClosureKind.SCHOOL), uncovered
 
 
-def _library_school_closures(request: PlanRequest, place: _Place, region: str) -> list[Closure]:
-    by_year: dict[int, dict[date, str]] = {}
-
-    def year(number: int) -> dict[date, str]:
-        if number not in by_year:
-            found = holidays_library.country_holidays(
-                place.country, subdiv=place.subdivision, years=number, categories=(SCHOOL,), language=place.language
-            )
-            # items() only: a membership test would make the library expand to other years.
-            by_year[number] = {day: name for day, name in found.items() if day.year == number}
-        return by_year[number]
-
-    def uncovered(first: date, last: date) -> PlanError:
-        return PlanError(
-            _(
-                "The school holidays of %(region)s are not known for %(from)s to %(to)s (holidays library): "
-                "plan a shorter period, or enter the school holidays as closed periods and choose them as the source."
-            )
-            % {"region": region, "from": _long_date(first), "to": _long_date(last)}
+def _uncovered_error(region: str, sources: list[SchoolSource], span: tuple[date, date]) -> PlanError:
+    """No source covers ``span``: say, for each source, where its data stops or starts nearest to it."""
+    known = []
+    for source in sources:
+        before = [last for _first, last in source.covered if last < span[0]]
+        after = [first for first, _last in source.covered if first > span[1]]
+        if before:
+            known.append(_("%(source)s: until %(last)s") % {"source": source.name, "last": _long_date(max(before))})
+        if after:
+            known.append(_("%(source)s: from %(first)s") % {"source": source.name, "first": _long_date(min(after))})
+        if not before and not after:
+            known.append(_("%(source)s: nothing") % {"source": source.name})
+    return PlanError(
+        _(
+            "No school calendar known to Entraide covers the school holidays of %(region)s from %(from)s to %(to)s "
+            "(%(known)s). Plan a shorter period, enter the school holidays as closed periods, or update the "
+            "calendars once the next one is published."
         )
-
-    for number in range(request.start.year, request.end.year + 1):
-        if not year(number):
-            raise uncovered(max(request.start, date(number, 1, 1)), min(request.end, date(number, 12, 31)))
-        if not year(number + 1):
-            covered_until = max(year(number))  # data for a year may stop after its summer holidays
-            if request.end > covered_until:
-                raise uncovered(max(request.start, covered_until + timedelta(days=1)), request.end)
-    named: dict[date, str] = {}
-    for number in range(request.start.year - 1, request.end.year + 2):
-        for day, name in year(number).items():
-            named[day] = _("%(name)s (%(region)s)") % {"name": name, "region": region}
-    return _periods(named, ClosureKind.SCHOOL)
+        % {
+            "region": region,
+            "from": _long_date(span[0]),
+            "to": _long_date(span[1]),
+            "known": pgettext("planner: separator between sources", "; ").join(known),
+        }
+    )
 
 
-def _public_closures(request: PlanRequest, place: _Place) -> list[Closure]:
+def _public_closures(request: PlanRequest, place: _Place) -> tuple[list[Closure], list[str]]:
+    """The public holidays of the place in the window, and a sentence for the years without data.
+
+    The library's ``start_year``/``end_year`` are a declaration: a year is known when the library
+    returns public holidays for it. For a year without any, the periods the coordinator entered
+    are used, with a sentence saying so; without them it raises PlanError.
+    """
     first_year = getattr(place.holiday_class, "start_year", None)
     last_year = getattr(place.holiday_class, "end_year", None)
-    if (first_year is not None and request.start.year < first_year) or (last_year is not None and request.end.year > last_year):
-        raise PlanError(
-            _("The public holidays of %(place)s are known from %(first)s to %(last)s only.")
-            % {"place": place.name, "first": first_year, "last": last_year}
+    found: dict[date, str] = {}
+    missing: list[int] = []
+    for number in range(request.start.year, request.end.year + 1):
+        if (first_year is not None and number < first_year) or (last_year is not None and number > last_year):
+            missing.append(number)
+            continue
+        year = holidays_library.country_holidays(
+            place.country, subdiv=place.subdivision, years=number, categories=(PUBLIC,), language=place.language
         )
-    found = holidays_library.country_holidays(
-        place.country,
-        subdiv=place.subdivision,
-        years=range(request.start.year, request.end.year + 1),
-        categories=(PUBLIC,),
-        language=place.language,
-    )
-    return [
+        in_year = {day: name for day, name in year.items() if day.year == number}
+        if not in_year:
+            missing.append(number)
+        found.update(in_year)
+    notes = []
+    if missing:
+        values = {"place": place.name, "years": ", ".join(str(number) for number in missing)}
+        if not request.closed_periods:
+            raise PlanError(
+                _(
+                    "The public holidays of %(place)s are not known for %(years)s (holidays library): plan another "
+                    "period, or enter the public holidays as closed periods."
+                )
+                % values
+            )
+        notes.append(
+            _(
+                "The holidays library holds no public holidays of %(place)s for %(years)s: there, only the periods "
+                "entered by the coordinator are avoided."
+            )
+            % values
+        )
+    closures = [
         Closure(day, day, _("%(name)s (public holiday)") % {"name": name}, ClosureKind.PUBLIC)
         for day, name in sorted(found.items())
         if request.start <= day <= request.end
     ]
+    return closures, notes
 
 
 def _entered_closures(request: PlanRequest) -> list[Closure]:
@@ -770,10 +1011,9 @@ def _subdivision_name(holiday_class: type, code: str) -> str:
         }
         if code in belgian:
             return belgian[code]
-    for alias, aliased in getattr(holiday_class, "subdivisions_aliases", {}).items():
-        if aliased == code:
-            return alias
-    return code
+    aliases = [alias for alias, aliased in getattr(holiday_class, "subdivisions_aliases", {}).items() if aliased == code]
+    # A name rather than an abbreviation: France lists "RE", "LRE", then "La Réunion".
+    return next((alias for alias in aliases if len(alias) > 3), aliases[0] if aliases else code)
 
 
 def _holiday_language(holiday_class: type) -> str | None:
