@@ -504,7 +504,14 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
                 logger.warning("invitation %s not sent", new.invitation.pk, exc_info=True)
                 messages.error(request, _("The email could not be sent to %(email)s. Check the address, then invite again.") % {"email": new.invitation.email})
             else:
-                messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
+                if new.resent:
+                    messages.success(
+                        request,
+                        _("%(email)s already had an invitation: it was sent again, and the earlier link no longer works.")
+                        % {"email": new.invitation.email},
+                    )
+                else:
+                    messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
             return redirect("web:community-members", org=organisation.slug)
     memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
     profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from entraide.core.fields import EncryptedTextField
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_manager
+from entraide.core.text import validate_single_line
 
 PLAN_SCOPED = "plan__organisation"
 
@@ -24,7 +25,7 @@ class ActionPlan(models.Model):
     group = models.ForeignKey("community.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     live_session = models.ForeignKey("live.LiveSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     participant = models.ForeignKey("live.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    title = EncryptedTextField(blank=True, default="")
+    title = EncryptedTextField(blank=True, default="", validators=[validate_single_line])
     ideas = EncryptedTextField(blank=True, default="")  # the ideas kept at the harvest, one a line
     shared_with_group = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)

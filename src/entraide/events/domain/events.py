@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
+from entraide.core.text import SingleLineError, clean_single_line
 from entraide.protocols.domain import library
 
 from ..models import Event, EventRole, EventRoleKind, Registration
@@ -52,7 +53,18 @@ def confirmed_counts(event: Event) -> dict[str, int]:
     return dict(rows)
 
 
+def _single_lines(data: EventData) -> None:
+    """Title, place and region are single lines (they go into mail subjects and calendar
+    files): ``EventError`` on the first one holding a control character."""
+    for field in ("title", "place", "region"):
+        try:
+            clean_single_line(getattr(data, field), field)
+        except SingleLineError as error:
+            raise EventError(error.message, field) from None
+
+
 def _check(organisation: Organisation, data: EventData, capacities: dict[str, int], event: Event | None) -> None:
+    _single_lines(data)
     if not data.title.strip():
         raise EventError(_("Give the event a title."), "title")
     if data.end <= data.start:
@@ -82,6 +94,12 @@ def _check(organisation: Organisation, data: EventData, capacities: dict[str, in
         taken = taken.exclude(pk=event.pk)
     if taken.exists():
         raise EventError(_("Another event of this organisation already uses this address."), "slug")
+    same = Event.objects.filter(organisation=organisation, title__iexact=data.title.strip(), date=data.date, start=data.start)
+    if event is not None:
+        same = same.exclude(pk=event.pk)
+    if same.exists():
+        # The natural key of an event: posting the creation form twice creates one event.
+        raise EventError(_("This organisation already has an event with this title at this date and time."), "title")
     if event is not None:
         counts = confirmed_counts(event)
         for role in EventRoleKind.values:
@@ -111,8 +129,10 @@ def save_event(
 ) -> Event:
     """Create (``event`` None) or update an event and its places per role.
 
-    Refused with an ``EventError`` (nothing changed) on bad input, or when a role's places would
-    go below its confirmed registrations. Raising a role's places confirms people from its
+    Refused with an ``EventError`` (nothing changed) on bad input (a control character in the
+    title, place or region included), when another event of the organisation has the same
+    title, date and start (so a second submission of the form creates nothing), or when a
+    role's places would go below its confirmed registrations. Raising a role's places confirms people from its
     waiting list in order and emails them (after commit).
     """
     access.require(actor, "events.manage_event", organisation)
@@ -121,6 +141,8 @@ def save_event(
     from .registrations import promote_waiting
 
     with tenant_scope(organisation), transaction.atomic():
+        # Serialise the organisation's event writes: two identical submissions cannot both pass the check.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if event is not None:
             event = Event.objects.select_for_update().get(pk=event.pk)
         data.slug = slugify(data.slug) if data.slug.strip() else _unique_slug(organisation, data.title, event)
