@@ -43,6 +43,15 @@ class ActionPlan(models.Model):
             )
         ]
 
+    @property
+    def group_label(self) -> str:
+        """The group's name to print beside the title, or "" when the title already says it
+        (a plan kept from "<group>, séance 3"): ``domain.headings.not_repeated``."""
+        from .domain.headings import not_repeated
+
+        shown = not_repeated(self.title, [self.group.name if self.group_id else ""])
+        return shown[0] if shown else ""
+
 
 class PlanAction(models.Model):
     class Status(models.TextChoices):

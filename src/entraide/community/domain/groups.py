@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from entraide.core import access
 from entraide.core.models import Organisation, User
@@ -112,9 +112,12 @@ def update_group(group: Group, data: GroupData, actor: User) -> Group:
         current = current_member_count(locked)
         if data.capacity < current:
             raise CommunityError(
-                _(
+                ngettext(
+                    "The capacity cannot be %(capacity)d: the group has %(members)d member. "
+                    "Members leave by themselves; the capacity can then be lowered.",
                     "The capacity cannot be %(capacity)d: the group has %(members)d members. "
-                    "Members leave by themselves; the capacity can then be lowered."
+                    "Members leave by themselves; the capacity can then be lowered.",
+                    current,
                 )
                 % {"capacity": data.capacity, "members": current}
             )
