@@ -119,11 +119,11 @@ def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
     form posted twice creates one plan). Raises ``FollowupError`` (nothing saved) on an empty,
     too long or multi-line title, or a group the author is not a member of today.
     """
-    title = clean_text(title, TITLE_MAX)
     try:
-        title = clean_single_line(title)
+        title = clean_single_line(title) if isinstance(title, str) else title
     except SingleLineError as error:
         raise FollowupError(error.message) from None
+    title = clean_text(title, TITLE_MAX)
     group = None
     if group_id not in (None, ""):
         try:
