@@ -213,3 +213,20 @@ def test_members_see_the_coming_events_in_my_space_and_the_menu(client, builtins
     assert "5 places restantes" in html and "1 place restante" in html
     assert reverse("events:upcoming", kwargs={"org": organisation.slug}) in html  # the menu
     assert "/evenements/reseau/atelier-des-membres/#registration" in html
+
+
+def test_the_reminder_command_says_its_count_with_its_plural(group, coordinator, make_member):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    person = make_member(1)
+    group_domain.join_group(group, person)
+    create_sessions(group, [NewSession(group_domain.today() + timedelta(days=2), time(9), time(12))], coordinator)
+    backdate(group, person)
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    assert "1 reminder to send." in out.getvalue()
+    call_command("send_reminders", stdout=out)
+    call_command("send_reminders", stdout=out)
+    assert "1 reminder sent." in out.getvalue() and "0 reminders sent." in out.getvalue()
