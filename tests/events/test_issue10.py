@@ -158,6 +158,12 @@ def test_the_members_events_page_and_registration_prefilled(client, builtins, or
     assert registration.user_id == member.pk
 
 
+def test_the_organisation_page_leads_members_to_the_events(client, organisation, member):
+    client.force_login(member)
+    html = client.get(reverse("web:organisation", kwargs={"org": organisation.slug})).content.decode()
+    assert reverse("events:upcoming", kwargs={"org": organisation.slug}) in html and "Événements du réseau" in html
+
+
 def test_strangers_do_not_see_the_members_events_page(client, organisation, other_coordinator):
     client.force_login(other_coordinator)
     assert client.get(reverse("events:upcoming", kwargs={"org": organisation.slug})).status_code == 404
