@@ -42,7 +42,7 @@ def test_reminders_are_idempotent(plan):
     assert send_plan_reminders(today, days_before=5) == []
     out = StringIO()
     call_command("send_plan_reminders", "--days-before", "5", stdout=out)
-    assert "0 reminder(s) sent." in out.getvalue()
+    assert "0 reminders sent." in out.getvalue()
     assert len(mail.outbox) == 1
     with all_tenants():
         assert PlanReminder.objects.count() == 1

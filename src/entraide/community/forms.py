@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from entraide.core.text import validate_single_line
 from entraide.core.models import Role
 
 from .domain.charter import charter_commitments
@@ -22,14 +23,14 @@ ZONES = [("", _("No school zone")), ("A", _("Zone A")), ("B", _("Zone B")), ("C"
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Name of the group"), max_length=120)
+    name = forms.CharField(validators=[validate_single_line], label=_("Name of the group"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     protocol_key = forms.ChoiceField(label=_("Format of the sessions"))
     capacity = forms.IntegerField(
         label=_("Capacity (members)"), min_value=1, max_value=MAX_CAPACITY, initial=15,
         help_text=_("Beyond it, people who register go on the waiting list."),
     )
-    location = forms.CharField(label=_("Usual place"), max_length=200, required=False)
+    location = forms.CharField(validators=[validate_single_line], label=_("Usual place"), max_length=200, required=False)
     online = forms.BooleanField(label=_("Sessions online"), required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in TIME_ZONES], initial="Europe/Paris")
     charter = forms.CharField(
@@ -115,7 +116,7 @@ class PlanForm(forms.Form):
 
 
 class CreateSessionsForm(forms.Form):
-    place = forms.CharField(label=_("Place of the sessions"), max_length=200, required=False)
+    place = forms.CharField(validators=[validate_single_line], label=_("Place of the sessions"), max_length=200, required=False)
 
 
 class InviteForm(forms.Form):
@@ -138,7 +139,7 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = forms.CharField(validators=[validate_single_line],
         label=_("Your name, as the others will see it"), max_length=80,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -155,10 +156,10 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Your name, as the others will see it"), max_length=80)
-    profession = forms.CharField(label=_("Profession"), max_length=120, required=False)
-    structure = forms.CharField(label=_("Structure"), max_length=160, required=False)
-    languages = forms.CharField(label=_("Languages spoken"), max_length=120, required=False, help_text=_("For example: français, Deutsch"))
+    display_name = forms.CharField(validators=[validate_single_line], label=_("Your name, as the others will see it"), max_length=80)
+    profession = forms.CharField(validators=[validate_single_line], label=_("Profession"), max_length=120, required=False)
+    structure = forms.CharField(validators=[validate_single_line], label=_("Structure"), max_length=160, required=False)
+    languages = forms.CharField(validators=[validate_single_line], label=_("Languages spoken"), max_length=120, required=False, help_text=_("For example: français, Deutsch"))
 
 
 class CharterForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entraide.core.models import Organisation, Role
 from entraide.core.tenancy import tenant_manager
+from entraide.core.text import validate_single_line
 
 GROUP_SCOPED = "group__organisation"
 SESSION_SCOPED = "session__group__organisation"
@@ -31,9 +32,9 @@ class MemberProfile(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profiles")
-    profession = models.CharField(_("profession"), max_length=120, blank=True)
-    structure = models.CharField(_("structure"), max_length=160, blank=True)
-    languages = models.CharField(_("languages spoken"), max_length=120, blank=True)
+    profession = models.CharField(_("profession"), max_length=120, blank=True, validators=[validate_single_line])
+    structure = models.CharField(_("structure"), max_length=160, blank=True, validators=[validate_single_line])
+    languages = models.CharField(_("languages spoken"), max_length=120, blank=True, validators=[validate_single_line])
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = tenant_manager()
@@ -79,12 +80,12 @@ class Group(models.Model):
     """A recurring group (practice analysis, exchange of practice, brouillons d'ateliers)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
     protocol_key = models.SlugField(_("protocol"), max_length=60, default=DEFAULT_PROTOCOL)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=15)
     charter = models.TextField(_("charter"))
-    location = models.CharField(_("place"), max_length=200, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_single_line])
     online = models.BooleanField(_("online"), default=False)
     time_zone = models.CharField(_("time zone"), max_length=60, default="Europe/Paris")
     facilitators = models.ManyToManyField(
@@ -176,7 +177,7 @@ class GroupSession(models.Model):
     date = models.DateField(_("date"))
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_single_line])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     # Why the planner chose this date (e.g. "outside school holidays"): shown to coordinators.
     planned_because = models.TextField(blank=True)

@@ -13,12 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
+from entraide.events.domain.events import upcoming_for_member
 from entraide.live.domain.opening import format_code
 from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays, describe_closures
 from entraide.protocols.domain import library
@@ -337,7 +338,7 @@ def group_plan(request: HttpRequest, organisation: Organisation, group: int) -> 
         try:
             if request.method == "POST" and create_form.is_valid():
                 created = session_domain.plan_group_year(group, plan, request.user, place=create_form.cleaned_data["place"])
-                messages.success(request, _("%(count)d sessions were created.") % {"count": len(created)})
+                messages.success(request, ngettext("%(count)d session was created.", "%(count)d sessions were created.", len(created)) % {"count": len(created)})
                 return redirect("web:community-group", org=organisation.slug, group=group.pk)
             proposal = session_domain.propose_year(group, plan)
             closures = describe_closures(plan)
@@ -364,7 +365,11 @@ def group_rotation(request: HttpRequest, organisation: Organisation, group: int)
     except CommunityError as error:
         _error(request, error)
     else:
-        messages.success(request, _("Rotation set: %(count)d sessions, each facilitated in turn by a member.") % {"count": len(schedule)})
+        messages.success(request, ngettext(
+                "Rotation set: %(count)d session, facilitated by a member.",
+                "Rotation set: %(count)d sessions, each facilitated in turn by a member.",
+                len(schedule),
+            ) % {"count": len(schedule)})
     return redirect("web:community-group", org=organisation.slug, group=group.pk)
 
 
@@ -504,7 +509,14 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
                 logger.warning("invitation %s not sent", new.invitation.pk, exc_info=True)
                 messages.error(request, _("The email could not be sent to %(email)s. Check the address, then invite again.") % {"email": new.invitation.email})
             else:
-                messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
+                if new.resent:
+                    messages.success(
+                        request,
+                        _("%(email)s already had an invitation: it was sent again, and the earlier link no longer works.")
+                        % {"email": new.invitation.email},
+                    )
+                else:
+                    messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
             return redirect("web:community-members", org=organisation.slug)
     memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
     profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}
@@ -638,6 +650,7 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "today": today,
             "can_join": access.can(user, "community.join_group", organisation),
             "can_manage_org": access.can(user, "community.manage_groups", organisation),
+            "member_events": upcoming_for_member(organisation, user),
         },
     )
 

@@ -6,12 +6,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from entraide.core.text import validate_single_line
 from .domain.events import MAX_CAPACITY, EventData
 from .models import QUESTION_MAX_LENGTH, Event, EventRoleKind
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = forms.CharField(validators=[validate_single_line], label=_("Title"), max_length=160)
     slug = forms.SlugField(
         label=_("Short name in the address"), max_length=80, required=False,
         help_text=_("Letters, digits and hyphens; made from the title when left empty."),
@@ -21,11 +22,11 @@ class EventForm(forms.Form):
     start = forms.TimeField(label=_("Start"), initial=time(14, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end = forms.TimeField(label=_("End"), initial=time(17, 0), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     mode = forms.ChoiceField(label=_("Format"), choices=Event.Mode.choices, initial=Event.Mode.ON_SITE, widget=forms.RadioSelect)
-    place = forms.CharField(
+    place = forms.CharField(validators=[validate_single_line],
         label=_("Place"), max_length=200, required=False,
         help_text=_("The address on site; online, the meeting link or leave empty."),
     )
-    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    region = forms.CharField(validators=[validate_single_line], label=_("Region"), max_length=100, required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages of the event"), choices=settings.LANGUAGES, initial=["fr"], widget=forms.CheckboxSelectMultiple
     )
@@ -58,7 +59,7 @@ class EventForm(forms.Form):
 
 class RegistrationForm(forms.Form):
     role = forms.ChoiceField(label=_("I take part as"), widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(validators=[validate_single_line], label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("Your email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     language = forms.ChoiceField(label=_("Language of the emails"), choices=settings.LANGUAGES)
     question = forms.CharField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from entraide.core.fields import EncryptedTextField
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_manager
+from entraide.core.text import validate_single_line
 
 QUESTION_MAX_LENGTH = 280
 
@@ -37,7 +38,7 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
-    title = models.CharField(_("title"), max_length=160)
+    title = models.CharField(_("title"), max_length=160, validators=[validate_single_line])
     slug = models.SlugField(_("short name in the address"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     protocol = models.ForeignKey(
@@ -49,8 +50,8 @@ class Event(models.Model):
     end = models.TimeField(_("end"))
     time_zone = models.CharField(_("time zone"), max_length=60, default="Europe/Paris")
     mode = models.CharField(_("format"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    region = models.CharField(_("region"), max_length=100, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_single_line])
+    region = models.CharField(_("region"), max_length=100, blank=True, validators=[validate_single_line])
     languages = models.JSONField(_("languages"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     public = models.BooleanField(_("public page open to everyone"), default=True)
@@ -111,7 +112,7 @@ class Registration(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     role = models.CharField(_("role"), max_length=12, choices=EventRoleKind.choices)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     email = models.EmailField(_("email address"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

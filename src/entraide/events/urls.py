@@ -10,6 +10,7 @@ urlpatterns = [
     path("evenements/<slug:org>/<slug:slug>/annulation/<str:token>/", views.cancel_by_link, name="cancel"),
     path("o/<slug:org>/evenements/", views.event_list, name="list"),
     path("o/<slug:org>/evenements/nouveau/", views.event_create, name="create"),
+    path("o/<slug:org>/evenements/a-venir/", views.member_events, name="upcoming"),
     path("o/<slug:org>/evenements/<slug:slug>/", views.event_detail, name="detail"),
     path("o/<slug:org>/evenements/<slug:slug>/modifier/", views.event_edit, name="edit"),
     path("o/<slug:org>/evenements/<slug:slug>/inscriptions.csv", views.registrations_csv, name="csv"),

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext as _
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext as _, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
@@ -17,7 +18,7 @@ from entraide.core.tenancy import tenant_scope
 from entraide.web.views import organisation_view
 
 from .domain.errors import EventError
-from .domain.events import EventData, role_places, save_event
+from .domain.events import EventData, role_places, save_event, upcoming_for_member
 from .domain.mail import event_calendar, location_of
 from .domain.registrations import cancel_registration, register, registration_for_token, registrations_open
 from .forms import EventForm, RegistrationForm
@@ -31,10 +32,10 @@ def _base_url(request: HttpRequest) -> str:
 def _choice_labels(places: list[dict]) -> list[dict]:
     for place in places:
         if place["remaining"]:
-            detail = _("%(count)d places left") % {"count": place["remaining"]} if place["remaining"] > 1 else _("1 place left")
+            detail = ngettext("%(count)d place left", "%(count)d places left", place["remaining"]) % {"count": place["remaining"]}
         else:
             detail = _("full: waiting list")
-        place["choice_label"] = f"{place['label'].capitalize()} — {detail}"
+        place["choice_label"] = f"{capfirst(place['label'])} — {detail}"
     return places
 
 
@@ -63,6 +64,8 @@ def public_event(request: HttpRequest, org: str, slug: str) -> HttpResponse:
     with tenant_scope(event.organisation):
         places = _choice_labels(role_places(event))
     initial = {"language": get_language() if get_language() in dict(RegistrationForm.base_fields["language"].choices) else "fr"}
+    if request.user.is_authenticated:  # a member registering from their space: their name and address
+        initial.update(name=request.user.display_name, email=request.user.email)
     open_roles = [p for p in places if p["open"]]
     if len(open_roles) == 1:
         initial["role"] = open_roles[0]["role"]
@@ -147,6 +150,17 @@ def event_list(request: HttpRequest, organisation: Organisation) -> HttpResponse
         "events": events,
         "can_manage": access.can(request.user, "events.manage_event", organisation),
         "can_read_questions": access.can(request.user, "events.view_presenter_questions", organisation),
+    })
+
+
+@require_GET
+@organisation_view("core.view_organisation")
+def member_events(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """Every member sees the network's coming events (public or members-only) and registers."""
+    return render(request, "events/upcoming.html", {
+        "organisation": organisation,
+        "member_events": upcoming_for_member(organisation, request.user),
+        "can_manage": access.can(request.user, "events.list_events", organisation),
     })
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from entraide.core.fields import EncryptedTextField
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_manager
+from entraide.core.text import validate_single_line
 
 PLAN_SCOPED = "plan__organisation"
 
@@ -24,7 +25,7 @@ class ActionPlan(models.Model):
     group = models.ForeignKey("community.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     live_session = models.ForeignKey("live.LiveSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     participant = models.ForeignKey("live.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    title = EncryptedTextField(blank=True, default="")
+    title = EncryptedTextField(blank=True, default="", validators=[validate_single_line])
     ideas = EncryptedTextField(blank=True, default="")  # the ideas kept at the harvest, one a line
     shared_with_group = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -41,6 +42,15 @@ class ActionPlan(models.Model):
                 fields=["live_session", "author"], condition=models.Q(live_session__isnull=False), name="one_plan_per_session_and_author"
             )
         ]
+
+    @property
+    def group_label(self) -> str:
+        """The group's name to print beside the title, or "" when the title already says it
+        (a plan kept from "<group>, séance 3"): ``domain.headings.not_repeated``."""
+        from .domain.headings import not_repeated
+
+        shown = not_repeated(self.title, [self.group.name if self.group_id else ""])
+        return shown[0] if shown else ""
 
 
 class PlanAction(models.Model):

@@ -2,12 +2,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from entraide.core.text import validate_single_line
 from .domain.library import MAX_BODY, MAX_REFERENCES, ThemeData
 from .models import Theme
 
 
 class ThemeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(validators=[validate_single_line], label=_("Title"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=Theme.Kind.choices, widget=forms.RadioSelect, initial=Theme.Kind.THEME)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     summary = forms.CharField(label=_("Summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))

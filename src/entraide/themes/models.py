@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_manager
+from entraide.core.text import validate_single_line
 
 
 class Theme(models.Model):
@@ -26,7 +27,7 @@ class Theme(models.Model):
     key = models.SlugField(_("key"), max_length=60)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.THEME)
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[validate_single_line])
     summary = models.CharField(_("summary"), max_length=300)
     body = models.TextField(_("content"), help_text=_("Plain text; leave an empty line between paragraphs."))
     references = models.TextField(_("references and links"), blank=True, help_text=_("One per line."))

@@ -7,3 +7,14 @@ class CommunityError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def single_line(value: str) -> str:
+    """``value`` stripped; ``CommunityError`` (translated) when it holds a line break or another
+    control character (names, titles, places: see ``entraide.core.text``)."""
+    from entraide.core.text import SingleLineError, clean_single_line
+
+    try:
+        return clean_single_line(value or "")
+    except SingleLineError as error:
+        raise CommunityError(error.message) from None

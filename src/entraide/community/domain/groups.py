@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from entraide.core import access
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import tenant_scope
 
 from ..models import CharterAcceptance, Group, GroupMembership, GroupSession, WaitingListEntry
-from . import CommunityError
+from . import CommunityError, single_line
 from .charter import default_charter
 
 MAX_CAPACITY = 500
@@ -55,6 +55,8 @@ def effective_day() -> date:
 
 
 def _validate(data: GroupData) -> None:
+    single_line(data.name)
+    single_line(data.location)
     if not data.name.strip():
         raise CommunityError(_("Please give the group a name."))
     if not 1 <= data.capacity <= MAX_CAPACITY:
@@ -65,10 +67,27 @@ def _validate(data: GroupData) -> None:
         raise CommunityError(_("Unknown time zone: %(zone)s.") % {"zone": data.time_zone}) from None
 
 
+def _refuse_same_name(organisation: Organisation, name: str, group: Group | None = None) -> None:
+    """Group names are unique in an organisation (case aside): the natural key that makes a
+    second submission of the same creation form create nothing."""
+    others = Group.objects.filter(organisation=organisation, name__iexact=name.strip())
+    if group is not None:
+        others = others.exclude(pk=group.pk)
+    if others.exists():
+        raise CommunityError(
+            _("The organisation already has a group named “%(name)s”: open it, or choose another name.") % {"name": name.strip()}
+        )
+
+
 def create_group(organisation: Organisation, data: GroupData, actor: User) -> Group:
+    """Create a group. Raises ``CommunityError`` (nothing saved) on a missing or multi-line name,
+    a capacity outside 1..MAX_CAPACITY, an unknown time zone, or a name the organisation's
+    other groups already use (so posting the form twice creates one group)."""
     access.require(actor, "community.manage_groups", organisation)
     _validate(data)
     with tenant_scope(organisation), transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        _refuse_same_name(organisation, data.name)
         return Group.objects.create(
             organisation=organisation,
             name=data.name.strip(),
@@ -89,12 +108,16 @@ def update_group(group: Group, data: GroupData, actor: User) -> Group:
     _validate(data)
     with tenant_scope(group.organisation), transaction.atomic():
         locked = Group.objects.select_for_update().get(pk=group.pk)
+        _refuse_same_name(locked.organisation, data.name, locked)
         current = current_member_count(locked)
         if data.capacity < current:
             raise CommunityError(
-                _(
+                ngettext(
+                    "The capacity cannot be %(capacity)d: the group has %(members)d member. "
+                    "Members leave by themselves; the capacity can then be lowered.",
                     "The capacity cannot be %(capacity)d: the group has %(members)d members. "
-                    "Members leave by themselves; the capacity can then be lowered."
+                    "Members leave by themselves; the capacity can then be lowered.",
+                    current,
                 )
                 % {"capacity": data.capacity, "members": current}
             )

@@ -9,14 +9,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from entraide.core.links import site_url
+from entraide.core.mail import send_plain_mail
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
@@ -27,11 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def _send(to: str, language: str, subject_template: str, body_template: str, context: dict) -> None:
-    with translation.override(language):
-        subject = " ".join(render_to_string(subject_template, context).split())
-        body = render_to_string(body_template, context)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    message.send()
+    send_plain_mail(to, language, body_template, context, subject_template=subject_template)
 
 
 def invitation_link(token: str, base_url: str | None = None) -> str:

@@ -17,7 +17,7 @@ from entraide.core.models import Organisation, Role, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
 from ..models import Group, Invitation, MemberProfile
-from . import CommunityError
+from . import CommunityError, single_line
 
 INVITATION_DAYS = 14
 
@@ -26,10 +26,19 @@ INVITATION_DAYS = 14
 class NewInvitation:
     invitation: Invitation
     token: str  # the secret of the link: sent by email, never stored
+    resent: bool = False  # True: a pending invitation was renewed, its earlier link no longer works
 
 
 def invite(organisation: Organisation, email: str, role: str, actor: User, group: Group | None = None, language: str | None = None) -> NewInvitation:
-    """Create an invitation (the email is sent by ``mail.send_invitation``)."""
+    """Invite ``email`` into the organisation (the email is sent by ``mail.send_invitation``).
+
+    One pending invitation per address and organisation (issue 10, double submission): when
+    the address already has one that was not accepted, that invitation is renewed instead of
+    adding a second one — new token (the earlier link stops working), new expiry, the role,
+    group and language of this request — and ``resent`` is True. Raises ``CommunityError``
+    (nothing saved) on an invalid address, an unknown role or group, or an address that is
+    already a member (unless invited to a group).
+    """
     access.require(actor, "community.manage_groups", organisation)
     email = (email or "").strip().lower()
     try:
@@ -42,15 +51,29 @@ def invite(organisation: Organisation, email: str, role: str, actor: User, group
         raise CommunityError(_("Unknown group."))
     token = secrets.token_urlsafe(32)
     with tenant_scope(organisation), transaction.atomic():
+        # Two submissions at once wait for each other here, so the second finds the first's row.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         existing = User.objects.filter(email__iexact=email).first()
         if existing is not None and access.role_in(existing, organisation) is not None and group is None:
             raise CommunityError(_("%(email)s is already a member of the organisation.") % {"email": email})
-        invitation = Invitation.objects.create(
-            organisation=organisation, email=email, role=role, group=group,
-            language=(existing.language if existing else None) or language or organisation.language,
-            token_hash=Invitation.hash_token(token), invited_by=actor,
-            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        values = {
+            "role": role, "group": group,
+            "language": (existing.language if existing else None) or language or organisation.language,
+            "token_hash": Invitation.hash_token(token), "invited_by": actor,
+            "expires_at": timezone.now() + timedelta(days=INVITATION_DAYS),
+        }
+        pending = (
+            Invitation.objects.select_for_update()
+            .filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True)
+            .order_by("-created_at", "-pk")
+            .first()
         )
+        if pending is not None:
+            for name, value in values.items():
+                setattr(pending, name, value)
+            pending.save(update_fields=list(values))
+            return NewInvitation(pending, token, resent=True)
+        invitation = Invitation.objects.create(organisation=organisation, email=email, **values)
     return NewInvitation(invitation, token)
 
 
@@ -94,7 +117,7 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
             _("This invitation is for %(email)s, but you are logged in with another account. Log out first.")
             % {"email": invitation.email}
         )
-    display_name = " ".join((display_name or "").split())
+    display_name = " ".join(single_line(display_name).split())
     if existing is None:
         if not display_name:
             raise CommunityError(_("Please enter your name, as the others will see it."))
@@ -131,6 +154,9 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
 
 def update_profile(organisation: Organisation, user: User, profession: str, structure: str, languages: str, display_name: str | None = None) -> MemberProfile:
     access.require(user, "core.view_organisation", organisation)
+    profession, structure, languages = single_line(profession), single_line(structure), single_line(languages)
+    if display_name is not None:
+        display_name = single_line(display_name)
     with tenant_scope(organisation), transaction.atomic():
         profile, _created = MemberProfile.objects.get_or_create(organisation=organisation, user=user)
         profile.profession = profession.strip()[:120]

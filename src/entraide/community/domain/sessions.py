@@ -21,7 +21,7 @@ from entraide.planning.domain.planner import PlanError, PlannedSession, PlanRequ
 from entraide.planning.domain.rotation import RotationError, rotation
 
 from ..models import ROTATION_PROTOCOL, Attendance, Group, GroupMembership, GroupSession, Unavailability
-from . import CommunityError
+from . import CommunityError, single_line
 from .groups import has_accepted_charter, today
 
 MAX_SESSIONS_AT_ONCE = 60
@@ -70,6 +70,7 @@ def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, p
     sessions that overlap, or one that overlaps a session the group already has.
     """
     access.require(actor, "community.manage_groups", group)
+    place = single_line(place)
     sessions = sorted(sessions, key=lambda s: (s.date, s.start))
     if not sessions:
         raise CommunityError(_("No session to create."))

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _, ngettext
 
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
+from entraide.core.text import SingleLineError, clean_single_line
 from entraide.protocols.domain import library
 
 from ..models import Event, EventRole, EventRoleKind, Registration
@@ -21,7 +22,7 @@ from .errors import EventError
 
 DEFAULT_PROTOCOL_KEY = "atelier-pratique"
 MAX_CAPACITY = 10_000
-RESERVED_SLUGS = frozenset({"nouveau"})  # taken by the coordinators' "new event" page
+RESERVED_SLUGS = frozenset({"nouveau", "a-venir"})  # taken by the "new event" and members' "upcoming" pages
 
 
 @dataclass
@@ -52,7 +53,18 @@ def confirmed_counts(event: Event) -> dict[str, int]:
     return dict(rows)
 
 
+def _single_lines(data: EventData) -> None:
+    """Title, place and region are single lines (they go into mail subjects and calendar
+    files): ``EventError`` on the first one holding a control character."""
+    for field in ("title", "place", "region"):
+        try:
+            clean_single_line(getattr(data, field), field)
+        except SingleLineError as error:
+            raise EventError(error.message, field) from None
+
+
 def _check(organisation: Organisation, data: EventData, capacities: dict[str, int], event: Event | None) -> None:
+    _single_lines(data)
     if not data.title.strip():
         raise EventError(_("Give the event a title."), "title")
     if data.end <= data.start:
@@ -82,13 +94,23 @@ def _check(organisation: Organisation, data: EventData, capacities: dict[str, in
         taken = taken.exclude(pk=event.pk)
     if taken.exists():
         raise EventError(_("Another event of this organisation already uses this address."), "slug")
+    same = Event.objects.filter(organisation=organisation, title__iexact=data.title.strip(), date=data.date, start=data.start)
+    if event is not None:
+        same = same.exclude(pk=event.pk)
+    if same.exists():
+        # The natural key of an event: posting the creation form twice creates one event.
+        raise EventError(_("This organisation already has an event with this title at this date and time."), "title")
     if event is not None:
         counts = confirmed_counts(event)
         for role in EventRoleKind.values:
             if capacities.get(role, 0) < counts.get(role, 0):
                 raise EventError(
-                    _("%(role)s: %(count)d people are already confirmed; the places cannot go below that. Cancel registrations first.")
-                    % {"role": EventRoleKind(role).label.capitalize(), "count": counts[role]},
+                    ngettext(
+                        "%(role)s: %(count)d person is already confirmed; the places cannot go below that. Cancel registrations first.",
+                        "%(role)s: %(count)d people are already confirmed; the places cannot go below that. Cancel registrations first.",
+                        counts[role],
+                    )
+                    % {"role": capfirst(EventRoleKind(role).label), "count": counts[role]},
                     f"capacity_{role}",
                 )
 
@@ -111,8 +133,10 @@ def save_event(
 ) -> Event:
     """Create (``event`` None) or update an event and its places per role.
 
-    Refused with an ``EventError`` (nothing changed) on bad input, or when a role's places would
-    go below its confirmed registrations. Raising a role's places confirms people from its
+    Refused with an ``EventError`` (nothing changed) on bad input (a control character in the
+    title, place or region included), when another event of the organisation has the same
+    title, date and start (so a second submission of the form creates nothing), or when a
+    role's places would go below its confirmed registrations. Raising a role's places confirms people from its
     waiting list in order and emails them (after commit).
     """
     access.require(actor, "events.manage_event", organisation)
@@ -121,6 +145,8 @@ def save_event(
     from .registrations import promote_waiting
 
     with tenant_scope(organisation), transaction.atomic():
+        # Serialise the organisation's event writes: two identical submissions cannot both pass the check.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         if event is not None:
             event = Event.objects.select_for_update().get(pk=event.pk)
         data.slug = slugify(data.slug) if data.slug.strip() else _unique_slug(organisation, data.title, event)
@@ -196,3 +222,59 @@ def _role_places(event: Event) -> list[dict]:
             "open": capacity > 0,
         })
     return places
+
+
+@dataclass(frozen=True)
+class MemberEvent:
+    """An upcoming event as a member of the organisation sees it."""
+
+    event: Event
+    remaining: int  # free places, all open roles together
+    open_roles: int  # roles with places at all
+    registration: Registration | None  # the member's own active registration, if any
+    can_register: bool  # registrations open and not yet registered
+
+
+def upcoming_for_member(organisation: Organisation, user, today: date | None = None) -> list[MemberEvent]:
+    """The organisation's published events from ``today`` on (public and members-only alike),
+    soonest first, each with its free places and the member's own registration (matched by
+    account or by email address, case aside).
+
+    Raises ``PermissionDenied`` / ``Http404`` (``core.access``) when ``user`` is not a member of
+    the organisation. Three queries, whatever the number of events.
+    """
+    from .registrations import registrations_open
+
+    access.require(user, "core.view_organisation", organisation)
+    today = today or timezone.localdate()
+    with tenant_scope(organisation):
+        events = list(
+            Event.objects.filter(organisation=organisation, status=Event.Status.PUBLISHED, date__gte=today)
+            .select_related("organisation")
+            .order_by("date", "start", "pk")
+        )
+        ids = [event.pk for event in events]
+        capacity: dict[int, int] = {}
+        roles: dict[int, int] = {}
+        for event_id, places in EventRole.objects.filter(event_id__in=ids, capacity__gt=0).values_list("event_id", "capacity"):
+            capacity[event_id] = capacity.get(event_id, 0) + places
+            roles[event_id] = roles.get(event_id, 0) + 1
+        taken: dict[int, int] = {}
+        mine: dict[int, Registration] = {}
+        active = Registration.objects.filter(event_id__in=ids).exclude(status=Registration.Status.CANCELLED)
+        email = (getattr(user, "email", "") or "").lower()
+        for registration in active.only("pk", "event_id", "status", "role", "user_id", "email", "waiting_position"):
+            if registration.status == Registration.Status.CONFIRMED:
+                taken[registration.event_id] = taken.get(registration.event_id, 0) + 1
+            if registration.user_id == user.pk or (email and registration.email.lower() == email):
+                mine[registration.event_id] = registration
+    return [
+        MemberEvent(
+            event=event,
+            remaining=max(capacity.get(event.pk, 0) - taken.get(event.pk, 0), 0),
+            open_roles=roles.get(event.pk, 0),
+            registration=mine.get(event.pk),
+            can_register=event.pk not in mine and roles.get(event.pk, 0) > 0 and registrations_open(event),
+        )
+        for event in events
+    ]

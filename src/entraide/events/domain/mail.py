@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from entraide.core.links import site_url
+from entraide.core.mail import Attachment, send_plain_mail
 
 from ..models import Event, Registration
 
@@ -92,8 +91,10 @@ def send_registration_email(registration: Registration, cancel_token: str | None
             subject = _("A place is free for you: %(title)s") % {"title": event.title}
         else:
             subject = _("Registration confirmed: %(title)s") % {"title": event.title}
-        body = render_to_string("events/email/registration.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[registration.email])
+    attachments = []
     if kind in (CONFIRMED, PROMOTED, EVENT_CANCELLED):
-        message.attach(ICS_FILENAME, event_calendar(event, base_url), "text/calendar")
-    message.send()
+        attachments.append(Attachment(ICS_FILENAME, event_calendar(event, base_url), "text/calendar"))
+    send_plain_mail(
+        registration.email, registration.language, "events/email/registration.txt", context,
+        subject=subject, attachments=attachments,
+    )

@@ -7,6 +7,7 @@ Only the author reaches these functions (the views ask ``core.access`` first). B
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core import access
 from entraide.core.tenancy import all_tenants
+from entraide.core.text import SingleLineError, clean_single_line
 from entraide.live.models import Action, Idea, LiveSession, Participant
 
 from ..models import ActionPlan, PlanAction
@@ -110,6 +112,17 @@ def keep_from_session(session: LiveSession, participant: Participant, user) -> A
 
 
 def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
+    """A roadmap of ``user`` in ``organisation``, shared with one of their current groups or none.
+
+    ``title``: one line, at most TITLE_MAX characters. Idempotent by (author, organisation,
+    title): the author's roadmap with the same title is returned instead of a second one (a
+    form posted twice creates one plan). Raises ``FollowupError`` (nothing saved) on an empty,
+    too long or multi-line title, or a group the author is not a member of today.
+    """
+    try:
+        title = clean_single_line(title) if isinstance(title, str) else title
+    except SingleLineError as error:
+        raise FollowupError(error.message) from None
     title = clean_text(title, TITLE_MAX)
     group = None
     if group_id not in (None, ""):
@@ -121,7 +134,13 @@ def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
         if not groups:
             raise FollowupError(_("Choose one of your groups."))
         group = groups[0]
-    return ActionPlan.objects.create(organisation=organisation, author=user, group=group, title=title)
+    with all_tenants(), transaction.atomic():
+        # The author's row serialises their own submissions; titles are encrypted, so compared here.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        for plan in ActionPlan.objects.filter(organisation=organisation, author=user, live_session__isnull=True):
+            if plan.title.casefold() == title.casefold():
+                return plan
+        return ActionPlan.objects.create(organisation=organisation, author=user, group=group, title=title)
 
 
 # --- Following it -------------------------------------------------------------------------
@@ -133,9 +152,19 @@ def _touch(plan: ActionPlan) -> None:
 
 
 def add_action(plan: ActionPlan, text, due) -> PlanAction:
+    """Add an action (text up to TEXT_MAX characters, optional due date) at the end of the plan.
+
+    Idempotent by (plan, text, due): an identical action already in the plan is returned, so a
+    form posted twice adds it once. Raises ``FollowupError`` (nothing saved) on an empty or too
+    long text, a malformed date, or a plan already holding MAX_ACTIONS actions.
+    """
     text = clean_text(text)
     due_date = parse_due(due)
-    with transaction.atomic():
+    with all_tenants(), transaction.atomic():
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        for existing in PlanAction.objects.filter(plan=plan, due=due_date):
+            if existing.text == text:
+                return existing
         count = PlanAction.objects.filter(plan=plan).count()
         if count >= MAX_ACTIONS:
             raise FollowupError(_("A plan holds at most %(max)d actions.") % {"max": MAX_ACTIONS})

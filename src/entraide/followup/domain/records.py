@@ -27,6 +27,17 @@ class SessionRecord:
     actions: list[tuple[str, object]]
 
     @property
+    def subtitle(self) -> str:
+        """The line under the heading: title, group, date, each said once (the automatic title
+        "<group>, séance N" already holds the group's name)."""
+        from django.utils import formats
+
+        from .headings import not_repeated
+
+        date = formats.date_format(self.group_session.date, "DATE_FORMAT")
+        return " · ".join(not_repeated("", [self.title, self.group_session.group.name, date]))
+
+    @property
     def filename(self) -> str:
         return f"compte-rendu-{self.group_session.date.isoformat()}"
 

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from entraide.community.domain.mail import _send
 from entraide.core.links import site_url
+from entraide.core.mail import send_plain_mail
 from entraide.core.tenancy import all_tenants
 
 from ..models import ActionPlan, PlanAction, PlanReminder
@@ -40,16 +40,16 @@ def send_plan_reminder(reminder: PlanReminderDue) -> bool:
     try:
         with all_tenants(), transaction.atomic():
             PlanReminder.objects.create(plan=plan, due=reminder.due)
-            _send(
+            send_plain_mail(
                 user.email,
                 user.language or organisation.language,
-                "followup/email/reminder_subject.txt",
                 "followup/email/reminder.txt",
                 {
                     "name": user.display_name,
                     "organisation": organisation.name,
                     "link": site_url() + reverse("web:followup-plan", kwargs={"org": organisation.slug, "plan": plan.pk}),
                 },
+                subject_template="followup/email/reminder_subject.txt",
             )
     except IntegrityError:
         return False

@@ -9,6 +9,7 @@ from django.db import transaction
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
+from entraide.core.text import has_control_characters
 
 from ..models import Protocol, ProtocolVersion
 from .spec import ProtocolSpec, SpecError, SpecIssue, parse_spec
@@ -79,6 +80,7 @@ def save_protocol_version(protocol: Protocol, source: str, actor) -> ProtocolVer
     access.require(actor, "protocols.change_protocol", protocol)
     filename = f"{protocol.key}.yaml"
     spec = parse_spec(source, filename)
+    _check_title(spec, filename)
     if spec.key != protocol.key:
         raise SpecError(
             [SpecIssue(filename, None, "key", _("the key cannot change (it is “%(key)s”).") % {"key": protocol.key})]
@@ -90,6 +92,15 @@ def save_protocol_version(protocol: Protocol, source: str, actor) -> ProtocolVer
         version = _add_version(locked, source, spec, actor=actor)
     protocol.current = version
     return version
+
+
+def _check_title(spec: ProtocolSpec, filename: str) -> None:
+    """A copy's title is a single line in every language (it ends up in page headings, PDFs,
+    calendar files): raises ``SpecError`` on a control character (``entraide.core.text``)."""
+    for language, title in spec.title.values.items():
+        if isinstance(title, str) and has_control_characters(title):
+            message = _("This field must fit on one line, without line breaks or control characters.")
+            raise SpecError([SpecIssue(filename, None, f"title.{language}", message)])
 
 
 def _add_version(protocol: Protocol, source: str, spec: ProtocolSpec, actor) -> ProtocolVersion:

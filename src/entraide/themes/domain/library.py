@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.core.text import SingleLineError, clean_single_line
 
 from ..models import Theme, ThemeAttachment
 
@@ -95,6 +96,10 @@ class ThemeData:
 
 
 def _check(data: ThemeData) -> None:
+    try:
+        clean_single_line(data.title, "title")
+    except SingleLineError as error:
+        raise ThemeError(error.message, "title") from None
     if not data.title.strip():
         raise ThemeError(_("Give the theme a title."), "title")
     if len(data.title.strip()) > 120:
@@ -124,11 +129,24 @@ def _free_key(organisation: Organisation, wanted: str, language: str) -> str:
     return key
 
 
+def _refuse_same_title(organisation: Organisation, data: ThemeData, theme: Theme | None = None) -> None:
+    """An organisation's themes have distinct titles per language: the natural key that makes a
+    second submission of the creation form create nothing."""
+    others = Theme.objects.filter(organisation=organisation, language=data.language, title__iexact=data.title.strip())
+    if theme is not None:
+        others = others.exclude(pk=theme.pk)
+    if others.exists():
+        raise ThemeError(_("Your organisation already has a theme with this title in this language."), "title")
+
+
 def create_theme(organisation: Organisation, actor, data: ThemeData, based_on: Theme | None = None) -> Theme:
-    """A new theme of the organisation (or a copy of ``based_on``). ThemeError: nothing saved."""
+    """A new theme of the organisation (or a copy of ``based_on``). ThemeError, nothing saved: bad
+    input (see ``_check``) or a title the organisation already uses in that language."""
     access.require(actor, "themes.manage_themes", organisation)
     _check(data)
     with tenant_scope(organisation), transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        _refuse_same_title(organisation, data)
         key = _free_key(organisation, based_on.key if based_on else data.title, data.language)
         return Theme.objects.create(
             organisation=organisation, key=key, language=data.language, kind=data.kind,
@@ -138,10 +156,17 @@ def create_theme(organisation: Organisation, actor, data: ThemeData, based_on: T
 
 
 def copy_theme(theme: Theme, organisation: Organisation, actor) -> Theme:
-    """Copy a built-in (or one's own) theme into the organisation, to adapt it."""
+    """Copy a built-in (or one's own) theme into the organisation, to adapt it.
+
+    Idempotent: when the organisation already holds a copy of this theme, that copy is
+    returned (a second click on "copy" opens the same copy)."""
     access.require(actor, "themes.view_theme", theme)
     if theme.organisation_id not in (None, organisation.pk):
         raise ThemeError(_("This theme belongs to another organisation."))
+    with tenant_scope(organisation):
+        earlier = Theme.objects.filter(organisation=organisation, based_on=theme).order_by("pk").first()
+    if earlier is not None:
+        return earlier
     data = ThemeData(theme.title, theme.summary, theme.body, theme.language, theme.kind, theme.references)
     return create_theme(organisation, actor, data, based_on=theme)
 
@@ -152,6 +177,7 @@ def update_theme(theme: Theme, actor, data: ThemeData) -> Theme:
     _check(data)
     with tenant_scope(theme.organisation), transaction.atomic():
         current = Theme.objects.select_for_update().get(pk=theme.pk)
+        _refuse_same_title(current.organisation, data, current)
         if data.language != current.language and Theme.objects.filter(
             organisation=current.organisation, key=current.key, language=data.language
         ).exists():

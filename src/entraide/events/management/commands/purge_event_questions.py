@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
+from django.utils.translation import ngettext
 
 from entraide.events.domain.retention import QUESTION_RETENTION_DAYS, purge_presenter_questions
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--days", type=int, default=QUESTION_RETENTION_DAYS)
 
+    @no_translations  # operators' log, in English
     def handle(self, *args, days: int, **options) -> None:
         erased = purge_presenter_questions(days)
-        self.stdout.write(f"{erased} question(s) erased.")
+        self.stdout.write(ngettext("%(count)d question erased.", "%(count)d questions erased.", erased) % {"count": erased})

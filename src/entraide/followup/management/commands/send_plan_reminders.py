@@ -4,8 +4,9 @@
     entraide send_plan_reminders --days-before 1 --dry-run
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from entraide.followup.domain.reminders import send_plan_reminders
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--days-before", type=int, default=2, help="Remind of the actions due this many days ahead (default 2).")
         parser.add_argument("--dry-run", action="store_true", help="List who would be reminded; send and record nothing.")
 
+    @no_translations  # operators' log, in English like the lines above it
     def handle(self, *args, days_before: int, dry_run: bool, **options) -> None:
         if not 0 <= days_before <= 60:
             raise CommandError("--days-before must be between 0 and 60.")
@@ -25,4 +27,9 @@ class Command(BaseCommand):
         for reminder in reminders:
             # Identifiers only: no names or content in logs.
             self.stdout.write(f"{verb} user {reminder.plan.author_id} of plan {reminder.plan.pk}")
-        self.stdout.write(f"{len(reminders)} reminder(s) {'to send' if dry_run else 'sent'}.")
+        count = len(reminders)
+        if dry_run:
+            summary = ngettext("%(count)d reminder to send.", "%(count)d reminders to send.", count)
+        else:
+            summary = ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", count)
+        self.stdout.write(summary % {"count": count})
