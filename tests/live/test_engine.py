@@ -370,3 +370,17 @@ def test_commands_are_limited_per_participant_at_every_door(room, clock):
     with pytest.raises(CommandRefused):
         for _ in range(int(commands.COMMAND_RATE) + 1):
             room.run(amina, "set_ready", ready=True)
+
+
+def test_raising_and_lowering_a_hand_in_a_loop_stores_nothing_more(room, clock):
+    room.run(room.facilitator, "start")
+    room.go_to("exchange")
+    amina = room.people[0]
+    for _ in range(20):
+        clock.wait(1)
+        room.run(amina, "raise_hand")
+        room.run(amina, "lower_hand")
+    room.run(amina, "raise_hand")
+    with all_tenants():
+        assert SpeakingTurn.objects.filter(participant=amina).count() == 1
+    assert [w["id"] for w in session_state(room.refresh(), room.facilitator)["queue"]["waiting"]] == [amina.pk]

@@ -228,3 +228,20 @@ def test_a_second_tap_on_next_step_from_a_stale_console_is_refused(opened, clien
     assert "La séance est maintenant à l'étape « Présentation de l'atelier » : rien n'a été modifié" in page
     opened.refresh_from_db()
     assert opened.step_index == 1
+
+
+def test_the_html_door_limits_commands_per_participant(opened, client, monkeypatch):
+    from django.test import Client
+    from django.utils import timezone
+
+    from entraide.live.domain.commands import COMMAND_BURST
+
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)  # a burst, however slow the machine
+    phone = Client()
+    join(phone, opened)
+    assert command(client, opened, "start", view="console").status_code == 302
+    for number in range(COMMAND_BURST + 1):
+        response = command(phone, opened, "set_ready", ready="yes" if number % 2 else "no")
+    page = unescape(phone.get(response.url).content.decode())
+    assert "Trop d'actions à la fois : attendez quelques secondes, puis réessayez." in page

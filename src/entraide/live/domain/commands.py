@@ -805,9 +805,18 @@ def speaking_queue(session: LiveSession, step_key: str) -> list[SpeakingTurn]:
 
 @command("raise_hand", roles={CONTRIBUTOR}, activities={"exchange"})
 def raise_hand(context: Context) -> None:
+    """Join the queue (raised now). A hand lowered earlier at this step is raised again rather
+    than stored anew, so raising and lowering in a loop adds no rows."""
     key = context.step.key
-    if SpeakingTurn.objects.filter(session=context.session, step_key=key, participant=context.actor, started_at__isnull=True, withdrawn=False).exists():
+    hands = SpeakingTurn.objects.filter(session=context.session, step_key=key, participant=context.actor, started_at__isnull=True)
+    if hands.filter(withdrawn=False).exists():
         return  # already waiting: raising twice changes nothing
+    lowered = hands.filter(withdrawn=True).first()
+    if lowered is not None:
+        lowered.withdrawn = False
+        lowered.raised_at = context.now
+        lowered.save(update_fields=["withdrawn", "raised_at"])
+        return
     SpeakingTurn.objects.create(session=context.session, participant=context.actor, step_key=key, raised_at=context.now)
 
 
