@@ -158,8 +158,8 @@ def test_the_speaking_queue_is_fair_and_airtime_is_for_the_facilitator(room):
     room.go_to("exchange")
     a, b, c = room.people[:3]
     room.run(a, "raise_hand")
-    room.run(room.facilitator, "give_floor")
-    room.run(a, "end_floor")
+    room.run(room.facilitator, "give_floor", participant=a.pk)
+    room.run(a, "end_floor", participant=a.pk)
     room.run(a, "raise_hand")  # a asks again first...
     room.run(b, "raise_hand")
     room.run(c, "raise_hand")

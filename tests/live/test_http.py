@@ -214,3 +214,34 @@ def test_only_irreversible_actions_ask_for_confirmation(opened, client):
     confirmed = [re.search(r'name="command" value="([a-z_]+)"', form).group(1) for form in forms if "data-confirm" in form]
     assert confirmed and set(confirmed) <= {"end_session", "remove_participant"}
     assert any('value="next_step"' in form and "data-confirm" not in form for form in forms)
+
+
+def test_a_second_tap_on_next_step_from_a_stale_console_is_refused(opened, client):
+    """The console's step buttons name the step they leave; a tap from a page that is behind
+    (another device moved on) changes nothing and says where the session is."""
+    assert command(client, opened, "start", view="console").status_code == 302
+    console = client.get(reverse("web:live-console", kwargs={"code": opened.join_code})).content.decode()
+    assert 'name="step" value="welcome"' in console
+    for _ in range(2):  # two devices, or a double tap with two ids
+        response = command(client, opened, "next_step", view="console", step="welcome")
+    page = unescape(client.get(response.url).content.decode())
+    assert "La séance est maintenant à l'étape « Présentation de l'atelier » : rien n'a été modifié" in page
+    opened.refresh_from_db()
+    assert opened.step_index == 1
+
+
+def test_the_html_door_limits_commands_per_participant(opened, client, monkeypatch):
+    from django.test import Client
+    from django.utils import timezone
+
+    from entraide.live.domain.commands import COMMAND_BURST
+
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)  # a burst, however slow the machine
+    phone = Client()
+    join(phone, opened)
+    assert command(client, opened, "start", view="console").status_code == 302
+    for number in range(COMMAND_BURST + 1):
+        response = command(phone, opened, "set_ready", ready="yes" if number % 2 else "no")
+    page = unescape(phone.get(response.url).content.decode())
+    assert "Trop d'actions à la fois : attendez quelques secondes, puis réessayez." in page

@@ -1,11 +1,12 @@
-"""Property tests of the rules that need no database: the dot vote and fair speaking."""
+"""Property tests of the rules that need no database: the dot vote, fair speaking, the clock
+of every timer and flood control."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from entraide.live.domain.rules import Clock, Hand, RuleError, check_ballot, speaking_order, tally
+from entraide.live.domain.rules import Clock, Hand, RuleError, TokenBucket, check_ballot, close_pause, speaking_order, tally
 
 pytestmark = pytest.mark.unit
 
@@ -82,13 +83,155 @@ def test_simulated_exchange_is_fair():
 
 
 @settings(max_examples=200, deadline=None)
-@given(planned=st.integers(0, 3600), run=st.integers(0, 4000), pause=st.integers(0, 600), extra=st.integers(0, 1800))
+@given(planned=st.integers(0, 3600), run=st.integers(0, 4000), pause=st.integers(1, 600), extra=st.integers(0, 1800))
 def test_the_clock_is_computed_from_timestamps(planned, run, pause, extra):
-    clock = Clock(planned, start, None, pause, extra)
+    pauses = ((start + timedelta(seconds=run // 2), start + timedelta(seconds=run // 2 + pause)),)
+    clock = Clock(planned, start, None, pauses, extra)
     now = start + timedelta(seconds=run + pause)
     assert clock.remaining(now) == planned + extra - run
-    paused = Clock(planned, start, now, pause, extra)
-    assert paused.remaining(now + timedelta(hours=1)) == paused.remaining(now)
+    assert clock.deadline() == now + timedelta(seconds=clock.remaining(now))
+    paused = Clock(planned, start, now, pauses, extra)
+    assert paused.remaining(now + timedelta(hours=1)) == paused.remaining(now) and paused.deadline() is None
+
+
+class Timers:
+    """The timestamps a live session stores, changed the way the command path changes them
+    (commands.pause/resume/_enter_step/next_turn/end_turn/add_time), read through rules.Clock."""
+
+    def __init__(self, step_seconds: int, turn_seconds: int) -> None:
+        self.step_seconds, self.turn_seconds = step_seconds, turn_seconds
+        self.now = start
+        self.paused_at = None
+        self.pauses: list = []
+        self.step_started, self.extra = start, 0
+        self.turn_started, self.turn_extra = None, 0
+
+    def step(self) -> Clock:
+        return Clock(self.step_seconds, self.step_started, self.paused_at, tuple(self.pauses), self.extra)
+
+    def turn(self) -> Clock | None:
+        if self.turn_started is None:
+            return None
+        return Clock(self.turn_seconds, self.turn_started, self.paused_at, tuple(self.pauses), self.turn_extra)
+
+    def apply(self, action: str, minutes: int) -> None:
+        if action == "pause" and self.paused_at is None:
+            self.paused_at = self.now
+        elif action == "resume" and self.paused_at is not None:
+            self.pauses = close_pause(self.pauses, self.paused_at, self.now)
+            self.paused_at = None
+        elif action == "next_step":
+            self.step_started, self.extra = self.now, 0
+            self.turn_started, self.turn_extra = None, 0
+        elif action == "give_turn":
+            self.turn_started, self.turn_extra = self.now, 0
+        elif action == "end_turn":
+            self.turn_started, self.turn_extra = None, 0
+        elif action == "add_step":
+            self.extra = self.step().extra_after_adding(minutes * 60, self.now)
+        elif action == "add_turn" and self.turn() is not None:
+            self.turn_extra = self.turn().extra_after_adding(minutes * 60, self.now)
+
+
+class Ticking:
+    """The reference: timers that a stopwatch would tick, second by second, except when paused."""
+
+    def __init__(self, step_seconds: int, turn_seconds: int) -> None:
+        self.step_seconds, self.turn_seconds = step_seconds, turn_seconds
+        self.paused = False
+        self.step_left, self.turn_left = step_seconds, None
+
+    def wait(self, seconds: int) -> None:
+        if not self.paused:
+            self.step_left -= seconds
+            if self.turn_left is not None:
+                self.turn_left -= seconds
+
+    def apply(self, action: str, minutes: int) -> None:
+        if action in ("pause", "resume"):
+            self.paused = action == "pause"
+        elif action == "next_step":
+            self.step_left, self.turn_left = self.step_seconds, None
+        elif action == "give_turn":
+            self.turn_left = self.turn_seconds
+        elif action == "end_turn":
+            self.turn_left = None
+        elif action == "add_step":
+            self.step_left = max(self.step_left, 0) + minutes * 60
+        elif action == "add_turn" and self.turn_left is not None:
+            self.turn_left = max(self.turn_left, 0) + minutes * 60
+
+
+ACTIONS = ["pause", "resume", "next_step", "give_turn", "end_turn", "add_step", "add_turn"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    step_seconds=st.integers(60, 1800),
+    turn_seconds=st.integers(30, 300),
+    events=st.lists(st.tuples(st.integers(0, 400), st.sampled_from(ACTIONS), st.integers(1, 30)), max_size=25),
+    last_wait=st.integers(0, 900),
+)
+def test_every_timer_counts_the_running_time_of_the_session_only(step_seconds, turn_seconds, events, last_wait):
+    """One rule for the step, the turns and the floor, over any sequence of pauses, resumes,
+    steps, turns and added time: each timer shows what a stopwatch stopped during every pause
+    would show; a timer started during a pause starts at resume; adding time when over time
+    counts from now; the deadline phones count down to agrees with the remaining time."""
+    timers, ticking = Timers(step_seconds, turn_seconds), Ticking(step_seconds, turn_seconds)
+    for wait, action, minutes in [*events, (last_wait, "", 0)]:
+        timers.now += timedelta(seconds=wait)
+        ticking.wait(wait)
+        for clock, expected in ((timers.step(), ticking.step_left), (timers.turn(), ticking.turn_left)):
+            assert (clock is None) == (expected is None)
+            if clock is None:
+                continue
+            assert clock.remaining(timers.now) == expected
+            assert clock.running == (not ticking.paused)
+            if clock.running:
+                assert clock.deadline() == timers.now + timedelta(seconds=expected)
+        timers.apply(action, minutes)
+        ticking.apply(action, minutes)
+
+
+def test_a_turn_given_during_a_pause_starts_at_resume():
+    """The reported case: 120-second pitch turns; pause at T0, next turn at T0+60 s, resume at
+    T0+120 s: 90, 60 and 0 seconds left at T0+150, T0+180 and T0+240 (phones showed 120, 120, 60)."""
+    t0 = start + timedelta(minutes=7)
+    pauses = tuple(close_pause([], t0, t0 + timedelta(seconds=120)))
+    turn = Clock(120, t0 + timedelta(seconds=60), t0, ())
+    assert turn.remaining(t0 + timedelta(seconds=90)) == 120 and not turn.running
+    turn = Clock(120, t0 + timedelta(seconds=60), None, pauses)
+    assert [turn.remaining(t0 + timedelta(seconds=s)) for s in (150, 180, 240)] == [90, 60, 0]
+    assert turn.deadline() == t0 + timedelta(seconds=240)
+
+
+def test_added_time_when_over_time_counts_from_now():
+    step = Clock(600, start)
+    now = start + timedelta(minutes=15)  # five minutes over
+    assert step.remaining(now) == -300
+    more = Clock(600, start, extra_seconds=step.extra_after_adding(120, now))
+    assert more.remaining(now) == 120
+    early = Clock(600, start).extra_after_adding(120, start + timedelta(minutes=4))
+    assert Clock(600, start, extra_seconds=early).remaining(start + timedelta(minutes=4)) == 480  # 6:00 left + 2:00
+
+
+@settings(max_examples=300, deadline=None)
+@given(capacity=st.integers(1, 50), rate=st.integers(1, 20), gaps=st.lists(st.integers(0, 2000), max_size=200))
+def test_a_token_bucket_allows_its_burst_then_its_rate(capacity, rate, gaps):
+    """Over any window, at most capacity + rate x seconds messages pass; a sender who waits
+    long enough always gets through again."""
+    bucket = TokenBucket.full(capacity, rate, 0.0)
+    at, passed = 0.0, []
+    for gap in gaps:
+        at += gap / 1000
+        taken = bucket.take(at)
+        if taken is not None:
+            bucket = taken
+            passed.append(at)
+    for first in range(len(passed)):
+        for last in range(first, len(passed)):
+            assert last - first + 1 <= capacity + rate * (passed[last] - passed[first]) + 1e-6
+    assert bucket.take(at + 1 / rate + 1e-6) is not None
 
 
 @settings(max_examples=300, deadline=None)

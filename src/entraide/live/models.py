@@ -50,14 +50,17 @@ class LiveSession(models.Model):
     # Where the session is; the timer is computed from these timestamps.
     step_index = models.PositiveSmallIntegerField(default=0)
     step_started_at = models.DateTimeField(null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    paused_seconds = models.FloatField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)  # the current pause of the session
+    # The session's earlier pauses, [[start, end], ...] in ISO 8601: every timer (step, turn,
+    # floor) subtracts the ones it overlaps (rules.Clock).
+    pauses = models.JSONField(default=list)
     extra_seconds = models.IntegerField(default=0)
     skipped_steps = models.JSONField(default=list)
 
     # Timed turns (pitches, sharing rounds, the floor in the exchanges).
     turn_participant = models.ForeignKey("Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     turn_started_at = models.DateTimeField(null=True, blank=True)
+    turn_extra_seconds = models.IntegerField(default=0)
 
     # The case.
     offerer = models.ForeignKey("Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -91,6 +94,12 @@ class Participant(models.Model):
     last_seen_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
     ready_step = models.SmallIntegerField(null=True, blank=True)
+    # What this person has written in the session, against commands.WRITE_QUOTA.
+    written_items = models.PositiveIntegerField(default=0)
+    written_bytes = models.PositiveIntegerField(default=0)
+    # The command path's flood control (rules.TokenBucket per participant, every door).
+    command_tokens = models.FloatField(null=True, blank=True)
+    command_tokens_at = models.DateTimeField(null=True, blank=True)
 
     objects = tenant_manager(SESSION_SCOPED)
 

@@ -8,6 +8,7 @@ from the database.
 
 import json
 import logging
+import time
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain import commands
+from entraide.live.domain import commands, rules
 from entraide.live.domain.notify import group_name
 from entraide.live.domain.opening import facilitator_for_user, mark_seen, normalise_code, participant_for_secret
 from entraide.live.domain.state import session_state
@@ -41,8 +42,39 @@ class PooledDatabaseSyncToAsync(DatabaseSyncToAsync):
 database_sync_to_async = PooledDatabaseSyncToAsync
 
 MAX_FRAME = 16_000  # characters; the longest text (a record) is 10,000
+# Nesting of a frame: {"args": {"ballot": {...}}} is 3 deep. Checked before parsing, so that a
+# frame of thousands of brackets never reaches the parser's recursion.
+MAX_DEPTH = 8
+# Messages one connection may send: a burst of FRAME_BURST, then FRAME_RATE a second. Checked
+# before any work; the command path has its own limit per participant (commands.COMMAND_RATE).
+FRAME_BURST = 30
+FRAME_RATE = 5.0
 CLIENT_TYPES = ("command", "sync", "ping")
 NOT_A_PARTICIPANT = 4403
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text ``text`` nests objects/arrays more than ``limit`` deep (brackets
+    inside strings do not count). Linear; never parses."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def language_of(scope) -> str:
@@ -61,6 +93,7 @@ def language_of(scope) -> str:
 class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     session_id: int | None = None
     participant_id: int | None = None
+    bucket: rules.TokenBucket | None = None
 
     async def dispatch(self, message) -> None:
         """As Channels' dispatch, without its ``aclose_old_connections()`` before every message:
@@ -75,6 +108,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.language = language_of(self.scope)
+        self.bucket = rules.TokenBucket.full(FRAME_BURST, FRAME_RATE, time.monotonic())
         found = await self._authenticate(self.scope["url_route"]["kwargs"]["code"])
         if found is None:
             await self.close(code=NOT_A_PARTICIPANT)
@@ -104,19 +138,33 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     # --- Receiving ----------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """Every frame gets an answer and none closes the connection: a flood, a frame too long
+        or too deeply nested, or anything unexpected while handling it gets an error frame."""
         with translation.override(self.language):
+            taken = self.bucket.take(time.monotonic())
+            if taken is None:
+                await self._error(None, "rate_limited", _("Too many messages at once: wait a few seconds, then try again."))
+                return
+            self.bucket = taken
             if text_data is None:
                 await self._error(None, "malformed", _("Messages are JSON text."))
                 return
             if len(text_data) > MAX_FRAME:
                 await self._error(None, "too_large", _("This message is too long."))
                 return
+            if too_deep(text_data):
+                await self._error(None, "malformed", _("This message is nested too deeply."))
+                return
             try:
                 content = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):
                 await self._error(None, "malformed", _("This message is not valid JSON."))
                 return
-            await self.receive_json(content)
+            try:
+                await self.receive_json(content)
+            except Exception:
+                logger.exception("live message failed in session %s", self.session_id)
+                await self._error(None, "retry", _("Something went wrong on our side; nothing was changed. Please try again."))
 
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict) or content.get("type") not in CLIENT_TYPES:

@@ -249,7 +249,7 @@ def qr_code(request: HttpRequest, code: str) -> HttpResponse:
 # --- Commands ------------------------------------------------------------------------------
 
 # Form fields → command arguments. Anything else in the form is ignored.
-ARGUMENTS = ("text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "agrees", "ready")
+ARGUMENTS = ("text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "timer", "agrees", "ready", "step")
 
 
 def _arguments(request: HttpRequest, name: str) -> dict:

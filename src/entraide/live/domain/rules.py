@@ -2,7 +2,7 @@
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _, ngettext
 
@@ -112,22 +112,53 @@ def speaking_order(waiting: Iterable[Hand], spoken: Mapping[Hashable, int]) -> l
     return ordered
 
 
-# --- The shared timer: computed from stored timestamps, never ticked ------------------------
+# --- Timers: one rule for the step, every turn and the floor ------------------------------
+#
+# A timer is computed from stored timestamps, never ticked. The session has one pause button:
+# while the session is paused every timer stands still, and the pauses of the session are kept
+# as closed intervals plus the current one. So any timer, whenever it started (before, during
+# or after a pause), counts exactly the running time of the session since it started: a turn
+# given during a pause starts counting at resume, and the time a speaker held the floor does not
+# include the break.
+
+Pause = tuple[datetime, datetime]
+
+
+def paused_between(pauses: Iterable[Pause], start: datetime, end: datetime) -> float:
+    """Seconds of the closed ``pauses`` (start, end) that fall inside [start, end]; 0 if end <= start."""
+    total = 0.0
+    for pause_start, pause_end in pauses:
+        overlap = (min(end, pause_end) - max(start, pause_start)).total_seconds()
+        if overlap > 0:
+            total += overlap
+    return total
 
 
 @dataclass(frozen=True)
 class Clock:
+    """One timer of a live session: the step's, a turn's (pitch, sharing round) or the floor's.
+
+    ``planned_seconds`` + ``extra_seconds`` (added by the facilitator) is what the timer gives;
+    ``paused_at`` is the session's current pause (None when running), ``pauses`` its earlier
+    pauses as closed (start, end) intervals; ``stopped_at`` ends a finished turn. All values in
+    seconds; datetimes are aware. Remaining time is negative when over time.
+    """
+
     planned_seconds: int
     started_at: datetime | None
     paused_at: datetime | None = None
-    paused_seconds: float = 0.0  # accumulated by earlier pauses of this step
-    extra_seconds: int = 0  # "add time"
+    pauses: tuple[Pause, ...] = ()
+    extra_seconds: int = 0
+    stopped_at: datetime | None = None
 
     def elapsed(self, now: datetime) -> float:
+        """Seconds this timer has run by ``now``: wall time since it started, less the pauses."""
         if self.started_at is None:
             return 0.0
-        until = self.paused_at or now
-        return max(0.0, (until - self.started_at).total_seconds() - self.paused_seconds)
+        end = min(moment for moment in (now, self.paused_at, self.stopped_at) if moment is not None)
+        if end <= self.started_at:
+            return 0.0  # started during the current pause (or not yet): it has not run
+        return (end - self.started_at).total_seconds() - paused_between(self.pauses, self.started_at, end)
 
     def remaining(self, now: datetime) -> float:
         """Seconds left; negative when over time."""
@@ -135,4 +166,52 @@ class Clock:
 
     @property
     def running(self) -> bool:
-        return self.started_at is not None and self.paused_at is None
+        return self.started_at is not None and self.paused_at is None and self.stopped_at is None
+
+    def deadline(self) -> datetime | None:
+        """When a running timer reaches zero (the same moment for every device and every request:
+        it depends on stored timestamps only); None while paused or stopped."""
+        if not self.running:
+            return None
+        far = datetime.max.replace(tzinfo=self.started_at.tzinfo)
+        paused = paused_between(self.pauses, self.started_at, far)
+        return self.started_at + timedelta(seconds=self.planned_seconds + self.extra_seconds + paused)
+
+    def extra_after_adding(self, seconds: int, now: datetime) -> int:
+        """The ``extra_seconds`` that give ``seconds`` more from ``now``: added to what is left, or
+        to zero when the timer is already over time ("+2 min" five minutes over gives 2:00 from
+        now, not -3:00)."""
+        overdue = max(0.0, -self.remaining(now))
+        return self.extra_seconds + seconds + int(round(overdue))
+
+
+def close_pause(pauses: Iterable[Pause], paused_at: datetime, now: datetime) -> list[Pause]:
+    """The session's pauses once the current one (since ``paused_at``) ends at ``now``."""
+    return [*pauses, (paused_at, max(now, paused_at))]
+
+
+# --- Flood control: a token bucket per connection or per participant ----------------------
+
+
+@dataclass(frozen=True)
+class TokenBucket:
+    """Allow bursts of ``capacity`` messages, then ``per_second`` messages a second.
+
+    ``tokens`` is what was left at ``at`` (a time in seconds on any monotonic scale). ``take``
+    returns the bucket after spending one token, or None when the sender must wait.
+    """
+
+    capacity: float
+    per_second: float
+    tokens: float
+    at: float
+
+    @classmethod
+    def full(cls, capacity: float, per_second: float, at: float) -> "TokenBucket":
+        return cls(capacity, per_second, capacity, at)
+
+    def take(self, at: float) -> "TokenBucket | None":
+        tokens = min(self.capacity, self.tokens + max(0.0, at - self.at) * self.per_second)
+        if tokens < 1:
+            return None
+        return TokenBucket(self.capacity, self.per_second, tokens - 1, max(at, self.at))

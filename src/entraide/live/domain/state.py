@@ -22,15 +22,19 @@ def epoch_ms(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
 
 
-def _clock(session: LiveSession, planned_seconds: int, started_at: datetime | None, now: datetime, paused_seconds: float = 0.0, extra: int = 0) -> dict:
-    clock = rules.Clock(planned_seconds, started_at, session.paused_at, paused_seconds, extra)
-    remaining = clock.remaining(now)
+def clock_view(clock: rules.Clock, session: LiveSession, now: datetime) -> dict:
+    """One timer as every door shows it (the same for the step, a turn and the floor): seconds
+    planned (added time included), remaining (negative when over time) and elapsed at ``now``,
+    and the epoch-ms deadline that phones count down to (null while paused)."""
+    running = clock.running and session.status == LiveSession.Status.RUNNING
+    deadline = clock.deadline() if running else None
     return {
-        "planned_seconds": planned_seconds + extra,
-        "remaining_seconds": int(round(remaining)),
-        "running": clock.running and session.status == LiveSession.Status.RUNNING,
+        "planned_seconds": clock.planned_seconds + clock.extra_seconds,
+        "remaining_seconds": int(round(clock.remaining(now))),
+        "elapsed_seconds": int(round(clock.elapsed(now))),
+        "running": running,
         "paused": session.paused_at is not None,
-        "deadline_ms": epoch_ms(now + timedelta(seconds=remaining)) if clock.running else None,
+        "deadline_ms": epoch_ms(deadline),
     }
 
 
@@ -68,6 +72,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "role": role,
             "role_name": role_spec.name.get() if role_spec else "",
             "role_card": role_spec.card.get() if role_spec else "",
+            "writing": commands.write_quota(viewer),
         },
         "steps": [
             {
@@ -122,16 +127,19 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
-        if current.minutes:
-            state["clock"] = _clock(session, current.minutes * 60, session.step_started_at, now, session.paused_seconds, session.extra_seconds)
+        step_clock = commands.step_clock(session, current)
+        if step_clock is not None:
+            state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
             order = commands.turn_order(session, current)
-            turn_seconds = current.per_person_seconds or 120
+            following = commands.next_in_turn(session, current, order)
             speaking = session.turn_participant_id
+            turn_clock = commands.turn_clock(session, current)
             state["turn"] = {
                 "participant": {"id": speaking, "name": names.get(speaking, "")} if speaking else None,
+                "next": {"id": following.pk, "name": following.display_name} if following else None,
                 "order": [{"id": p.pk, "name": p.display_name} for p in order],
-                "clock": _clock(session, turn_seconds, session.turn_started_at, now) if speaking else None,
+                "clock": clock_view(turn_clock, session, now) if turn_clock else None,
                 "mine": speaking == viewer.pk,
             }
 
@@ -207,11 +215,18 @@ def _vote(session, viewer, current, names) -> dict:
 
 def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict:
     key = current.key
+    pauses = commands.session_pauses(session)
     waiting = commands.speaking_queue(session, key)
     speaking = SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first()
     queue = {
         "waiting": [{"id": t.participant_id, "name": names.get(t.participant_id, ""), "mine": t.participant_id == viewer.pk} for t in waiting],
-        "speaking": {"id": speaking.participant_id, "name": names.get(speaking.participant_id, ""), "since_ms": epoch_ms(speaking.started_at), "mine": speaking.participant_id == viewer.pk} if speaking else None,
+        "speaking": {
+            "id": speaking.participant_id,
+            "name": names.get(speaking.participant_id, ""),
+            "since_ms": epoch_ms(speaking.started_at),
+            "clock": clock_view(commands.floor_clock(session, speaking, pauses), session, now),
+            "mine": speaking.participant_id == viewer.pk,
+        } if speaking else None,
         "hand_raised": any(t.participant_id == viewer.pk for t in waiting),
         "airtime": None,
     }
@@ -219,8 +234,9 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
         airtime: dict[int, float] = {}
         turns: dict[int, int] = {}
         for turn in SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False):
-            end = turn.ended_at or now
-            airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + (end - turn.started_at).total_seconds()
+            # Airtime is the floor's clock: pauses of the session do not count.
+            seconds = commands.floor_clock(session, turn, pauses).elapsed(now)
+            airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + seconds
             turns[turn.participant_id] = turns.get(turn.participant_id, 0) + 1
         speakers = [p for p in people if p.role == LiveRole.CONTRIBUTOR or p.pk in airtime]
         queue["airtime"] = [
