@@ -218,6 +218,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = False
+# The login forms' field (the site's and the admin's); axes would default to USERNAME_FIELD
+# ("email"), which is not the key the failure signal carries, and then no account was counted.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "entraide.core.auth.login_username"
 AXES_CLIENT_IP_CALLABLE = "entraide.core.auth.client_address"
 AXES_LOCKOUT_CALLABLE = "entraide.web.views.login_locked_out"
