@@ -12,7 +12,6 @@ ENTRAIDE_MODE, ENTRAIDE_VAR_DIR, ENTRAIDE_DEBUG, TIME_ZONE, DEFAULT_FROM_EMAIL, 
 """
 
 from datetime import timedelta
-
 from pathlib import Path
 
 import environ
@@ -212,7 +211,7 @@ PASSWORD_RESET_TIMEOUT = 24 * 3600
 # database (SQLite or PostgreSQL, shared by every worker). The address is REMOTE_ADDR only:
 # behind a balancer uvicorn rewrites it from X-Forwarded-For for the proxies listed in
 # FORWARDED_ALLOW_IPS (README, Production), so a forged header from a client counts for nothing.
-AXES_ENABLED = env.bool("ENTRAIDE_LOGIN_THROTTLING", default=True)
+AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = 5
@@ -224,7 +223,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "entraide.core.auth.login_username"
 AXES_CLIENT_IP_CALLABLE = "entraide.core.auth.client_address"
 AXES_LOCKOUT_CALLABLE = "entraide.web.views.login_locked_out"
+# Axes masks the attempted username in its log lines.
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# No table of every successful login (who, from where, when): only failures are kept, and only
+# for the cool-off (axes removes the older ones as new failures come).
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Languages -----------------------------------------------------------------------------
 
