@@ -61,3 +61,11 @@ def test_a_refused_page_gets_the_sites_own_403(db, organisation, commissioner, s
     assert response.status_code == 403
     page = response.content.decode()
     assert "Accès refusé" in page and 'class="site-header"' in page
+
+
+def test_a_form_without_its_token_gets_the_sites_own_page(db):
+    response = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="fr").post("/connexion/", {"username": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Cette page a expiré" in page and 'class="site-header"' in page
+    assert "CSRF verification failed" not in page and "Forbidden" not in page

@@ -62,3 +62,12 @@ def permission_denied(request: HttpRequest, exception: BaseException | None = No
 def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
     """handler400."""
     return _error_page(request, 400, _("Bad request"), _("The request could not be understood. Go back and try again."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent without its valid token (a page left open across a
+    login, a cookie refused) gets the site's own page, not Django's technical one."""
+    return _error_page(
+        request, 403, _("This page has expired"),
+        _("The form could not be accepted: the page was open for too long, or in another tab. Reload the page and try again."),
+    )
