@@ -131,3 +131,21 @@ def test_the_reset_email_is_in_the_accounts_language(member):
 def test_the_login_page_offers_the_reset(db):
     page = _client().get("/connexion/").content.decode()
     assert 'href="/mot-de-passe/oublie/"' in page and "Mot de passe oublié ?" in page
+
+
+def test_repeated_reset_requests_send_no_more_mail_and_look_the_same(member):
+    from entraide.core.auth import RESET_MAILS_PER_ACCOUNT, RESET_MAILS_PER_ADDRESS
+
+    answers = set()
+    for number in range(RESET_MAILS_PER_ACCOUNT + 2):
+        response = Client(REMOTE_ADDR=f"198.51.100.{number + 1}").post("/mot-de-passe/oublie/", {"email": member.email})
+        answers.add((response.status_code, response["Location"]))
+    assert answers == {(302, "/mot-de-passe/oublie/envoye/")}
+    assert len(mail.outbox) == RESET_MAILS_PER_ACCOUNT
+
+    # One address asking for many accounts is held back as well.
+    mail.outbox.clear()
+    others = [User.objects.create_user(f"personne{number}@example.org", PASSWORD, display_name="P") for number in range(RESET_MAILS_PER_ADDRESS + 2)]
+    for other in others:
+        Client(REMOTE_ADDR="203.0.113.99").post("/mot-de-passe/oublie/", {"email": other.email})
+    assert len(mail.outbox) == RESET_MAILS_PER_ADDRESS
