@@ -1,4 +1,5 @@
-"""How login attempts are counted (django-axes, configured in settings.AXES_*).
+"""How login attempts (django-axes, configured in settings.AXES_*) and password-reset emails
+are counted.
 
 Failures count per account and, separately, per address (``AXES_LOCKOUT_PARAMETERS``). Both
 keys must name the same thing however the attempt is spelled, or the limit is easily walked
