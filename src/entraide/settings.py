@@ -8,9 +8,10 @@ Two modes, chosen by ENTRAIDE_MODE:
   missing or default SECRET_KEY, or missing ENTRAIDE_DATA_KEYS; ``check --deploy`` is clean.
 
 Variables: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, ENTRAIDE_DATA_KEYS, EMAIL_URL,
-ENTRAIDE_MODE, ENTRAIDE_VAR_DIR, DEBUG, TIME_ZONE, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
+ENTRAIDE_MODE, ENTRAIDE_VAR_DIR, ENTRAIDE_DEBUG, TIME_ZONE, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,7 +28,10 @@ PRODUCTION = ENTRAIDE_MODE == "production"
 
 VAR_DIR = Path(env.str("ENTRAIDE_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
 
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Off unless a developer asks for Django's debug pages explicitly (ENTRAIDE_DEBUG=1; DEBUG=1 is
+# still read for older scripts): `make run` serves the project's own 404 and 500 pages, and an
+# unknown address never shows the list of URL patterns.
+DEBUG = env.bool("ENTRAIDE_DEBUG", default=env.bool("DEBUG", default=False))
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-entraide-development-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
@@ -124,6 +128,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "axes",
     "channels",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
@@ -144,6 +149,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: it sees every other response (errors and lockouts included).
+    "entraide.web.middleware.NoStoreMiddleware",
     "entraide.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,7 +160,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "entraide.web.middleware.AdminScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "entraide.web.middleware.HtmxMiddleware",
+    # Last: it turns the lockout raised by the authentication backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "entraide.urls"
@@ -178,17 +187,47 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses every login door (the site, the admin) once an account or an address is
+    # locked out, before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+# A password-reset link is valid for one day (and used once: the token changes with the password).
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# Login throttling (django-axes), on every door that checks a password (the site's login and the
+# admin's; the API and the websockets take no password). Failures count per account and, apart,
+# per address, so neither many addresses against one account nor one address against many
+# accounts gets more than AXES_FAILURE_LIMIT tries per cool-off. Failures are kept in the
+# database (SQLite or PostgreSQL, shared by every worker). The address is REMOTE_ADDR only:
+# behind a balancer uvicorn rewrites it from X-Forwarded-For for the proxies listed in
+# FORWARDED_ALLOW_IPS (README, Production), so a forged header from a client counts for nothing.
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = False
+# The login forms' field (the site's and the admin's); axes would default to USERNAME_FIELD
+# ("email"), which is not the key the failure signal carries, and then no account was counted.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "entraide.core.auth.login_username"
+AXES_CLIENT_IP_CALLABLE = "entraide.core.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "entraide.web.views.login_locked_out"
+# Axes masks the attempted username in its log lines.
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# No table of every successful login (who, from where, when): only failures are kept, and only
+# for the cool-off (axes removes the older ones as new failures come).
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Languages -----------------------------------------------------------------------------
 
@@ -218,7 +257,8 @@ STORAGES = {
 }
 # In development whitenoise serves straight from the apps' static folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = DEBUG
+# DEBUG is off under `make run` too; whitenoise still serves the static files (and picks up edits).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Security ------------------------------------------------------------------------------
 
@@ -229,6 +269,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "entraide.web.errors.csrf_failure"
 
 if PRODUCTION:
     problems = []

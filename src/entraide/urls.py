@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("entraide.web.urls")),
 ]
 
+handler400 = "entraide.web.errors.bad_request"
+handler403 = "entraide.web.errors.permission_denied"
+handler404 = "entraide.web.errors.page_not_found"
 handler500 = "entraide.web.errors.server_error"

@@ -10,7 +10,6 @@ from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import join, open_session
 from entraide.protocols.domain.library import copy_protocol
 from entraide.protocols.models import Protocol
-from tests.conftest import PASSWORD
 
 from .pdf import occurrences, pages_with, pdf_pages
 
@@ -24,7 +23,7 @@ def atelier(builtins):
 
 
 def login(client, user):
-    assert client.login(username=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 def kit_url(protocol=None, **params) -> str:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import JOIN_ATTEMPTS, format_code, open_session
 from entraide.live.models import GroundRule, LiveSession, Participant
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +26,7 @@ def command(client, session, name, view="participant", client_id=None, **fields)
 
 @pytest.fixture
 def opened(builtins, organisation, facilitator, client):
-    assert client.login(username=facilitator.email, password=PASSWORD)
+    client.force_login(facilitator)
     response = client.post(
         reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
         {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "16:30", "title": "Atelier du jeudi"},
@@ -49,7 +48,7 @@ def test_a_facilitator_opens_a_session_with_its_fitted_agenda(opened, client):
 
 
 def test_only_facilitators_open_sessions(builtins, organisation, member, client):
-    client.login(username=member.email, password=PASSWORD)
+    client.force_login(member)
     response = client.post(
         reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
         {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "16:30"},
@@ -182,7 +181,7 @@ def test_the_facilitator_gets_back_in_from_another_device(opened, facilitator):
     from django.test import Client
 
     new_device = Client()
-    assert new_device.login(username=facilitator.email, password=PASSWORD)
+    new_device.force_login(facilitator)
     response = new_device.get(reverse("web:live-console", kwargs={"code": opened.join_code}))
     assert response.status_code == 200 and f"entraide_live_{opened.pk}" in response.cookies
 

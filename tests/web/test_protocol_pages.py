@@ -8,7 +8,6 @@ from django.urls import reverse
 from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.protocols.domain.library import copy_protocol
 from entraide.protocols.models import Protocol
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +24,7 @@ def copy(atelier, organisation, coordinator):
 
 
 def login(client, user):
-    assert client.login(username=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 @pytest.mark.parametrize(

@@ -699,7 +699,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         else:
             body = calendars.member_feed(found.organisation, found.user, host)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
 

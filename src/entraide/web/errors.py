@@ -10,6 +10,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -34,3 +35,39 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(render_to_string("web/503.html", {"message": message}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """The site's own error page, in the site's layout and the visitor's language; a JSON body
+    for requests that ask for JSON (the live pages' background requests)."""
+    if "application/json" in request.headers.get("Accept", "") and "text/html" not in request.headers.get("Accept", ""):
+        return JsonResponse({"code": str(status), "message": message}, status=status)
+    return render(request, "web/error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler404: never Django's list of URL patterns, and nothing about why (a page that does
+    not exist and one the visitor may not see look the same, see core.access.require)."""
+    return _error_page(
+        request, 404, _("Page not found"),
+        _("This page does not exist, or is not open to you. Check the address, or start again from the home page."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler403."""
+    return _error_page(request, 403, _("Not allowed"), _("Your role does not allow you to open this page."))
+
+
+def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler400."""
+    return _error_page(request, 400, _("Bad request"), _("The request could not be understood. Go back and try again."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent without its valid token (a page left open across a
+    login, a cookie refused) gets the site's own page, not Django's technical one."""
+    return _error_page(
+        request, 403, _("This page has expired"),
+        _("The form could not be accepted: the page was open for too long, or in another tab. Reload the page and try again."),
+    )

@@ -4,8 +4,11 @@ from datetime import time
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from entraide.core.auth import client_address, reset_mail_allowed
 from entraide.protocols.domain.spec import MAX_SOURCE_LENGTH
 
 
@@ -75,3 +78,23 @@ class KitForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the kit"), choices=settings.LANGUAGES)
     start = forms.TimeField(label=_("Start (optional)"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end = forms.TimeField(label=_("Announced end (optional)"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form; the email goes out in the account's own language.
+
+    The email (web/registration/password_reset_email.txt) holds the link and nothing else: no
+    session content, and Django's answer is the same whether the address has an account or not.
+    Repeated requests are throttled per address and per account (core.auth.reset_mail_allowed):
+    the answer stays the same, only the email does not go.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        self._address = client_address(request) if request is not None else None
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        if not reset_mail_allowed(getattr(self, "_address", None), to_email):
+            return
+        with translation.override(getattr(context.get("user"), "language", None) or translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name)

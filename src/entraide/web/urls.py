@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from entraide.community.urls import urlpatterns as community_urlpatterns
 from entraide.followup.urls import urlpatterns as followup_urlpatterns
 
 from . import kit_views, live_views, views
+from .forms import PasswordResetForm
 
 app_name = "web"
 
@@ -13,6 +14,19 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("connexion/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password change and reset: Django's views, in the site's layout (web/templates/web/registration).
+    path("mot-de-passe/", auth_views.PasswordChangeView.as_view(template_name="web/registration/password_change_form.html", success_url=reverse_lazy("web:password-change-done")), name="password-change"),
+    path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(template_name="web/registration/password_change_done.html"), name="password-change-done"),
+    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
+        form_class=PasswordResetForm,
+        template_name="web/registration/password_reset_form.html",
+        email_template_name="web/registration/password_reset_email.txt",
+        subject_template_name="web/registration/password_reset_subject.txt",
+        success_url=reverse_lazy("web:password-reset-done"),
+    ), name="password-reset"),
+    path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(template_name="web/registration/password_reset_done.html"), name="password-reset-done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(template_name="web/registration/password_reset_confirm.html", success_url=reverse_lazy("web:password-reset-complete")), name="password-reset-confirm"),
+    path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="web/registration/password_reset_complete.html"), name="password-reset-complete"),
     path("protocoles/", views.protocol_library, name="protocol-library"),
     path("protocoles/<slug:key>/", views.protocol_detail, name="protocol"),
     path("protocoles/<slug:key>/preparer/", views.protocol_prepare, name="protocol-prepare"),

@@ -6,6 +6,7 @@ Organisation pages run inside that organisation's tenant scope (``organisation_v
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -29,7 +30,10 @@ from .forms import AgendaForm, CopyProtocolForm, KitForm, OpenSessionForm, Proto
 
 
 def organisation_view(permission: str) -> Callable:
-    """Resolve ``org`` from the URL, check ``permission`` on it, run the view in its scope."""
+    """Resolve ``org`` from the URL, check ``permission`` on it, run the view in its scope.
+
+    The view carries ``required_permission`` so that menus ask the same check (navigation.py).
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -41,6 +45,8 @@ def organisation_view(permission: str) -> Callable:
             with tenant_scope(organisation):
                 return view(request, organisation, **kwargs)
 
+        # Read by the menus (web/navigation.py), which show an entry only when this same check passes.
+        wrapper.required_permission = permission
         return wrapper
 
     return decorator
@@ -61,8 +67,18 @@ def _protocol_or_404(organisation: Organisation | None, key: str) -> Protocol:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: every built-in format of the library, in the library's order."""
     protocols = library.visible_protocols(request.user)
-    return render(request, "web/home.html", {"featured": [p for p in protocols if p.is_builtin][:3]})
+    return render(request, "web/home.html", {"formats": [p for p in protocols if p.is_builtin]})
+
+
+def login_locked_out(request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None) -> HttpResponse:
+    """The answer of every login door (the site's, the admin's) while the account or the address
+    is locked out (settings.AXES_LOCKOUT_CALLABLE; django-axes calls it, with or without
+    ``original_response``). Status 429. It names neither the account nor whether it exists, and
+    says the same for an unknown address as for a real account."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "web/registration/locked_out.html", {"cool_off_minutes": minutes}, status=429)
 
 
 @require_GET

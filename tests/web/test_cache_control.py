@@ -1,0 +1,219 @@
+"""No page that holds content is ever kept by a browser or a shared cache (issue 10, "Caching").
+
+Every URL of every app, as the person who may open it, answers ``Cache-Control: no-store,
+private``: live pages and the state JSON, plans, session records and their .md/.pdf, kits, CSV
+and iCalendar feeds, and the error pages. ``test_every_url_of_the_project_is_listed`` keeps the
+list complete: a new URL must be added here (or to the POST-only list).
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from entraide.community.domain import calendars
+from entraide.community.models import Group, GroupSession
+from entraide.core.models import Organisation, User
+from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.events.models import Event
+from entraide.followup.domain import plans
+from entraide.themes.models import Theme
+
+pytestmark = pytest.mark.integration
+
+COORDINATOR = "coordination@demo.entraide.test"
+FACILITATOR = "facilitation@demo.entraide.test"
+MEMBER = "membre@demo.entraide.test"
+COMMISSIONER = "commanditaire@demo.entraide.test"
+OFFERER = "membre01@demo.entraide.test"
+
+
+@dataclass
+class Demo:
+    organisation: Organisation
+    group: Group
+    held: GroupSession
+    plan_id: int
+    action_id: int
+    event: Event
+    theme_id: int
+    member_feed: str
+    group_feed: str
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo (load_demo: 20 s here) loaded once for the module, rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_protocols", verbosity=0, stdout=io.StringIO())
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+            organisation = Organisation.objects.get(slug="demo")
+            with tenant_scope(organisation):
+                group = Group.objects.get(organisation=organisation)
+                held = GroupSession.objects.filter(group=group, live_session__join_code="PREC3467").first() or GroupSession.objects.filter(group=group).first()
+                offerer = User.objects.get(email=OFFERER)
+                plan = plans.create_roadmap(organisation, offerer, "Ma feuille de route")
+                action = plans.add_action(plan, "Relire mes notes", "")
+                coordinator = User.objects.get(email=COORDINATOR)
+                member_token = calendars.ensure_token(organisation, offerer, user=offerer)
+                group_token = calendars.ensure_token(organisation, coordinator, group=group)
+            with all_tenants():
+                event = Event.objects.get(organisation=organisation)
+                theme_id = Theme.objects.filter(organisation__isnull=True).values_list("pk", flat=True).first()
+            yield Demo(organisation, group, held, plan.pk, action.pk, event, theme_id, member_token.token, group_token.token)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_data, db) -> Demo:
+    return demo_data
+
+
+def _as(email: str | None) -> Client:
+    client = Client(raise_request_exception=False)
+    if email:
+        client.force_login(User.objects.get(email=email))
+    return client
+
+
+def _not_stored(response) -> bool:
+    """``no-store, private``, or Django's stricter never_cache (the login and reset forms)."""
+    words = {word.strip() for word in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= words and not any(word.startswith("max-age=") and word != "max-age=0" for word in words)
+
+
+# (name, who, address): every GET address of the project, as someone who may open it.
+CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
+    ("web:home", None, lambda d: "/"),
+    ("web:healthz", None, lambda d: "/healthz"),
+    ("web:login", None, lambda d: "/connexion/"),
+    ("web:password-change", MEMBER, lambda d: "/mot-de-passe/"),
+    ("web:password-change-done", MEMBER, lambda d: "/mot-de-passe/modifie/"),
+    ("web:password-reset", None, lambda d: "/mot-de-passe/oublie/"),
+    ("web:password-reset-done", None, lambda d: "/mot-de-passe/oublie/envoye/"),
+    ("web:password-reset-confirm", None, lambda d: "/mot-de-passe/nouveau/MQ/invalid-token/"),
+    ("web:password-reset-complete", None, lambda d: "/mot-de-passe/nouveau/fait/"),
+    ("web:protocol-library", None, lambda d: "/protocoles/"),
+    ("web:protocol", None, lambda d: "/protocoles/atelier-entraide/"),
+    ("web:protocol-prepare", None, lambda d: "/protocoles/atelier-entraide/preparer/?participants=7&start=14:00&end=16:30"),
+    ("web:protocol-kit", None, lambda d: "/protocoles/atelier-entraide/kit/?participants=4&language=fr"),
+    ("web:live-join", None, lambda d: "/rejoindre/"),
+    ("web:live", FACILITATOR, lambda d: "/s/REVUE679/"),
+    ("web:live-console", FACILITATOR, lambda d: "/s/REVUE679/console/"),
+    ("web:live-projector", FACILITATOR, lambda d: "/s/REVUE679/projecteur/"),
+    ("web:live-state", FACILITATOR, lambda d: "/s/REVUE679/etat.json"),
+    ("web:live-qr", FACILITATOR, lambda d: "/s/REVUE679/qr.svg"),
+    ("web:live-kit", FACILITATOR, lambda d: "/s/REVUE679/kit.pdf"),
+    ("web:live-rejoin", None, lambda d: "/s/REVUE679/retour/not-a-secret/"),
+    ("web:organisation", MEMBER, lambda d: "/o/demo/"),
+    ("web:community-invitation", None, lambda d: "/invitation/not-a-token/"),
+    ("web:community-calendar-feed", None, lambda d: f"/calendrier/{d.member_feed}.ics"),
+    ("web:community-calendar-feed", None, lambda d: f"/calendrier/{d.group_feed}.ics"),
+    ("web:community-groups", MEMBER, lambda d: "/o/demo/groupes/"),
+    ("web:community-group-create", COORDINATOR, lambda d: "/o/demo/groupes/nouveau/"),
+    ("web:community-group", COORDINATOR, lambda d: f"/o/demo/groupes/{d.group.pk}/"),
+    ("web:community-group-edit", COORDINATOR, lambda d: f"/o/demo/groupes/{d.group.pk}/modifier/"),
+    ("web:community-group-plan", COORDINATOR, lambda d: f"/o/demo/groupes/{d.group.pk}/planifier/"),
+    ("web:community-group-charter", OFFERER, lambda d: f"/o/demo/groupes/{d.group.pk}/charte/"),
+    ("web:community-attendance", FACILITATOR, lambda d: f"/o/demo/groupes/{d.group.pk}/seances/{d.held.pk}/presences/"),
+    ("web:community-members", COORDINATOR, lambda d: "/o/demo/membres/"),
+    ("web:community-me", OFFERER, lambda d: "/o/demo/mon-espace/"),
+    ("web:community-me-profile", OFFERER, lambda d: "/o/demo/mon-espace/profil/"),
+    ("web:followup-plans", OFFERER, lambda d: "/o/demo/suivi/"),
+    ("web:followup-plan", OFFERER, lambda d: f"/o/demo/suivi/plans/{d.plan_id}/"),
+    ("web:followup-record", OFFERER, lambda d: f"/o/demo/suivi/comptes-rendus/{d.held.pk}/"),
+    ("web:followup-record-md", OFFERER, lambda d: f"/o/demo/suivi/comptes-rendus/{d.held.pk}/compte-rendu.md"),
+    ("web:followup-record-pdf", OFFERER, lambda d: f"/o/demo/suivi/comptes-rendus/{d.held.pk}/compte-rendu.pdf"),
+    ("web:org-protocol", MEMBER, lambda d: "/o/demo/protocoles/not-a-copy/"),
+    ("events:public", None, lambda d: f"/evenements/demo/{d.event.slug}/"),
+    ("events:ics", None, lambda d: f"/evenements/demo/{d.event.slug}/evenement.ics"),
+    ("events:cancel", None, lambda d: f"/evenements/demo/{d.event.slug}/annulation/not-a-token/"),
+    ("events:list", COORDINATOR, lambda d: "/o/demo/evenements/"),
+    ("events:create", COORDINATOR, lambda d: "/o/demo/evenements/nouveau/"),
+    ("events:detail", COORDINATOR, lambda d: f"/o/demo/evenements/{d.event.slug}/"),
+    ("events:edit", COORDINATOR, lambda d: f"/o/demo/evenements/{d.event.slug}/modifier/"),
+    ("events:csv", COORDINATOR, lambda d: f"/o/demo/evenements/{d.event.slug}/inscriptions.csv"),
+    ("events:questions", FACILITATOR, lambda d: f"/o/demo/evenements/{d.event.slug}/questions/"),
+    ("themes:library", MEMBER, lambda d: "/o/demo/thematiques/"),
+    ("themes:create", COORDINATOR, lambda d: "/o/demo/thematiques/nouvelle/"),
+    ("themes:detail", MEMBER, lambda d: f"/o/demo/thematiques/{d.theme_id}/"),
+    ("themes:session", FACILITATOR, lambda d: "/s/REVUE679/thematique/"),
+    ("api", None, lambda d: "/api/v1/protocols"),
+    ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
+    ("api", None, lambda d: "/api/v1/openapi.json"),
+    ("admin", None, lambda d: "/admin/login/"),
+    ("404", MEMBER, lambda d: "/nulle-part/"),
+]
+
+# Addresses that only take a POST (their GET answers 405, which passes here too) or that
+# redirect to a page listed above.
+POST_ONLY = {
+    "web:logout", "web:protocol-copy", "web:live-open", "web:live-command", "web:org-live-open",
+    "web:org-protocol-prepare", "web:org-protocol-copy", "web:org-protocol-edit", "web:org-protocol-kit",
+    "web:community-group-join", "web:community-group-leave", "web:community-group-rotation",
+    "web:community-group-calendar", "web:community-excuse", "web:community-unavailable",
+    "web:community-session-status", "web:community-live", "web:community-member-role",
+    "web:community-me-calendar", "web:followup-add-action", "web:followup-action", "web:followup-share",
+    "web:followup-keep", "events:registration-cancel", "themes:copy", "themes:edit",
+}
+
+
+@pytest.mark.parametrize(("name", "who", "address"), CASES, ids=[f"{name}:{i}" for i, (name, _w, _a) in enumerate(CASES)])
+def test_every_page_is_sent_no_store_private(demo, name, who, address):
+    url = address(demo)
+    response = _as(who).get(url)
+    assert response.status_code < 500, (url, response.status_code)
+    assert _not_stored(response), (url, response.status_code, response.get("Cache-Control"))
+
+
+def test_content_pages_of_the_list_really_answer(demo):
+    """The list above does reach content, not only error pages: the exports and feeds answer 200."""
+    for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console"):
+        for case_name, who, address in CASES:
+            if case_name == name:
+                response = _as(who).get(address(demo))
+                assert response.status_code == 200, (name, response.status_code)
+                assert _not_stored(response)
+
+
+def test_a_view_that_forbids_storing_or_is_deliberately_public_keeps_its_header(rf, settings):
+    from django.http import HttpResponse
+
+    from entraide.web.middleware import NoStoreMiddleware
+
+    for header in ("no-store, no-cache, must-revalidate, private, max-age=0", "public, max-age=86400"):
+        response = HttpResponse("x")
+        response["Cache-Control"] = header
+        assert NoStoreMiddleware(lambda request: response)(rf.get("/"))["Cache-Control"] == header
+    weak = HttpResponse("x")
+    weak["Cache-Control"] = "private, max-age=300"
+    assert NoStoreMiddleware(lambda request: weak)(rf.get("/"))["Cache-Control"] == "no-store, private"
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            if pattern.namespace in ("admin", "api") or str(pattern.pattern) == "i18n/":
+                continue
+            names |= _names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_url_of_the_project_is_listed():
+    listed = {name for name, _who, _address in CASES}
+    missing = _names(get_resolver()) - listed - POST_ONLY
+    assert not missing, f"add these URLs to CASES or POST_ONLY: {sorted(missing)}"
