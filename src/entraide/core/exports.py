@@ -1,0 +1,203 @@
+"""One helper per export format: every file Entraide hands out goes through this module.
+
+A title, a name or an email address typed by someone ends up in files that other programs
+open: a spreadsheet runs a cell beginning with ``=`` as a formula, a Markdown viewer renders raw
+HTML and ``javascript:`` links, a calendar client reads a stray line break as a new property,
+and the PDF renderer fetches every URL a stylesheet names. Each helper here makes user text
+inert for its format (DESIGN.md, "Every export goes through one helper per format"):
+
+- CSV: ``csv_cell`` / ``csv_document``, every cell neutralised against formulas (OWASP "CSV
+  injection": a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+  leading apostrophe), every cell quoted;
+- Markdown: ``markdown_inline`` / ``markdown_block``, HTML special characters as entities and
+  Markdown syntax escaped, so that no raw HTML, image or link survives; only bare ``http(s)``
+  addresses and email addresses stay clickable (viewers autolink them) and ``markdown_link``
+  writes a link only to an ``http``, ``https`` or ``mailto`` address;
+- iCalendar: ``ics_text``, control characters removed and line breaks normalised before
+  ``icalendar`` escapes them (it leaves vertical tabs, form feeds and U+2028 as they are);
+- CSS: ``css_string``, any text as a CSS string literal in which every character but letters,
+  digits and spaces is a hexadecimal escape (nothing can end the string, the rule or the
+  ``<style>`` element);
+- PDF: ``render_pdf``, the only WeasyPrint render, with ``package_url_fetcher``, which serves
+  files of the ``entraide`` package and ``data:`` images, and refuses everything else (http,
+  https, ftp, files outside the package).
+"""
+
+import base64
+import csv
+import io
+import mimetypes
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+import entraide
+
+PACKAGE_ROOT = Path(entraide.__file__).resolve().parent
+
+# --- CSV ------------------------------------------------------------------------------------
+
+# OWASP, "CSV Injection": cells beginning with these are run as formulas (or DDE) by spreadsheets.
+CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BYTE_ORDER_MARK = "\ufeff"  # so that spreadsheet software reads the accents right
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell as text: ``None`` is empty, anything else ``str(value)``; a text beginning
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so that
+    spreadsheet software shows it instead of running it (OWASP CSV injection guidance)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_TRIGGERS) else text
+
+
+def csv_document(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+    """A whole CSV file (byte-order mark, comma-separated, every cell quoted, CRLF line ends),
+    every cell of the header and of the rows through ``csv_cell``."""
+    buffer = io.StringIO()
+    buffer.write(CSV_BYTE_ORDER_MARK)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer.writerow([csv_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+# Backslash-escaped everywhere: the characters of emphasis, code, links, images, tables and
+# strike-through (CommonMark allows a backslash before any ASCII punctuation).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()!#|~])")
+# At the start of a line they would open a heading, a quote, a list, a setext underline or a
+# code fence.
+_MARKDOWN_LINE_START = re.compile(r"^([+\-=])|^(\d+)([.)])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+MARKDOWN_LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def _without_controls(text: str, keep: str = "") -> str:
+    """``text`` without control characters (Unicode category Cc) other than those in ``keep``."""
+    return "".join(c for c in text if c in keep or unicodedata.category(c) != "Cc")
+
+
+def _escape_markdown_line(line: str) -> str:
+    # Indentation would make a code block: it is dropped.
+    line = line.strip()
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    line = _MARKDOWN_PUNCTUATION.sub(r"\\\1", line)
+    return _MARKDOWN_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line)
+
+
+def markdown_inline(value: Any) -> str:
+    """User text as Markdown that renders as exactly that text on one line (a title, a list
+    item): line breaks become spaces, control characters go, ``&``, ``<`` and ``>`` become
+    entities (no raw HTML), and Markdown punctuation is backslash-escaped (no emphasis, code,
+    link or image)."""
+    text = _without_controls(_LINE_BREAKS.sub(" ", "" if value is None else str(value)))
+    return _escape_markdown_line(" ".join(text.split()))
+
+
+def markdown_block(value: Any) -> str:
+    """Multi-line user text (notes) as Markdown paragraphs: each line escaped as by
+    ``markdown_inline``, line breaks kept as hard breaks (two spaces), blank lines kept as
+    paragraph breaks (several collapse to one)."""
+    lines = _LINE_BREAKS.sub("\n", "" if value is None else str(value)).split("\n")
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        escaped = _escape_markdown_line(_without_controls(line, keep="\t"))
+        if escaped:
+            paragraphs[-1].append(escaped)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("  \n".join(lines) for lines in paragraphs if lines)
+
+
+def markdown_link(label: Any, url: str) -> str:
+    """A Markdown link when ``url`` is an ``http``, ``https`` or ``mailto`` address; otherwise
+    the escaped label alone (a ``javascript:`` or ``data:`` address is never written)."""
+    text = markdown_inline(label)
+    url = (url or "").strip()
+    if urlsplit(url).scheme.lower() not in MARKDOWN_LINK_SCHEMES or any(c in url for c in " <>\n\r\t"):
+        return text
+    return f"[{text}](<{url}>)"
+
+
+# --- iCalendar ------------------------------------------------------------------------------
+
+
+def ics_text(value: Any, *, multiline: bool = False) -> str:
+    """User text for an iCalendar TEXT property (SUMMARY, LOCATION, DESCRIPTION...), before
+    ``icalendar`` escapes it: control characters removed (RFC 5545 allows none but the tab),
+    every kind of line break (CR, LF, VT, FF, NEL, U+2028, U+2029) made a plain ``\\n`` when
+    ``multiline`` and a space otherwise, surrounding spaces stripped."""
+    text = _LINE_BREAKS.sub("\n" if multiline else " ", "" if value is None else str(value))
+    return _without_controls(text, keep="\n\t" if multiline else "").strip()
+
+
+# --- CSS ------------------------------------------------------------------------------------
+
+
+def css_string(value: Any) -> str:
+    """Any text as a quoted CSS string: letters, digits and spaces as they are, every other
+    character as a hexadecimal escape (``\\22 `` for a quote), so that no quote, backslash,
+    line break, form feed, ``;``, ``}`` or ``<`` can end the string, the declaration or the
+    ``<style>`` element (CSS Syntax 3, "consume an escaped code point")."""
+    text = "" if value is None else str(value)
+    escaped = "".join(c if c == " " or unicodedata.category(c)[0] in "LN" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+class ResourceRefused(ValueError):
+    """The PDF renderer asked for a resource outside the package (WeasyPrint logs it and
+    renders without it)."""
+
+
+def _data_url(url: str) -> dict[str, Any]:
+    """A ``data:`` URL of an image, decoded here (never through ``urllib``)."""
+    header, comma, payload = url[len("data:") :].partition(",")
+    if not comma:
+        raise ResourceRefused("malformed data: URL")
+    parameters = [part.strip() for part in header.split(";")]
+    mime_type = (parameters[0] or "text/plain").lower()
+    if not mime_type.startswith("image/"):
+        raise ResourceRefused(f"data: URL of type {mime_type} refused: only images")
+    raw = unquote_to_bytes(payload)
+    data = base64.b64decode(raw) if "base64" in parameters[1:] else raw
+    return {"string": data, "mime_type": mime_type}
+
+
+def package_url_fetcher(url: str, timeout: float = 10, ssl_context: Any = None, **_options: Any) -> dict[str, Any]:
+    """WeasyPrint's URL fetcher for every Entraide PDF: ``file:`` URLs of files inside the
+    ``entraide`` package (templates, stylesheets, images) and ``data:`` images (the QR code).
+
+    Returns WeasyPrint's fetch result (``string`` or ``file_obj``, ``mime_type``,
+    ``redirected_url``). Raises ``ResourceRefused`` for anything else: http, https, ftp, a
+    ``file:`` URL naming another host or a path outside the package (after resolving ``..`` and
+    symbolic links). No network connection is ever opened.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return _data_url(url)
+    if scheme == "file" and parts.netloc in ("", "localhost"):
+        path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(PACKAGE_ROOT) and path.is_file():
+            mime_type, _encoding = mimetypes.guess_type(path.name)
+            return {"string": path.read_bytes(), "mime_type": mime_type, "redirected_url": path.as_uri()}
+    raise ResourceRefused(f"{url[:200]!r} is outside the entraide package: refused")
+
+
+def render_pdf(html: str) -> bytes:
+    """The one WeasyPrint render of Entraide: an HTML document (a rendered template, with its
+    stylesheet in a ``<style>`` element) as PDF bytes. Relative URLs resolve inside the
+    ``entraide`` package; every resource goes through ``package_url_fetcher``."""
+    # Imported here: WeasyPrint loads Pango and fonts, which only printing needs.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=PACKAGE_ROOT.as_uri() + "/", url_fetcher=package_url_fetcher).write_pdf()
