@@ -19,8 +19,9 @@ inert for its format (DESIGN.md, "Every export goes through one helper per forma
   digits and spaces is a hexadecimal escape (nothing can end the string, the rule or the
   ``<style>`` element);
 - PDF: ``render_pdf``, the only WeasyPrint render, with ``package_url_fetcher``, which serves
-  files of the ``entraide`` package and ``data:`` images, and refuses everything else (http,
-  https, ftp, files outside the package).
+  files of the ``entraide`` package, the installed files of the print fonts the package's
+  stylesheets name (``PRINT_FONTS``) and ``data:`` images, and refuses everything else (http,
+  https, ftp, any other file).
 """
 
 import base64
@@ -28,8 +29,11 @@ import csv
 import io
 import mimetypes
 import re
+import subprocess
+import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -132,9 +136,12 @@ def ics_text(value: Any, *, multiline: bool = False) -> str:
     """User text for an iCalendar TEXT property (SUMMARY, LOCATION, DESCRIPTION...), before
     ``icalendar`` escapes it: control characters removed (RFC 5545 allows none but the tab),
     every kind of line break (CR, LF, VT, FF, NEL, U+2028, U+2029) made a plain ``\\n`` when
-    ``multiline`` and a space otherwise, surrounding spaces stripped."""
-    text = _LINE_BREAKS.sub("\n" if multiline else " ", "" if value is None else str(value))
-    return _without_controls(text, keep="\n\t" if multiline else "").strip()
+    ``multiline``; otherwise a space, and runs of spaces and tabs one space. Surrounding spaces
+    are stripped."""
+    text = "" if value is None else str(value)
+    if multiline:
+        return _without_controls(_LINE_BREAKS.sub("\n", text), keep="\n\t").strip()
+    return " ".join(_without_controls(_LINE_BREAKS.sub(" ", text), keep="\t").split())
 
 
 # --- CSS ------------------------------------------------------------------------------------
@@ -151,6 +158,30 @@ def css_string(value: Any) -> str:
 
 
 # --- PDF ------------------------------------------------------------------------------------
+
+
+# Fonts that the print stylesheets name in ``@font-face { src: local(...) }``
+# (kit/templates/kit/print_fonts.css): WeasyPrint reads such a font's file through the URL
+# fetcher, so their installed files, and no other file outside the package, are served.
+# Noto Color Emoji comes with Debian's fonts-noto-color-emoji (the Makefile's PRINT_PACKAGES).
+PRINT_FONTS = ("Noto Color Emoji",)
+
+
+@cache
+def print_font_files() -> frozenset[Path]:
+    """The installed files of ``PRINT_FONTS``, as fontconfig lists them by full name (``fc-list``,
+    once per process). Empty when fontconfig or the font is missing: the PDF is then printed
+    without it (the characters it would draw fall back to the other fonts or are missing)."""
+    files: set[Path] = set()
+    for name in PRINT_FONTS:
+        try:
+            listed = subprocess.run(
+                ["fc-list", "--format=%{file}\\n", f":fullname={name}"], capture_output=True, text=True, timeout=30, check=True
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        files.update(Path(line).resolve() for line in listed.splitlines() if line.strip())
+    return frozenset(files)
 
 
 class ResourceRefused(ValueError):
@@ -174,7 +205,8 @@ def _data_url(url: str) -> dict[str, Any]:
 
 def package_url_fetcher(url: str, timeout: float = 10, ssl_context: Any = None, **_options: Any) -> dict[str, Any]:
     """WeasyPrint's URL fetcher for every Entraide PDF: ``file:`` URLs of files inside the
-    ``entraide`` package (templates, stylesheets, images) and ``data:`` images (the QR code).
+    ``entraide`` package (templates, stylesheets, images) or of the print fonts'
+    installed files (``print_font_files``), and ``data:`` images (the QR code).
 
     Returns WeasyPrint's fetch result (``string`` or ``file_obj``, ``mime_type``,
     ``redirected_url``). Raises ``ResourceRefused`` for anything else: http, https, ftp, a
@@ -187,7 +219,7 @@ def package_url_fetcher(url: str, timeout: float = 10, ssl_context: Any = None, 
         return _data_url(url)
     if scheme == "file" and parts.netloc in ("", "localhost"):
         path = Path(url2pathname(parts.path)).resolve()
-        if path.is_relative_to(PACKAGE_ROOT) and path.is_file():
+        if (path.is_relative_to(PACKAGE_ROOT) or path in print_font_files()) and path.is_file():
             mime_type, _encoding = mimetypes.guess_type(path.name)
             return {"string": path.read_bytes(), "mime_type": mime_type, "redirected_url": path.as_uri()}
     raise ResourceRefused(f"{url[:200]!r} is outside the entraide package: refused")
@@ -200,4 +232,18 @@ def render_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango and fonts, which only printing needs.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=PACKAGE_ROOT.as_uri() + "/", url_fetcher=package_url_fetcher).write_pdf()
+    document = HTML(string=html, base_url=PACKAGE_ROOT.as_uri() + "/", url_fetcher=package_url_fetcher)
+    return document.write_pdf(font_config=_font_configuration())
+
+
+_fonts = threading.local()
+
+
+def _font_configuration() -> Any:
+    """One WeasyPrint font configuration per thread (Pango's font map is not thread-safe): the
+    print fonts' ``@font-face`` files are read and registered once, not at every render."""
+    if getattr(_fonts, "configuration", None) is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts.configuration = FontConfiguration()
+    return _fonts.configuration
