@@ -19,6 +19,7 @@ from entraide.core.exports import (
     markdown_inline,
     markdown_link,
     package_url_fetcher,
+    print_font_files,
     render_pdf,
 )
 from tests.http_recorder import recording_server
@@ -222,3 +223,16 @@ def test_a_pdf_render_fetches_nothing_from_outside(tmp_path):
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Texte imprimé" in text and "root:" not in text
+
+
+def test_the_fetcher_serves_the_print_fonts_and_no_other_font():
+    files = print_font_files()
+    assert any(path.name == "NotoColorEmoji.ttf" for path in files), "fonts-noto-color-emoji is missing: make print-deps"
+    emoji = next(iter(files))
+    assert package_url_fetcher(emoji.as_uri())["string"][:4] in (b"\x00\x01\x00\x00", b"OTTO", b"ttcf")
+    other = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if other.exists():
+        with pytest.raises(ResourceRefused):
+            package_url_fetcher(other.as_uri())
+    with pytest.raises(ResourceRefused):
+        package_url_fetcher(emoji.parent.as_uri() + "/../../../../etc/passwd")

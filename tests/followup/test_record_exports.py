@@ -81,11 +81,12 @@ def test_a_hostile_session_title_in_the_markdown_and_the_pdf(client, hostile, me
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert server.requests == []
     date_line = markdown.splitlines()[2]
-    assert date_line.endswith("Séance 🌱 « été » } @import url\\(" + server.url("/import.css").replace(":", ":") + "\\); &lt;img src=" + server.url("/img.png") + "&gt;")
+    assert date_line.endswith("Séance 🌱 « été » \\} @import url\\(" + server.url("/import.css") + "\\); &lt;img src=" + server.url("/img.png") + "&gt;")
     path = tmp_path / "record.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Séance 🌱 « été »" in text and "@import url(http://127.0.0.1" in text
+    text = " ".join(text.split())  # lines wrap wherever the layout put them
+    assert "Séance 🌱 « été »" in text and "@import url(http://" in text
     assert "<script>alert(1)</script>" in text  # printed as text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Noto-Color-Emoji" in fonts

@@ -68,7 +68,7 @@ def test_a_hostile_protocol_copy_title_makes_no_request_when_the_kit_is_download
         assert server.requests == []
     # The title prints as text (its control characters as spaces), on the agenda and in the footer.
     pages = pdf_pages(response.content)
-    assert "@import url(http://127.0.0.1" in pages[0]
+    assert "@import url(http://" in pages[0]
     assert sum(page.count("Kit imprimable") for page in pages) >= len(pages) - 1
 
 
@@ -109,7 +109,7 @@ def test_a_hostile_session_title_makes_no_request_from_the_join_poster(client, s
         pdf = session_kit(client, session, facilitator, hostile_title(server))
         assert server.requests == []
     poster = next(page for page in pdf_pages(pdf) if "Rejoindre la séance" in page)
-    assert "@import url(http://127.0.0.1" in poster
+    assert "@import url(http://" in poster
 
 
 def pdf_fonts(pdf: bytes) -> str:
@@ -126,7 +126,8 @@ def coloured_pixels(pdf: bytes, page: int, name: str) -> int:
         input=pdf, check=True, timeout=60,
     )
     with Image.open(target.with_suffix(".png")) as image:
-        return sum(1 for r, g, b in image.convert("RGB").getdata() if max(r, g, b) - min(r, g, b) > 60)
+        data = image.convert("RGB").tobytes()
+    return sum(1 for i in range(0, len(data), 3) if max(data[i : i + 3]) - min(data[i : i + 3]) > 60)
 
 
 TITLE = "Atelier 🌱 d’été « Zoé » ✨ n°2 👩🏽‍🏫"
