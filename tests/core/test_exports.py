@@ -13,7 +13,6 @@ from entraide.core.exports import (
     ResourceRefused,
     csv_cell,
     csv_document,
-    css_string,
     ics_text,
     markdown_block,
     markdown_inline,
@@ -129,32 +128,6 @@ def test_ics_text_keeps_plain_line_breaks_in_a_description():
     assert ics_text("un\r\ndeux\rtrois\u2028quatre\x07", multiline=True) == "un\ndeux\ntrois\nquatre"
 
 
-# --- CSS ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        'Titre"; } @import url(http://127.0.0.1:1/x); p { x: "',
-        "Titre\r} @import url(http://127.0.0.1:1/x);",
-        "Titre\x0c} body { background: url(http://127.0.0.1:1/x) }",
-        "Titre\\\n</style><img src=http://127.0.0.1:1/x>",
-    ],
-)
-def test_css_string_cannot_be_left(value):
-    quoted = css_string(value)
-    inner = quoted[1:-1]
-    assert quoted[0] == quoted[-1] == '"'
-    for character in "\"'\\\r\n\x0c;{}()<>:/@":
-        assert character not in inner.replace("\\", "") or character == "\\"
-    assert "\r" not in inner and "\x0c" not in inner and "\n" not in inner and '"' not in inner
-    assert "<" not in inner and "}" not in inner and "(" not in inner
-
-
-def test_css_string_keeps_letters_of_every_script():
-    assert css_string("Atelier d’entraide 3 Zoé Ελένη") == '"Atelier d\\2019 entraide 3 Zoé Ελένη"'
-
-
 # --- PDF: the URL fetcher -------------------------------------------------------------------
 
 
@@ -176,6 +149,8 @@ def test_the_fetcher_serves_data_images():
     [
         "file:///etc/passwd",
         "FILE:///etc/passwd",
+        (PACKAGE_ROOT / "settings.py").as_uri(),
+        (PACKAGE_ROOT / "protocols" / "builtin" / "atelier-entraide.yaml").as_uri(),
         (PACKAGE_ROOT / ".." / ".." / ".." / "etc" / "passwd").as_uri(),
         PACKAGE_ROOT.as_uri() + "/../../../../../../etc/passwd",
         PACKAGE_ROOT.as_uri() + "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",

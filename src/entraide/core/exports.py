@@ -15,13 +15,12 @@ inert for its format (DESIGN.md, "Every export goes through one helper per forma
   writes a link only to an ``http``, ``https`` or ``mailto`` address;
 - iCalendar: ``ics_text``, control characters removed and line breaks normalised before
   ``icalendar`` escapes them (it leaves vertical tabs, form feeds and U+2028 as they are);
-- CSS: ``css_string``, any text as a CSS string literal in which every character but letters,
-  digits and spaces is a hexadecimal escape (nothing can end the string, the rule or the
-  ``<style>`` element);
 - PDF: ``render_pdf``, the only WeasyPrint render, with ``package_url_fetcher``, which serves
   files of the ``entraide`` package, the installed files of the print fonts the package's
   stylesheets name (``PRINT_FONTS``) and ``data:`` images, and refuses everything else (http,
-  https, ftp, any other file).
+  https, ftp, any other file). No user text is ever written into a stylesheet: the print
+  templates put titles in the page (HTML, escaped) and show them in page margins as running
+  elements (``position: running()``), not through CSS strings.
 """
 
 import base64
@@ -144,21 +143,12 @@ def ics_text(value: Any, *, multiline: bool = False) -> str:
     return " ".join(_without_controls(_LINE_BREAKS.sub(" ", text), keep="\t").split())
 
 
-# --- CSS ------------------------------------------------------------------------------------
-
-
-def css_string(value: Any) -> str:
-    """Any text as a quoted CSS string: letters, digits and spaces as they are, every other
-    character as a hexadecimal escape (``\\22 `` for a quote), so that no quote, backslash,
-    line break, form feed, ``;``, ``}`` or ``<`` can end the string, the declaration or the
-    ``<style>`` element (CSS Syntax 3, "consume an escaped code point")."""
-    text = "" if value is None else str(value)
-    escaped = "".join(c if c == " " or unicodedata.category(c)[0] in "LN" else f"\\{ord(c):x} " for c in text)
-    return f'"{escaped}"'
-
-
 # --- PDF ------------------------------------------------------------------------------------
 
+
+# What a printed page may load from the package: stylesheets, images and fonts (never its code,
+# settings or data files).
+PRINT_RESOURCE_SUFFIXES = frozenset({".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".woff", ".woff2", ".ttf", ".otf"})
 
 # Fonts that the print stylesheets name in ``@font-face { src: local(...) }``
 # (kit/templates/kit/print_fonts.css): WeasyPrint reads such a font's file through the URL
@@ -204,14 +194,14 @@ def _data_url(url: str) -> dict[str, Any]:
 
 
 def package_url_fetcher(url: str, timeout: float = 10, ssl_context: Any = None, **_options: Any) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher for every Entraide PDF: ``file:`` URLs of files inside the
-    ``entraide`` package (templates, stylesheets, images) or of the print fonts'
-    installed files (``print_font_files``), and ``data:`` images (the QR code).
+    """WeasyPrint's URL fetcher for every Entraide PDF: ``file:`` URLs of stylesheets, images
+    and fonts inside the ``entraide`` package (``PRINT_RESOURCE_SUFFIXES``) or of the print
+    fonts' installed files (``print_font_files``), and ``data:`` images (the QR code).
 
-    Returns WeasyPrint's fetch result (``string`` or ``file_obj``, ``mime_type``,
-    ``redirected_url``). Raises ``ResourceRefused`` for anything else: http, https, ftp, a
-    ``file:`` URL naming another host or a path outside the package (after resolving ``..`` and
-    symbolic links). No network connection is ever opened.
+    Returns WeasyPrint's fetch result (``string``, ``mime_type``, ``redirected_url``). Raises
+    ``ResourceRefused`` for anything else: http, https, ftp, a ``file:`` URL naming another
+    host, a path outside the package (after resolving ``..`` and symbolic links) or one of its
+    code or data files. No network connection is ever opened.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -219,7 +209,8 @@ def package_url_fetcher(url: str, timeout: float = 10, ssl_context: Any = None, 
         return _data_url(url)
     if scheme == "file" and parts.netloc in ("", "localhost"):
         path = Path(url2pathname(parts.path)).resolve()
-        if (path.is_relative_to(PACKAGE_ROOT) or path in print_font_files()) and path.is_file():
+        in_package = path.is_relative_to(PACKAGE_ROOT) and path.suffix.lower() in PRINT_RESOURCE_SUFFIXES
+        if (in_package or path in print_font_files()) and path.is_file():
             mime_type, _encoding = mimetypes.guess_type(path.name)
             return {"string": path.read_bytes(), "mime_type": mime_type, "redirected_url": path.as_uri()}
     raise ResourceRefused(f"{url[:200]!r} is outside the entraide package: refused")
