@@ -28,7 +28,6 @@ import csv
 import io
 import mimetypes
 import re
-import subprocess
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -159,18 +158,35 @@ PRINT_FONTS = ("Noto Color Emoji",)
 
 @cache
 def print_font_files() -> frozenset[Path]:
-    """The installed files of ``PRINT_FONTS``, as fontconfig lists them by full name (``fc-list``,
-    once per process). Empty when fontconfig or the font is missing: the PDF is then printed
-    without it (the characters it would draw fall back to the other fonts or are missing)."""
+    """The installed files of ``PRINT_FONTS`` (once per process), found as WeasyPrint finds a
+    ``local()`` font: fontconfig's best match for the full or PostScript name, kept only when
+    that name is the one asked for. Empty when the font is not installed: the PDF is then printed
+    without it (emoji fall back to whatever fontconfig finds, or are missing)."""
+    # Imported here: WeasyPrint loads Pango and fonts, which only printing needs.
+    from weasyprint.text.ffi import ffi, fontconfig
+
     files: set[Path] = set()
-    for name in PRINT_FONTS:
-        try:
-            listed = subprocess.run(
-                ["fc-list", "--format=%{file}\\n", f":fullname={name}"], capture_output=True, text=True, timeout=30, check=True
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        files.update(Path(line).resolve() for line in listed.splitlines() if line.strip())
+    config = fontconfig.FcInitLoadConfigAndFonts()
+    try:
+        for name in PRINT_FONTS:
+            pattern = ffi.gc(fontconfig.FcPatternCreate(), fontconfig.FcPatternDestroy)
+            fontconfig.FcConfigSubstitute(config, pattern, fontconfig.FcMatchFont)
+            fontconfig.FcDefaultSubstitute(pattern)
+            fontconfig.FcPatternAddString(pattern, b"fullname", name.encode())
+            fontconfig.FcPatternAddString(pattern, b"postscriptname", name.encode())
+            match = fontconfig.FcFontMatch(config, pattern, ffi.new("FcResult *"))
+            if match == ffi.NULL:
+                continue
+            match = ffi.gc(match, fontconfig.FcPatternDestroy)
+            value = ffi.new("FcChar8 **")
+            for tag in (b"fullname", b"postscriptname"):
+                found = fontconfig.FcPatternGetString(match, tag, 0, value) == fontconfig.FcResultMatch
+                if found and ffi.string(value[0]).decode().lower() == name.lower():
+                    if fontconfig.FcPatternGetString(match, b"file", 0, value) == fontconfig.FcResultMatch:
+                        files.add(Path(ffi.string(value[0]).decode()).resolve())
+                    break
+    finally:
+        fontconfig.FcConfigDestroy(config)
     return frozenset(files)
 
 
