@@ -16,7 +16,7 @@ inert for its format (DESIGN.md, "Every export goes through one helper per forma
 - iCalendar: ``ics_text``, control characters removed and line breaks normalised before
   ``icalendar`` escapes them (it leaves vertical tabs, form feeds and U+2028 as they are);
 - PDF: ``render_pdf``, the only WeasyPrint render, with ``package_url_fetcher``, which serves
-  files of the ``entraide`` package, the installed files of the print fonts the package's
+  stylesheets, images and fonts of the ``entraide`` package, the installed files of the print fonts the package's
   stylesheets name (``PRINT_FONTS``) and ``data:`` images, and refuses everything else (http,
   https, ftp, any other file). No user text is ever written into a stylesheet: the print
   templates put titles in the page (HTML, escaped) and show them in page margins as running
