@@ -65,7 +65,8 @@ def main() -> None:
         django.setup()
         from weasyprint import HTML
 
-        from entraide.kit.domain.kit import build_kit, render_kit_html, render_pdf
+        from entraide.core.exports import render_pdf
+        from entraide.kit.domain.kit import build_kit, render_kit_html
         from entraide.protocols.domain.library import builtin_sources
         from entraide.protocols.domain.spec import parse_spec
 

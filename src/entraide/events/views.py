@@ -2,8 +2,6 @@
 needed), the personal cancellation link, and the coordinators' pages. Views parse, ask
 ``core.access`` and call ``events.domain``."""
 
-import csv
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +11,7 @@ from django.utils.translation import get_language, gettext as _, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
+from entraide.core.exports import csv_document
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
 from entraide.web.views import organisation_view
@@ -247,28 +246,25 @@ def registrations_csv(request: HttpRequest, organisation: Organisation, slug: st
     """Who registered, in which role and with which status. The presenters' questions are not
     exported: they are content, read by the event's facilitators only."""
     event = _event_or_404(organisation, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-inscriptions.csv"'
-    response.write("\ufeff")  # spreadsheet software reads the accents right
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("Email"), _("Role"), _("Status"), _("Waiting position"), _("Language"), _("Registered at")])
     rows = (
         Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
         .only("name", "email", "role", "status", "waiting_position", "language", "created_at", "event_id")
         .order_by("role", "status", "waiting_position", "created_at")
     )
-    for registration in rows:
-        writer.writerow([
-            _safe_cell(registration.name), registration.email, registration.get_role_display(),
-            registration.get_status_display(), registration.waiting_position or "", registration.language,
-            registration.created_at.strftime("%Y-%m-%d %H:%M"),
-        ])
+    document = csv_document(
+        [_("Name"), _("Email"), _("Role"), _("Status"), _("Waiting position"), _("Language"), _("Registered at")],
+        (
+            [
+                registration.name, registration.email, registration.get_role_display(),
+                registration.get_status_display(), registration.waiting_position or "", registration.language,
+                registration.created_at.strftime("%Y-%m-%d %H:%M"),
+            ]
+            for registration in rows
+        ),
+    )
+    response = HttpResponse(document, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-inscriptions.csv"'
     return response
-
-
-def _safe_cell(value: str) -> str:
-    # A name starting with = + - @ would be run as a formula by spreadsheet software.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_GET

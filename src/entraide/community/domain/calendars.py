@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from entraide.core import access
+from entraide.core.exports import ics_text
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
@@ -82,9 +83,9 @@ def _event(session: GroupSession, number: int, host: str) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", datetime.combine(session.date, session.start, tzinfo=zone))
     event.add("dtend", datetime.combine(session.date, session.end, tzinfo=zone))
-    event.add("summary", _("%(group)s, session %(number)d") % {"group": session.group.name, "number": number})
+    event.add("summary", ics_text(_("%(group)s, session %(number)d") % {"group": session.group.name, "number": number}))
     if session.place:
-        event.add("location", session.place)
+        event.add("location", ics_text(session.place))
     event.add("status", "CANCELLED" if session.status == GroupSession.Status.CANCELLED else "CONFIRMED")
     return event
 
@@ -93,7 +94,7 @@ def _calendar(name: str, sessions_by_group: dict[Group, list[GroupSession]], hos
     calendar = Calendar()
     calendar.add("prodid", "-//Entraide//Community calendar//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", ics_text(name))
     for sessions in sessions_by_group.values():
         for number, session in numbered(sessions):
             calendar.add_component(_event(session, number or 0, host))
@@ -124,7 +125,7 @@ def member_feed(organisation: Organisation, user: User, host: str = "") -> bytes
     calendar = Calendar()
     calendar.add("prodid", "-//Entraide//Community calendar//FR")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{organisation.name} — {user.display_name}")
+    calendar.add("x-wr-calname", ics_text(f"{organisation.name} — {user.display_name}"))
     for sessions, keep in mine.values():
         for number, session in numbered(sessions):
             if session.pk in keep:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from entraide.core.exports import ics_text
 from entraide.core.links import site_url
 from entraide.core.mail import Attachment, send_plain_mail
 
@@ -42,7 +43,8 @@ def event_times(event: Event) -> tuple[datetime, datetime]:
 
 def event_calendar(event: Event, base_url: str = "") -> bytes:
     """The event as an iCalendar file: one VEVENT with a stable UID, local times with their
-    VTIMEZONE, the place (or “Online”) and the public page. Public data only."""
+    VTIMEZONE, the place (or “Online”) and the public page. Public data only; every text through
+    ``core.exports.ics_text`` (no control character, no stray line break)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Entraide//Events//FR")
     calendar.add("version", "2.0")
@@ -54,11 +56,11 @@ def event_calendar(event: Event, base_url: str = "") -> bytes:
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
-    vevent.add("summary", event.title)
-    vevent.add("location", location_of(event))
+    vevent.add("summary", ics_text(event.title))
+    vevent.add("location", ics_text(location_of(event)))
     vevent.add("url", site_url(base_url) + event.public_url())
     if event.description:
-        vevent.add("description", event.description)
+        vevent.add("description", ics_text(event.description, multiline=True))
     vevent.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
     calendar.add_component(vevent)
     calendar.add_missing_timezones()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from entraide.core import exports
+from entraide.core.exports import markdown_block, markdown_inline
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.commands import everyone_consents
@@ -89,13 +91,23 @@ def build_record(group_session: GroupSession) -> SessionRecord:
 
 
 def render_markdown(record: SessionRecord, language: str) -> str:
+    """The record as a Markdown file in ``language``. Every text typed by someone (group name,
+    title, notes, ideas, actions) goes through ``core.exports``' Markdown helpers: no raw HTML,
+    no image and no link but bare http(s) and email addresses reach the file."""
+    markdown = {
+        "group": markdown_inline(record.group_session.group.name),
+        "title": markdown_inline(record.title),
+        "record": markdown_block(record.record),
+        "ideas": [markdown_inline(idea) for idea in record.ideas],
+        "actions": [(markdown_inline(text), due) for text, due in record.actions],
+    }
     with translation.override(language):
-        return render_to_string("followup/record.md", {"record": record})
+        return render_to_string("followup/record.md", {"record": record, "markdown": markdown})
 
 
 def render_pdf(record: SessionRecord, language: str) -> bytes:
-    from entraide.kit.domain.kit import render_pdf as html_to_pdf
-
+    """The record as PDF bytes in ``language``, through the one PDF render of ``core.exports``
+    (its URL fetcher serves only the package's own files)."""
     with translation.override(language):
         html = render_to_string("followup/record_pdf.html", {"record": record, "language": language})
-    return html_to_pdf(html)
+    return exports.render_pdf(html)

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from entraide.core.exports import render_pdf
 from entraide.protocols.domain.agenda import (
     Agenda,
     AgendaError,
@@ -317,7 +318,7 @@ def render_kit_html(kit: Kit) -> str:
                 "total_length": format_length(kit.agenda.total_minutes),
                 "sheets": {sheet.kind: sheet for sheet in kit.sheets},
                 "poster_columns": poster_columns(kit.agenda),
-                "footer": css_string(f"{kit.spec.title.get(kit.language)} · {_('Printable kit')}"),
+                "footer": f"{kit.spec.title.get(kit.language)} · {_('Printable kit')}",
                 "writing_lines": range(24),
                 "short_lines": range(7),
                 "plan_rows": range(7),
@@ -333,18 +334,7 @@ def poster_columns(agenda: Agenda) -> list[list[tuple[int, object]]]:
     return [numbered[:half], numbered[half:]]
 
 
-def css_string(text: str) -> str:
-    """A quoted CSS string (for the page footer), safe inside a <style> element."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
-    return f'"{escaped}"'
-
-
 def render_kit_pdf(kit: Kit) -> bytes:
+    """The kit as PDF bytes, through the one PDF render of ``core.exports`` (its URL fetcher
+    serves only the package's own files; the spec's texts reach the page as HTML text only)."""
     return render_pdf(render_kit_html(kit))
-
-
-def render_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango and fonts, which only printing needs.
-    from weasyprint import HTML
-
-    return HTML(string=html).write_pdf()

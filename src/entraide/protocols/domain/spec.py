@@ -19,6 +19,9 @@ import jsonschema
 import yaml
 from django.utils.translation import get_language, gettext as _, ngettext
 
+from entraide.core.safe_yaml import load_yaml
+from entraide.core.text import has_control_characters
+
 LANGUAGES = ("fr", "de", "en")
 ROLE_KEYS = ("facilitator", "offerer", "contributor")
 MAX_SOURCE_LENGTH = 200_000
@@ -272,8 +275,8 @@ def parse_spec(source: str, filename: str = "protocol.yaml", *, strict: bool = F
             [SpecIssue(filename, None, None, _("the text is too long (at most %(max)d characters).") % {"max": MAX_SOURCE_LENGTH})]
         )
     try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as error:
+        data = load_yaml(source)
+    except yaml.YAMLError as error:  # UnsafeYAMLError too: anchors, aliases, depth, size
         mark = getattr(error, "problem_mark", None)
         where = _("line %(line)d, column %(column)d") % {"line": mark.line + 1, "column": mark.column + 1} if mark else ""
         problem = getattr(error, "problem", None) or _("unreadable YAML")
@@ -380,10 +383,14 @@ def _semantic_issues(filename: str, data: dict, *, strict: bool) -> Iterable[Spe
         if bounds and bounds["min"] > bounds["max"]:
             yield SpecIssue(filename, None, f"{group}.min", _("must not exceed %(field)s (%(value)d).") % {"field": f"{group}.max", "value": bounds["max"]})
 
+    yield from _single_line_issues(filename, None, "title", data["title"])
+    for role_key, role in data["roles"].items():
+        yield from _single_line_issues(filename, None, f"roles.{role_key}.name", role["name"])
     roles = set(data["roles"])
     seen: set[str] = set()
     for step in data["steps"]:
         key = step["key"]
+        yield from _single_line_issues(filename, key, "title", step["title"])
         if key in seen:
             yield SpecIssue(filename, key, "key", _("two steps have this key; each key must be unique."))
         seen.add(key)
@@ -406,6 +413,16 @@ def _semantic_issues(filename: str, data: dict, *, strict: bool) -> Iterable[Spe
 
     if strict:
         yield from _language_issues(filename, data)
+
+
+def _single_line_issues(filename: str, step: str | None, field_name: str, text: Any) -> Iterable[SpecIssue]:
+    """A title or a name prints on posters, page footers and calendar files: one line, without
+    control characters (``core.text``'s rule and message), in every language it is given in."""
+    values = text.items() if isinstance(text, Mapping) else [(None, text)]
+    for language, value in values:
+        if isinstance(value, str) and has_control_characters(value):
+            where = f"{field_name}.{language}" if language else field_name
+            yield SpecIssue(filename, step, where, _("This field must fit on one line, without line breaks or control characters."))
 
 
 def _duration_issues(filename: str, key: str, duration: dict) -> Iterable[SpecIssue]:

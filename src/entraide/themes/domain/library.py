@@ -4,7 +4,6 @@ live session as its thematic input."""
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from entraide.core import access
 from entraide.core.models import Organisation
+from entraide.core.safe_yaml import load_yaml
 from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.core.text import SingleLineError, clean_single_line
 
@@ -39,7 +39,7 @@ def builtin_definitions() -> list[dict]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        data = load_yaml(entry.read_text(encoding="utf-8"))
         missing = [code for code in LANGUAGE_CODES if not (data.get(code) or {}).get("body")]
         if missing or data.get("kind") not in Theme.Kind.values:
             raise ValueError(f"{entry.name}: missing languages {missing} or invalid kind")
