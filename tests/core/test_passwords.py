@@ -85,7 +85,7 @@ def test_reset_by_email_end_to_end(member):
     message = mail.outbox[0]
     assert message.to == [member.email]
     assert message.subject == "Entraide : choisir un nouveau mot de passe"
-    assert not message.alternatives  # plain text only
+    assert message.content_subtype == "plain" and not getattr(message, "alternatives", None)  # plain text only
     # Plain text, never HTML-escaped, and nothing but the link: no name, no content.
     assert "&amp;" not in message.body and "&#x27;" not in message.body and "&lt;" not in message.body
     assert "Si vous n'avez rien demandé" in message.body

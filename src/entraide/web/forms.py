@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from entraide.core.auth import client_address, reset_mail_allowed
+from entraide.core.mail import send_plain_mail
 from entraide.protocols.domain.spec import MAX_SOURCE_LENGTH
 
 
@@ -83,7 +84,7 @@ class KitForm(forms.Form):
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form; the email goes out in the account's own language.
 
-    The email (web/registration/password_reset_email.txt) holds the link and nothing else: no
+    The email (web/email/password_reset.txt) holds the link and nothing else: no
     session content, and Django's answer is the same whether the address has an account or not.
     Repeated requests are throttled per address and per account (core.auth.reset_mail_allowed):
     the answer stays the same, only the email does not go.
@@ -96,5 +97,5 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         if not reset_mail_allowed(getattr(self, "_address", None), to_email):
             return
-        with translation.override(getattr(context.get("user"), "language", None) or translation.get_language()):
-            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name)
+        language = getattr(context.get("user"), "language", None) or translation.get_language()
+        send_plain_mail(to_email, language, email_template_name, context, subject_template=subject_template_name)

@@ -20,8 +20,8 @@ urlpatterns = [
     path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
         form_class=PasswordResetForm,
         template_name="web/registration/password_reset_form.html",
-        email_template_name="web/registration/password_reset_email.txt",
-        subject_template_name="web/registration/password_reset_subject.txt",
+        email_template_name="web/email/password_reset.txt",
+        subject_template_name="web/email/password_reset_subject.txt",
         success_url=reverse_lazy("web:password-reset-done"),
     ), name="password-reset"),
     path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(template_name="web/registration/password_reset_done.html"), name="password-reset-done"),
