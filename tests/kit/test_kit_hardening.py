@@ -16,7 +16,6 @@ from entraide.live.domain.opening import open_session
 from entraide.live.models import LiveSession
 from entraide.protocols.domain.library import copy_protocol
 from entraide.protocols.models import Protocol, ProtocolVersion
-from tests.conftest import PASSWORD
 from tests.http_recorder import recording_server
 
 from .pdf import pdf_pages
@@ -42,7 +41,7 @@ def atelier(builtins):
 
 
 def login(client, user):
-    assert client.login(username=user.email, password=PASSWORD)
+    client.force_login(user)
 
 
 def store_title(protocol: Protocol, organisation, title: str) -> None:

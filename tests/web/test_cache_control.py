@@ -138,6 +138,7 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("events:public", None, lambda d: f"/evenements/demo/{d.event.slug}/"),
     ("events:ics", None, lambda d: f"/evenements/demo/{d.event.slug}/evenement.ics"),
     ("events:cancel", None, lambda d: f"/evenements/demo/{d.event.slug}/annulation/not-a-token/"),
+    ("events:upcoming", MEMBER, lambda d: "/o/demo/evenements/a-venir/"),
     ("events:list", COORDINATOR, lambda d: "/o/demo/evenements/"),
     ("events:create", COORDINATOR, lambda d: "/o/demo/evenements/nouveau/"),
     ("events:detail", COORDINATOR, lambda d: f"/o/demo/evenements/{d.event.slug}/"),

@@ -9,7 +9,6 @@ import pytest
 from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.protocols.domain.library import copy_protocol
 from entraide.protocols.models import Protocol
-from tests.conftest import PASSWORD
 from tests.core.test_safe_yaml import billion_laughs
 
 pytestmark = pytest.mark.integration
@@ -31,7 +30,7 @@ def copy(builtins, organisation, coordinator):
     ],
 )
 def test_the_billion_laughs_posted_to_the_editor_is_refused_and_the_version_kept(client, copy, organisation, coordinator, language, expected, kept):
-    assert client.login(username=coordinator.email, password=PASSWORD)
+    client.force_login(coordinator)
     with tenant_scope(organisation):
         before = copy.current.source
     started = time.perf_counter()
