@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.opening import JOIN_ATTEMPTS, format_code, open_session
+from entraide.live.domain.opening import FAILED_PER_HOUR, format_code, open_session
 from entraide.live.models import GroundRule, LiveSession, Participant
 from tests.conftest import PASSWORD
 
@@ -99,27 +99,57 @@ def test_unknown_closed_and_wrong_codes_get_the_same_answer(opened, organisation
     for code in ("ZZZZ-ZZZZ", closed.join_code, opened.join_code[:-1] + ("A" if opened.join_code[-1] != "A" else "C"), "abc"):
         response = join(Client(), opened, code=code)
         assert response.status_code == 400
-        answers.add(response.content.decode().split('role="alert">')[1].split("<")[0])
+        answers.add(_alert(response))
     assert len(answers) == 1
 
 
-def test_join_code_guessing_is_limited_per_address(opened):
+def _alert(response) -> str:
+    return unescape(response.content.decode().split('role="alert"')[1].split(">", 1)[1].split("<")[0])
+
+
+def test_join_code_guessing_is_limited_per_network(opened):
     from django.test import Client
 
     guesser = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(JOIN_ATTEMPTS):
-        join(guesser, opened, code="ZZZZ-ZZZZ")
-    refused = join(guesser, opened)  # even the right code, now
-    assert refused.status_code == 400
+    for _ in range(FAILED_PER_HOUR):
+        assert join(guesser, opened, code="ZZZZ-ZZZZ").status_code == 400
+    live, wrong = join(guesser, opened), join(guesser, opened, code="ZZZZ-ZZZY")
+    # Past the limit a stranger's network learns nothing: the same answer for a live code.
+    assert live.status_code == wrong.status_code == 400 and _alert(live) == _alert(wrong)
     with all_tenants():
         assert Participant.objects.filter(session=opened).count() == 1
     assert join(Client(REMOTE_ADDR="203.0.113.10"), opened).status_code == 302
 
 
+def test_an_ipv6_guesser_counts_by_its_64(opened):
+    from django.test import Client
+
+    for number in range(FAILED_PER_HOUR):
+        join(Client(REMOTE_ADDR=f"2001:db8:0:1::{number + 1:x}"), opened, code="ZZZZ-ZZZZ")
+    assert join(Client(REMOTE_ADDR="2001:db8:0:1::ffff"), opened).status_code == 400
+    assert join(Client(REMOTE_ADDR="2001:db8:0:2::1"), opened).status_code == 302
+
+
+def test_one_guesser_on_the_room_wifi_does_not_lock_the_room_out(opened):
+    from django.test import Client
+
+    room = "198.51.100.7"
+    assert join(Client(REMOTE_ADDR=room), opened, name="Première").status_code == 302
+    guesser = Client(REMOTE_ADDR=room)
+    for _ in range(FAILED_PER_HOUR + 10):
+        join(guesser, opened, code="ZZZZ-ZZZZ")
+    # The right code still opens the room's session for the people of the room...
+    assert join(Client(REMOTE_ADDR=room), opened, name="Deuxième").status_code == 302
+    # ...while the guesser's wrong codes are refused without telling more.
+    assert "Too many" in _alert(join(guesser, opened, code="ZZZZ-ZZZY"))
+
+
 def test_a_whole_room_behind_one_network_can_join(opened):
     from django.test import Client
 
-    for number in range(JOIN_ATTEMPTS + 10):
+    from entraide.live.domain.opening import seat_limit
+
+    for number in range(seat_limit(opened) - 1):
         assert join(Client(REMOTE_ADDR="198.51.100.7"), opened, name=f"Personne {number}").status_code == 302
 
 
@@ -196,6 +226,9 @@ def test_the_page_costs_the_same_queries_with_3_or_30_participants(opened, clien
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
+    with all_tenants():
+        LiveSession.objects.filter(pk=opened.pk).update(seat_margin=30)  # raised from the console
+    opened.refresh_from_db()
     for i in range(27):
         join_session(opened, f"Q{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entraide.core import access
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
-from entraide.live.domain.opening import format_code
+from entraide.live.domain.opening import format_code, running_sessions_of
 from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays, describe_closures
 from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
@@ -232,6 +232,8 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "can_people": can_people,
         "can_numbers": can_numbers,
         "can_attendance": access.can(user, "community.take_attendance", group),
+        # Only its facilitator starts or enters a session's live run (coordinators see it runs).
+        "live_runnable": {s.pk for s in sessions if access.can(user, "community.run_live", s)},
         "charter_points": charter_points(),
         # Brouillons d'ateliers: members facilitate in turn (and declare when they cannot).
         "rotation": group.protocol_key == ROTATION_PROTOCOL or any(s.facilitator_id for s in sessions),
@@ -638,6 +640,7 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "today": today,
             "can_join": access.can(user, "community.join_group", organisation),
             "can_manage_org": access.can(user, "community.manage_groups", organisation),
+            "running": running_sessions_of(user, organisation),
         },
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entraide.core import access
 from entraide.core.models import Organisation, Role
 from entraide.core.tenancy import tenant_scope
+from entraide.live.domain.opening import running_sessions_of
 from entraide.protocols.domain import library
 from entraide.protocols.domain.agenda import AgendaError, fit_agenda, format_length
 from entraide.protocols.domain.spec import SpecError
@@ -186,6 +187,7 @@ def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpR
             "role_label": Role(role).label if role else "",
             "protocols": protocols,
             "can_manage": access.can(request.user, "core.manage_organisation", organisation),
+            "running": running_sessions_of(request.user, organisation),
         },
     )
 

@@ -278,7 +278,9 @@ def assign_rotation(group: Group, actor: User) -> dict[GroupSession, User]:
 def open_live(session: GroupSession, actor: User):
     """Open (or reopen) this session live, with its protocol, the actor at the console.
 
-    Returns ``(live_session, seat)``; seat is None when the session was already open.
+    Returns ``(live_session, seat)``; seat is None when the session was already open. Only its
+    facilitator starts or re-enters it (``community.run_live`` in core.access): a coordinator gets
+    ``CommunityError`` and never the console's address (which carries the join code).
     """
     from entraide.live.domain.opening import open_session
     from entraide.protocols.domain.agenda import AgendaError
@@ -287,6 +289,10 @@ def open_live(session: GroupSession, actor: User):
     group = session.group
     access.require(actor, "community.take_attendance", group)
     with tenant_scope(group.organisation):
+        if not access.can(actor, "community.run_live", session):
+            if session.live_session_id:
+                raise CommunityError(_("This session is running live: only its facilitator enters it."))
+            raise CommunityError(_("Only the facilitator of this session runs it live."))
         if session.live_session_id:
             return session.live_session, None
         if session.status == GroupSession.Status.CANCELLED:
