@@ -470,7 +470,7 @@ def session_status(request: HttpRequest, organisation: Organisation, group: int,
 
 
 @require_POST
-@organisation_view("community.take_attendance")
+@organisation_view("community.view_groups")
 def session_live(request: HttpRequest, organisation: Organisation, group: int, session: int) -> HttpResponse:
     group = _group_or_404(organisation, group)
     session = _session_or_404(group, session)

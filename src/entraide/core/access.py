@@ -196,12 +196,16 @@ def live_consoles_of(user) -> set[int]:
 
 @rules.predicate
 def may_start_live(user, group_session) -> bool:
-    """Not run live yet, and the user is its assigned facilitator (or, with nobody assigned, a
-    facilitator or coordinator of the organisation, who then runs it)."""
+    """Not run live yet, and the user is its assigned facilitator (a member facilitating in turn
+    included), or, with nobody assigned, a facilitator or coordinator of the organisation."""
     if group_session is None or group_session.live_session_id is not None:
         return False
     if group_session.facilitator_id is not None:
-        return user is not None and group_session.facilitator_id == user.pk and is_facilitator_of(user, group_session.group)
+        # Rotation: the member whose turn it is facilitates, whatever their role.
+        return (
+            user is not None and group_session.facilitator_id == user.pk
+            and role_in(user, group_session.group.organisation_id) not in (None, Role.COMMISSIONER)
+        )
     return is_facilitator_of(user, group_session.group)
 
 

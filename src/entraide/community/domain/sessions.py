@@ -282,12 +282,12 @@ def open_live(session: GroupSession, actor: User):
     facilitator starts or re-enters it (``community.run_live`` in core.access): a coordinator gets
     ``CommunityError`` and never the console's address (which carries the join code).
     """
-    from entraide.live.domain.opening import open_session
+    from entraide.live.domain.opening import create_live_session
     from entraide.protocols.domain.agenda import AgendaError
     from entraide.protocols.models import Protocol
 
     group = session.group
-    access.require(actor, "community.take_attendance", group)
+    access.require(actor, "community.view_groups", group)
     with tenant_scope(group.organisation):
         if not access.can(actor, "community.run_live", session):
             if session.live_session_id:
@@ -310,7 +310,7 @@ def open_live(session: GroupSession, actor: User):
         participants = min(max(people, spec.participants_min), spec.participants_max)
         title = _("%(group)s, session %(number)d") % {"group": group.name, "number": session_number(session)}
         try:
-            live, seat = open_session(
+            live, seat = create_live_session(
                 organisation=group.organisation, protocol=protocol, facilitator=actor,
                 participants=participants, start=session.start, end=session.end, title=title,
             )

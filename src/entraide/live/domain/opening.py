@@ -92,6 +92,18 @@ def open_session(
     """
     access.require(facilitator, "live.open_session", organisation)
     access.require(facilitator, "protocols.view_protocol", protocol)
+    return create_live_session(
+        organisation=organisation, protocol=protocol, facilitator=facilitator, participants=participants, start=start, end=end, title=title
+    )
+
+
+def create_live_session(
+    *, organisation: Organisation, protocol: Protocol, facilitator, participants: int, start: time, end: time, title: str = ""
+) -> tuple[LiveSession, Seat]:
+    """The live session itself, its code drawn and the facilitator seated. The caller has
+    checked access: ``open_session`` (a facilitator's own session) or the community's
+    ``open_live`` (a group session's facilitator, ``community.run_live``, who may be a member
+    facilitating in turn). Raises ``AgendaError`` when the agenda does not fit."""
     version = protocol.current
     agenda = fit_agenda(version.spec, participants, start, end)
     with all_tenants():
