@@ -59,6 +59,11 @@
         twin.dataset.dirty = "1";
       }
     });
+    // What the person opened or closed holds within a step; a new step opens what it needs
+    // (the private notes at the reflection, say).
+    if (fresh.dataset.step !== el.dataset.step) {
+      el.querySelectorAll("details[data-touched]").forEach(function (details) { delete details.dataset.touched; });
+    }
     el.querySelectorAll("details[id][data-touched]").forEach(function (details) {
       var twin = fresh.querySelector("#" + CSS.escape(details.id));
       if (twin) {
@@ -214,8 +219,12 @@
   }
 
   // Remember which <details> the person opened or closed, so a refresh keeps them that way.
-  document.addEventListener("toggle", function (event) {
-    if (event.target.tagName === "DETAILS" && event.isTrusted) { event.target.dataset.touched = "1"; }
+  // A tap (or Enter/Space) on its summary, not the "toggle" event: the browser also fires that
+  // one, trusted, when a page arrives with a <details open>, which would pin it open (or, after
+  // a reload, keep the server's choice for the next step from applying).
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("#live details > summary");
+    if (summary) { summary.parentElement.dataset.touched = "1"; }
   }, true);
   // "Copy the link" (the personal link): the clipboard where the browser allows it (https),
   // otherwise the link is selected so that the person copies it by hand.
