@@ -107,9 +107,9 @@ def test_a_room_recovers_on_its_phones(server_url, browser, screenshot, pages_on
     # Long problem titles stay inside their cards.
     tap(facilitator, "Démarrer la séance")
     on_step(amina, "Accueil des participant·es")
-    for _ in range(3):  # welcome → presentation → rules → problem search
+    for title in ("Présentation de l'atelier", "Règles du jeu", "Recherche de problématique"):
         tap(facilitator, "Étape suivante")
-        facilitator.wait_for_timeout(400)
+        on_step(facilitator, title)
     on_step(bruno, "Recherche de problématique")
     for name, page in phones.items():
         page.get_by_label("Ma problématique").fill(f"{name} : {LONG_WORD} avec une famille")
