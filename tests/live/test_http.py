@@ -359,7 +359,7 @@ def test_a_coordinator_sees_that_the_session_runs(group_run, coordinator, client
     assert "/console/" not in refused.redirect_chain[-1][0]
 
 
-@pytest.mark.parametrize("door", ["web:live", *CODE_DOORS])
+@pytest.mark.parametrize("door", ["web:live", *CODE_DOORS, "themes:session", "web:followup-keep"])
 def test_a_stranger_gets_the_same_answer_for_a_live_and_a_wrong_code_and_it_counts(door, opened):
     from django.test import Client
 
@@ -439,3 +439,25 @@ def test_a_refused_vote_says_why_at_the_ballot(opened, client):
     assert 'data-testid="form-error-cast_vote"' in ballot
     top = html[html.index('id="live"'):html.index('class="ballot"')]
     assert 'class="messages"' not in top
+
+
+@pytest.mark.parametrize("language, shown", [("fr", "6 décembre 2026"), ("de", "6. Dezember 2026"), ("en", "Dec. 6, 2026")])
+def test_action_dates_show_in_the_language_s_format(language, shown, opened, client):
+    from datetime import date
+
+    from django.test import Client
+
+    from entraide.live.models import Action
+
+    phone = Client(HTTP_ACCEPT_LANGUAGE=language)
+    join(phone, opened)
+    command(client, opened, "start", view="console")
+    with all_tenants():
+        keys = [step["key"] for step in opened.agenda]
+        LiveSession.objects.filter(pk=opened.pk).update(step_index=keys.index("action-plan"))
+        author = Participant.objects.get(session=opened, display_name="Amina")
+        Action.objects.create(session=opened, author=author, text="Appeler la famille", due=date(2026, 12, 6))
+    phone.cookies["django_language"] = language
+    html = unescape(phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode())
+    assert f'<time datetime="2026-12-06">{shown}</time>' in html
+    assert ">2026-12-06<" not in html

@@ -40,7 +40,9 @@
     var said = fresh.querySelector(".messages");
     if (said) { said.remove(); }
     if (flash && (fromCommand || said)) { flash.replaceChildren(); if (said) { flash.appendChild(said); } }
-    if (sentForm) {
+    // A refused command (its reason is shown at its form) keeps what the person chose or typed,
+    // so that they correct it rather than start again.
+    if (sentForm && !fresh.querySelector(".form-error")) {
       sentForm.querySelectorAll("[data-dirty]").forEach(function (field) { delete field.dataset.dirty; });
     }
     el.querySelectorAll("[data-dirty]").forEach(function (field) {
