@@ -55,7 +55,7 @@ def test_only_facilitators_open_sessions(builtins, organisation, member, client)
         reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
         {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "16:30"},
     )
-    assert response.status_code == 302  # back to the form, with a message
+    assert response.status_code == 400 and 'data-testid="open-error"' in response.content.decode()  # the prepare page, with the reason
     with all_tenants():
         assert not LiveSession.objects.exists()
 
@@ -461,3 +461,26 @@ def test_action_dates_show_in_the_language_s_format(language, shown, opened, cli
     html = unescape(phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode())
     assert f'<time datetime="2026-12-06">{shown}</time>' in html
     assert ">2026-12-06<" not in html
+
+
+def test_a_refused_opening_says_why_at_the_open_form(builtins, organisation, facilitator, client):
+    client.login(username=facilitator.email, password=PASSWORD)
+    response = client.post(
+        reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
+        {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "14:20", "title": "Trop court"},
+    )
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    form = html[html.index('action="' + reverse("web:live-open", kwargs={"key": "atelier-entraide"})):] if "Ouvrir la séance" in html else html
+    assert 'data-testid="open-error"' in form
+    with all_tenants():
+        assert not LiveSession.objects.exists()
+
+
+def test_the_prepare_fragment_brings_the_open_button(builtins, facilitator, client):
+    client.login(username=facilitator.email, password=PASSWORD)
+    fragment = client.get(
+        reverse("web:protocol-prepare", kwargs={"key": "atelier-entraide"}) + "?participants=7&start=14:00&end=16:30",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "<html" not in fragment and reverse("web:live-open", kwargs={"key": "atelier-entraide"}) in fragment

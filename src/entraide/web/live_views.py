@@ -46,7 +46,7 @@ from entraide.live.models import LiveRole, LiveSession, Participant
 from entraide.protocols.domain.agenda import AgendaError
 
 from .forms import JoinForm, OpenSessionForm
-from .views import _protocol_or_404
+from .views import _prepare, _protocol_or_404
 
 COOKIE_AGE = 14 * 24 * 3600
 
@@ -126,10 +126,8 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
         with tenant_scope(owner):
             protocol = _protocol_or_404(owner, key)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(protocol.prepare_url + "?" + request.POST.urlencode())
+        # Shown again at the open form itself (not at the top of the page), nothing created.
+        return _prepare(request, protocol, open_errors=[e for errors in form.errors.values() for e in errors], values=request.POST)
     data = form.cleaned_data
     try:
         session, seat = open_session(
@@ -142,8 +140,7 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
             title=data["title"],
         )
     except AgendaError as error:
-        messages.error(request, error.message)
-        return redirect(protocol.prepare_url)
+        return _prepare(request, protocol, open_errors=[error.message], values=request.POST)
     response = redirect("web:live-console", code=session.join_code)
     return _with_cookie(response, session, seat.secret)
 
