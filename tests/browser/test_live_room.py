@@ -170,5 +170,15 @@ def test_a_room_recovers_on_its_phones(server_url, browser, screenshot, pages_on
     facilitator.get_by_test_id("join-code").wait_for()
     waiting.wait_for(state="detached", timeout=30_000)
 
+    # On the organisation's page: "Mes séances en cours"; typing the code leads to the console.
+    facilitator.goto(server_url + "/o/demo/")
+    facilitator.get_by_test_id("running-sessions").get_by_text("Atelier de la salle 3").wait_for()
+    screenshot(facilitator, "organisation-running-sessions")
+    facilitator.goto(server_url + "/rejoindre/")
+    facilitator.get_by_label("Code de la séance").fill(code)
+    facilitator.get_by_label("Votre nom, tel que le groupe le verra").fill("Sacha")
+    tap(facilitator, "Rejoindre")
+    facilitator.wait_for_url(re.compile(r"/console/$"))
+
     # The only failed load: the join form's answer to the same name (400, on purpose).
     assert [e for e in errors if "favicon" not in e] in ([], ["Amina (new phone): Failed to load resource: the server responded with a status of 400 (Bad Request)"]), errors
