@@ -484,3 +484,17 @@ def test_the_prepare_fragment_brings_the_open_button(builtins, facilitator, clie
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "<html" not in fragment and reverse("web:live-open", kwargs={"key": "atelier-entraide"}) in fragment
+
+
+@pytest.mark.parametrize("language, shown", [("fr", "dimanche 6 décembre 2026"), ("de", "Sonntag, 6. Dezember 2026"), ("en", "Sunday, Dec. 6, 2026")])
+def test_dates_with_their_weekday_follow_the_language(language, shown):
+    from datetime import date
+
+    from django.utils import translation
+
+    from entraide.web.templatetags.dates import local_date, weekday_date
+
+    with translation.override(language):
+        assert weekday_date(date(2026, 12, 6)) == shown
+        assert weekday_date("2026-12-06") == shown
+        assert local_date("pas une date") == "pas une date"

@@ -1,23 +1,11 @@
-from datetime import date
-
 from django import template
-from django.utils.formats import date_format
+
+from .dates import local_date
 
 register = template.Library()
 
 
-@register.filter
-def local_date(value) -> str:
-    """A date (or the ISO string the live state carries, "2026-12-06") in the active language's
-    DATE_FORMAT ("6 décembre 2026", "6. Dezember 2026"); anything unreadable as is."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value
-    if not isinstance(value, date):
-        return "" if value is None else str(value)
-    return date_format(value, "DATE_FORMAT")
+register.filter("local_date", local_date)  # one rule for dates: templatetags/dates.py
 
 
 @register.filter
