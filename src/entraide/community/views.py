@@ -192,7 +192,7 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
     can_numbers = access.can(user, "community.view_attendance_numbers", group)
     today = group_domain.today()
     sessions = list(
-        GroupSession.objects.filter(group=group).select_related("facilitator", "live_session").order_by("date", "start", "pk")
+        GroupSession.objects.filter(group=group).select_related("group", "facilitator", "live_session").order_by("date", "start", "pk")
     )
     numbered = session_domain.numbered(sessions)
     memberships = list(GroupMembership.objects.filter(group=group).select_related("user").order_by("joined_at", "pk"))
