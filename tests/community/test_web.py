@@ -273,6 +273,10 @@ def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goe
     client.post(reverse("web:community-group-rotation", kwargs=g))
     with tenant_scope(organisation):
         session = GroupSession.objects.filter(group=group).order_by("date").first()
+    # The coordinator sees that it runs, never its console: the member whose turn it is runs it.
+    refused = client.post(reverse("web:community-live", kwargs={**g, "session": session.pk}))
+    assert refused.status_code == 302 and "/console/" not in refused["Location"]
+    login(client, User.objects.get(pk=session.facilitator_id))
     response = client.post(reverse("web:community-live", kwargs={**g, "session": session.pk}))
     assert response.status_code == 302 and "/console/" in response["Location"]
     with tenant_scope(organisation):
@@ -283,7 +287,6 @@ def test_a_group_session_opens_live_with_the_groups_protocol_and_its_debrief_goe
     # Opening again goes back to the same live session.
     again = client.post(reverse("web:community-live", kwargs={**g, "session": session.pk}))
     assert again["Location"] == response["Location"]
-    login(client, User.objects.get(pk=session.facilitator_id))
     me = client.get(reverse("web:community-me", kwargs={"org": organisation.slug})).content.decode()
     assert "ouvrir le débriefing" in me and reverse("web:live", kwargs={"code": live.join_code}) in me
 

@@ -1,6 +1,7 @@
 """The live session over plain HTTP: join, view, act without JavaScript; guessing limited;
 one session's participant sees and changes nothing of another."""
 
+import re
 import uuid
 from datetime import time
 from html import unescape
@@ -9,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.opening import JOIN_ATTEMPTS, format_code, open_session
+from entraide.live.domain.opening import FAILED_PER_HOUR, format_code, open_session
 from entraide.live.models import GroundRule, LiveSession, Participant
 
 pytestmark = pytest.mark.integration
@@ -53,7 +54,7 @@ def test_only_facilitators_open_sessions(builtins, organisation, member, client)
         reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
         {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "16:30"},
     )
-    assert response.status_code == 302  # back to the form, with a message
+    assert response.status_code == 400 and 'data-testid="open-error"' in response.content.decode()  # the prepare page, with the reason
     with all_tenants():
         assert not LiveSession.objects.exists()
 
@@ -98,27 +99,57 @@ def test_unknown_closed_and_wrong_codes_get_the_same_answer(opened, organisation
     for code in ("ZZZZ-ZZZZ", closed.join_code, opened.join_code[:-1] + ("A" if opened.join_code[-1] != "A" else "C"), "abc"):
         response = join(Client(), opened, code=code)
         assert response.status_code == 400
-        answers.add(response.content.decode().split('role="alert">')[1].split("<")[0])
+        answers.add(_alert(response))
     assert len(answers) == 1
 
 
-def test_join_code_guessing_is_limited_per_address(opened):
+def _alert(response) -> str:
+    return unescape(response.content.decode().split('role="alert"')[1].split(">", 1)[1].split("<")[0])
+
+
+def test_join_code_guessing_is_limited_per_network(opened):
     from django.test import Client
 
     guesser = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(JOIN_ATTEMPTS):
-        join(guesser, opened, code="ZZZZ-ZZZZ")
-    refused = join(guesser, opened)  # even the right code, now
-    assert refused.status_code == 400
+    for _ in range(FAILED_PER_HOUR):
+        assert join(guesser, opened, code="ZZZZ-ZZZZ").status_code == 400
+    live, wrong = join(guesser, opened), join(guesser, opened, code="ZZZZ-ZZZY")
+    # Past the limit a stranger's network learns nothing: the same answer for a live code.
+    assert live.status_code == wrong.status_code == 400 and _alert(live) == _alert(wrong)
     with all_tenants():
         assert Participant.objects.filter(session=opened).count() == 1
     assert join(Client(REMOTE_ADDR="203.0.113.10"), opened).status_code == 302
 
 
+def test_an_ipv6_guesser_counts_by_its_64(opened):
+    from django.test import Client
+
+    for number in range(FAILED_PER_HOUR):
+        join(Client(REMOTE_ADDR=f"2001:db8:0:1::{number + 1:x}"), opened, code="ZZZZ-ZZZZ")
+    assert join(Client(REMOTE_ADDR="2001:db8:0:1::ffff"), opened).status_code == 400
+    assert join(Client(REMOTE_ADDR="2001:db8:0:2::1"), opened).status_code == 302
+
+
+def test_one_guesser_on_the_room_wifi_does_not_lock_the_room_out(opened):
+    from django.test import Client
+
+    room = "198.51.100.7"
+    assert join(Client(REMOTE_ADDR=room), opened, name="Première").status_code == 302
+    guesser = Client(REMOTE_ADDR=room)
+    for _ in range(FAILED_PER_HOUR + 10):
+        join(guesser, opened, code="ZZZZ-ZZZZ")
+    # The right code still opens the room's session for the people of the room...
+    assert join(Client(REMOTE_ADDR=room), opened, name="Deuxième").status_code == 302
+    # ...while the guesser's wrong codes are refused without telling more.
+    assert "Trop de codes" in _alert(join(guesser, opened, code="ZZZZ-ZZZY"))
+
+
 def test_a_whole_room_behind_one_network_can_join(opened):
     from django.test import Client
 
-    for number in range(JOIN_ATTEMPTS + 10):
+    from entraide.live.domain.opening import seat_limit
+
+    for number in range(seat_limit(opened) - 1):
         assert join(Client(REMOTE_ADDR="198.51.100.7"), opened, name=f"Personne {number}").status_code == 302
 
 
@@ -195,6 +226,9 @@ def test_the_page_costs_the_same_queries_with_3_or_30_participants(opened, clien
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
+    with all_tenants():
+        LiveSession.objects.filter(pk=opened.pk).update(seat_margin=30)  # raised from the console
+    opened.refresh_from_db()
     for i in range(27):
         join_session(opened, f"Q{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -244,3 +278,253 @@ def test_the_html_door_limits_commands_per_participant(opened, client, monkeypat
         response = command(phone, opened, "set_ready", ready="yes" if number % 2 else "no")
     page = unescape(phone.get(response.url).content.decode())
     assert "Trop d'actions à la fois : attendez quelques secondes, puis réessayez." in page
+
+
+# --- Who reaches a running session (issue 10) ------------------------------------------------
+
+CODE_DOORS = ("web:live-console", "web:live-projector", "web:live-state", "web:live-qr", "web:live-kit", "web:live-personal-qr")
+
+
+@pytest.fixture
+def group_run(builtins, organisation, coordinator, facilitator):
+    """A group session assigned to ``facilitator``, who has opened it live from the group's page."""
+    from datetime import timedelta
+
+    from django.test import Client
+
+    from entraide.community.domain import groups as group_domain
+    from entraide.community.domain.sessions import NewSession, create_sessions
+    from entraide.community.models import GroupSession
+    from entraide.core.tenancy import tenant_scope
+
+    group = group_domain.create_group(organisation, group_domain.GroupData(name="Codéveloppement", capacity=12), coordinator)
+    [session] = create_sessions(group, [NewSession(group_domain.today() + timedelta(days=1), time(9), time(12, 30))], coordinator)
+    with tenant_scope(organisation):
+        GroupSession.objects.filter(pk=session.pk).update(facilitator=facilitator)
+    console = Client()
+    console.force_login(facilitator)
+    url = reverse("web:community-live", kwargs={"org": organisation.slug, "group": group.pk, "session": session.pk})
+    response = console.post(url)
+    assert response.status_code == 302 and "/console/" in response["Location"]
+    with tenant_scope(organisation):
+        session.refresh_from_db()
+        live = session.live_session
+    return {"group": group, "session": session, "live": live, "direct": url, "console": console}
+
+
+def _person(kind, organisation, other_organisation):
+    from entraide.core.models import Role
+    from tests.conftest import _account
+
+    return {
+        "coordinator": lambda: _account(organisation, "coord2@example.org", Role.COORDINATOR),
+        "other facilitator": lambda: _account(organisation, "autre-facilitation@example.org", Role.FACILITATOR),
+        "member": lambda: _account(organisation, "membre2@example.org", Role.MEMBER),
+        "commissioner": lambda: _account(organisation, "drh2@example.org", Role.COMMISSIONER),
+        "other organisation": lambda: _account(other_organisation, "coord@autre.example.org", Role.COORDINATOR),
+        "anonymous": lambda: None,
+    }[kind]()
+
+
+@pytest.mark.parametrize("kind", ["coordinator", "other facilitator", "member", "commissioner", "other organisation", "anonymous"])
+def test_only_the_facilitator_reaches_a_running_group_session(kind, group_run, organisation, other_organisation):
+    from django.test import Client
+
+    live = group_run["live"]
+    person = _person(kind, organisation, other_organisation)
+    browser = Client()
+    if person is not None:
+        browser.force_login(person)
+    with all_tenants():
+        seats = Participant.objects.filter(session=live).count()
+    # The group session's "direct" door: no console, and the code in neither address nor page.
+    direct = browser.post(group_run["direct"], follow=True)
+    assert all("/console/" not in url and live.join_code not in url for url, _status in direct.redirect_chain)
+    assert live.join_code not in direct.content.decode() and format_code(live.join_code) not in direct.content.decode()
+    # The group's page, the organisation's page and "Mon espace" show that it runs, not its code.
+    for name, kwargs in (
+        ("web:community-group", {"org": organisation.slug, "group": group_run["group"].pk}),
+        ("web:organisation", {"org": organisation.slug}),
+        ("web:community-me", {"org": organisation.slug}),
+    ):
+        page = browser.get(reverse(name, kwargs=kwargs))
+        assert live.join_code not in page.content.decode(), name
+    # Every address that takes the code: the same 404 as for a wrong code.
+    for door in CODE_DOORS:
+        assert browser.get(reverse(door, kwargs={"code": live.join_code})).status_code == 404, door
+        assert browser.get(reverse(door, kwargs={"code": "ZZZZZZZZ"})).status_code == 404, door
+    assert browser.post(reverse("web:live-command", kwargs={"code": live.join_code}), {"command": "next_step"}).status_code == 404
+    assert browser.post(reverse("web:live-seats", kwargs={"code": live.join_code}), {"extra": "5"}).status_code == 404
+    with all_tenants():
+        assert Participant.objects.filter(session=live).count() == seats
+
+
+def test_the_facilitator_reaches_the_console_from_every_door(group_run, facilitator, organisation):
+    from django.test import Client
+
+    live = group_run["live"]
+    assert group_run["console"].get(reverse("web:live-console", kwargs={"code": live.join_code})).status_code == 200
+    new_browser = Client()
+    new_browser.force_login(facilitator)
+    # "Mes séances en cours" on the organisation's page and in "Mon espace".
+    for name in ("web:organisation", "web:community-me"):
+        html = new_browser.get(reverse(name, kwargs={"org": organisation.slug})).content.decode()
+        assert 'data-testid="running-sessions"' in html and reverse("web:live-console", kwargs={"code": live.join_code}) in html, name
+    # Typing the code while logged in leads to the console, never to a contributor's seat.
+    typed = join(new_browser, live, name="Facilitation")
+    assert typed.status_code == 302 and typed["Location"] == reverse("web:live-console", kwargs={"code": live.join_code})
+    with all_tenants():
+        assert Participant.objects.filter(session=live).count() == 1
+    # The group's page offers the console to them.
+    page = new_browser.get(reverse("web:community-group", kwargs={"org": organisation.slug, "group": group_run["group"].pk})).content.decode()
+    assert group_run["direct"] in page
+
+
+def test_a_coordinator_sees_that_the_session_runs(group_run, coordinator, client, organisation):
+    client.force_login(coordinator)
+    page = client.get(reverse("web:community-group", kwargs={"org": organisation.slug, "group": group_run["group"].pk})).content.decode()
+    assert 'data-testid="live-status"' in page and group_run["direct"] not in page
+    refused = client.post(group_run["direct"], follow=True)
+    assert "seule la personne qui la facilite y entre" in unescape(refused.content.decode())
+    assert "/console/" not in refused.redirect_chain[-1][0]
+
+
+@pytest.mark.parametrize("door", ["web:live", *CODE_DOORS, "themes:session", "web:followup-keep"])
+def test_a_stranger_gets_the_same_answer_for_a_live_and_a_wrong_code_and_it_counts(door, opened):
+    from django.test import Client
+
+    from entraide.live.domain.opening import network_of  # noqa: F401 (the unit counted)
+
+    stranger = Client(REMOTE_ADDR="192.0.2.44")
+    live = stranger.get(reverse(door, kwargs={"code": opened.join_code}))
+    wrong = stranger.get(reverse(door, kwargs={"code": "ZZZZZZZZ"}))
+    assert live.status_code == wrong.status_code
+    if live.status_code == 302:  # the participant's address: to the join form, with the code as typed
+        assert live["Location"].startswith(reverse("web:live-join")) and wrong["Location"].startswith(reverse("web:live-join"))
+    for _ in range(FAILED_PER_HOUR):
+        stranger.get(reverse(door, kwargs={"code": "ZZZZZZZZ"}))
+    # The same limit as typed codes: this network now gets "too many" for the live code too.
+    assert join(stranger, opened).status_code == 400
+
+
+def test_a_session_holds_no_more_seats_than_its_protocol_allows_until_the_facilitator_opens_more(opened, client):
+    from django.test import Client
+
+    from entraide.live.domain.opening import seat_limit
+
+    limit = seat_limit(opened)
+    assert limit == 12 + 2  # the protocol's maximum (atelier d'entraide: 12) and the margin
+    for number in range(limit - 1):
+        assert join(Client(REMOTE_ADDR="198.51.100.8"), opened, name=f"Personne {number}").status_code == 302
+    full = join(Client(REMOTE_ADDR="198.51.100.8"), opened, name="Une de trop")
+    assert full.status_code == 400 and "complète" in _alert(full)
+    # The console says how many, and opens five more places.
+    html = unescape(client.get(reverse("web:live-console", kwargs={"code": opened.join_code})).content.decode())
+    assert f"{limit} places sur {limit}" in html or f"{limit} sur {limit}" in html
+    assert client.post(reverse("web:live-seats", kwargs={"code": opened.join_code}), {"extra": "5"}).status_code == 302
+    assert join(Client(REMOTE_ADDR="198.51.100.8"), opened, name="Une de trop").status_code == 302
+    # A participant cannot open places.
+    phone = Client()
+    join(phone, opened, name="Zoé")
+    with all_tenants():
+        margin = LiveSession.objects.get(pk=opened.pk).seat_margin
+    page = phone.post(reverse("web:live-seats", kwargs={"code": opened.join_code}), {"extra": "5"}, follow=True)
+    assert page.status_code == 200
+    with all_tenants():
+        assert LiveSession.objects.get(pk=opened.pk).seat_margin == margin
+
+
+def test_the_same_name_from_a_new_device_offers_c_est_moi_without_a_seat(opened):
+    from django.test import Client
+
+    first = Client()
+    assert join(first, opened, name="Amina").status_code == 302
+    page = first.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode()
+    link = re.search(r'data-testid="my-link">([^<]+)<', page).group(1)
+    assert "/retour/" in link
+    assert first.get(reverse("web:live-personal-qr", kwargs={"code": opened.join_code})).status_code == 200
+    new_device = Client()
+    answer = join(new_device, opened, name="  amina ")
+    assert answer.status_code == 400 and 'data-testid="same-name"' in answer.content.decode()
+    with all_tenants():
+        assert Participant.objects.filter(session=opened, display_name__iexact="amina").count() == 1
+    # The personal link opened on the new device is the proof: same seat.
+    assert new_device.get(link.replace("http://testserver", "")).status_code == 302
+    back = new_device.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode()
+    assert "Amina" in back and 'data-testid="my-link"' in back
+
+
+def test_a_refused_vote_says_why_at_the_ballot(opened, client):
+    from django.test import Client
+
+    phone = Client()
+    join(phone, opened)
+    command(client, opened, "start", view="console")
+    with all_tenants():
+        keys = [step["key"] for step in opened.agenda]
+        LiveSession.objects.filter(pk=opened.pk).update(step_index=keys.index("vote"))
+    assert command(phone, opened, "cast_vote", vote_999="3").status_code == 302
+    html = unescape(phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode())
+    ballot = html[html.index('class="ballot"'):]
+    assert 'data-testid="form-error-cast_vote"' in ballot
+    top = html[html.index('id="live"'):html.index('class="ballot"')]
+    assert 'class="messages"' not in top
+
+
+@pytest.mark.parametrize("language, shown", [("fr", "6 décembre 2026"), ("de", "6. Dezember 2026"), ("en", "Dec. 6, 2026")])
+def test_action_dates_show_in_the_language_s_format(language, shown, opened, client):
+    from datetime import date
+
+    from django.test import Client
+
+    from entraide.live.models import Action
+
+    phone = Client(HTTP_ACCEPT_LANGUAGE=language)
+    join(phone, opened)
+    command(client, opened, "start", view="console")
+    with all_tenants():
+        keys = [step["key"] for step in opened.agenda]
+        LiveSession.objects.filter(pk=opened.pk).update(step_index=keys.index("action-plan"))
+        author = Participant.objects.get(session=opened, display_name="Amina")
+        Action.objects.create(session=opened, author=author, text="Appeler la famille", due=date(2026, 12, 6))
+    phone.cookies["django_language"] = language
+    html = unescape(phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode())
+    assert f'<time datetime="2026-12-06">{shown}</time>' in html
+    assert ">2026-12-06<" not in html
+
+
+def test_a_refused_opening_says_why_at_the_open_form(builtins, organisation, facilitator, client):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
+        {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "14:20", "title": "Trop court"},
+    )
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    form = html[html.index('action="' + reverse("web:live-open", kwargs={"key": "atelier-entraide"})):] if "Ouvrir la séance" in html else html
+    assert 'data-testid="open-error"' in form
+    with all_tenants():
+        assert not LiveSession.objects.exists()
+
+
+def test_the_prepare_fragment_brings_the_open_button(builtins, facilitator, client):
+    client.force_login(facilitator)
+    fragment = client.get(
+        reverse("web:protocol-prepare", kwargs={"key": "atelier-entraide"}) + "?participants=7&start=14:00&end=16:30",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "<html" not in fragment and reverse("web:live-open", kwargs={"key": "atelier-entraide"}) in fragment
+
+
+@pytest.mark.parametrize("language, shown", [("fr", "dimanche 6 décembre 2026"), ("de", "Sonntag, 6. Dezember 2026"), ("en", "Sunday, Dec. 6, 2026")])
+def test_dates_with_their_weekday_follow_the_language(language, shown):
+    from datetime import date
+
+    from django.utils import translation
+
+    from entraide.web.templatetags.dates import local_date, weekday_date
+
+    with translation.override(language):
+        assert weekday_date(date(2026, 12, 6)) == shown
+        assert weekday_date("2026-12-06") == shown
+        assert local_date("pas une date") == "pas une date"

@@ -20,7 +20,7 @@ from entraide.core import access
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
 from entraide.events.domain.events import upcoming_for_member
-from entraide.live.domain.opening import format_code
+from entraide.live.domain.opening import format_code, running_sessions_of
 from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays, describe_closures
 from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
@@ -193,7 +193,7 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
     can_numbers = access.can(user, "community.view_attendance_numbers", group)
     today = group_domain.today()
     sessions = list(
-        GroupSession.objects.filter(group=group).select_related("facilitator", "live_session").order_by("date", "start", "pk")
+        GroupSession.objects.filter(group=group).select_related("group", "facilitator", "live_session").order_by("date", "start", "pk")
     )
     numbered = session_domain.numbered(sessions)
     memberships = list(GroupMembership.objects.filter(group=group).select_related("user").order_by("joined_at", "pk"))
@@ -233,6 +233,8 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "can_people": can_people,
         "can_numbers": can_numbers,
         "can_attendance": access.can(user, "community.take_attendance", group),
+        # Only its facilitator starts or enters a session's live run (coordinators see it runs).
+        "live_runnable": {s.pk for s in sessions if access.can(user, "community.run_live", s)},
         "charter_points": charter_points(),
         # Brouillons d'ateliers: members facilitate in turn (and declare when they cannot).
         "rotation": group.protocol_key == ROTATION_PROTOCOL or any(s.facilitator_id for s in sessions),
@@ -473,7 +475,7 @@ def session_status(request: HttpRequest, organisation: Organisation, group: int,
 
 
 @require_POST
-@organisation_view("community.take_attendance")
+@organisation_view("community.view_groups")
 def session_live(request: HttpRequest, organisation: Organisation, group: int, session: int) -> HttpResponse:
     group = _group_or_404(organisation, group)
     session = _session_or_404(group, session)
@@ -651,6 +653,7 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "can_join": access.can(user, "community.join_group", organisation),
             "can_manage_org": access.can(user, "community.manage_groups", organisation),
             "member_events": upcoming_for_member(organisation, user),
+            "running": running_sessions_of(user, organisation),
         },
     )
 

@@ -174,6 +174,55 @@ def record_is_consented(user, group_session) -> bool:
     return group_session is not None and is_consented(group_session)
 
 
+# --- Live runs of group sessions (obj: a GroupSession) --------------------------------------
+
+
+def live_consoles_of(user) -> set[int]:
+    """Ids of the live sessions whose facilitator's seat this account holds; one query, kept
+    on the user object for the request (like ``roles_of``)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_entraide_consoles", None)
+    if cached is None:
+        from entraide.live.models import LiveRole, Participant
+
+        with all_tenants():
+            cached = set(
+                Participant.objects.filter(user=user, role=LiveRole.FACILITATOR, removed_at__isnull=True).values_list("session_id", flat=True)
+            )
+        user._entraide_consoles = cached
+    return cached
+
+
+@rules.predicate
+def may_start_live(user, group_session) -> bool:
+    """Not run live yet, and the user is its assigned facilitator (a member facilitating in turn
+    included), or, with nobody assigned, a facilitator or coordinator of the organisation."""
+    if group_session is None or group_session.live_session_id is not None:
+        return False
+    if group_session.facilitator_id is not None:
+        # Rotation: the member whose turn it is facilitates, whatever their role.
+        return (
+            user is not None and group_session.facilitator_id == user.pk
+            and role_in(user, group_session.group.organisation_id) not in (None, Role.COMMISSIONER)
+        )
+    return is_facilitator_of(user, group_session.group)
+
+
+@rules.predicate
+def holds_live_console(user, group_session) -> bool:
+    """Already run live, and this account holds its facilitator's seat. Whoever the facilitator
+    handed over to comes in by their own device's seat, not through the group's page."""
+    if group_session is None or group_session.live_session_id is None:
+        return False
+    return group_session.live_session_id in live_consoles_of(user)
+
+
+# Starting or entering a group session's live run is for its facilitator (or whoever they hand
+# over to); coordinators see that it runs (the group's page), never its console, code or QR.
+rules.add_perm("community.run_live", may_start_live | holds_live_console)
+
+
 rules.add_perm("followup.view_plan", is_plan_author)
 rules.add_perm("followup.change_plan", is_plan_author)
 # The members of the group only, and only with everyone's consent: never the organisation at large.
@@ -198,6 +247,7 @@ VIEW_PERMISSION = {
     "community.take_attendance": "core.view_organisation",
     "community.view_attendance_numbers": "core.view_organisation",
     "community.join_group": "core.view_organisation",
+    "community.run_live": "community.view_groups",
     "followup.keep_plans": "core.view_organisation",
 }
 

@@ -20,7 +20,7 @@ from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
-from entraide.web.live_views import _session_or_404 as _live_session_or_404, cookie_name
+from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
 
 from .domain import FollowupError, plans as plan_domain, records
@@ -145,10 +145,12 @@ def plan_share(request: HttpRequest, organisation: Organisation, plan: int) -> H
 @require_http_methods(["GET", "POST"])
 def keep_plan(request: HttpRequest, code: str) -> HttpResponse:
     """The seat (cookie or account) of an ended session keeps its action plan in an account."""
-    session = _live_session_or_404(code)
-    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
+    session = _session_or_none(code)
+    participant = None
+    if session is not None:
+        participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
     if participant is None:
-        raise Http404
+        raise stranger(request)  # the same 404 for a live and a wrong code, counted
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     with all_tenants():

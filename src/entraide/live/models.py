@@ -44,6 +44,8 @@ class LiveSession(models.Model):
     # The fitted agenda: [{"key": ..., "minutes": ...}] for the steps run live, in order.
     agenda = models.JSONField(default=list)
     planned_participants = models.PositiveSmallIntegerField(default=7)
+    # Seats above the protocol's maximum; the facilitator raises it from the console.
+    seat_margin = models.PositiveSmallIntegerField(default=2)
     planned_start = models.TimeField(null=True, blank=True)
     planned_end = models.TimeField(null=True, blank=True)
 

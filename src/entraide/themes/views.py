@@ -13,7 +13,7 @@ from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
 from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
 from entraide.live.models import LiveRole, LiveSession
-from entraide.web.live_views import _session_or_404, cookie_name
+from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
 
 from .domain.library import (
@@ -139,9 +139,9 @@ def _may_attach(request: HttpRequest, session: LiveSession) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def session_theme(request: HttpRequest, code: str) -> HttpResponse:
-    session = _session_or_404(code)
-    if not _may_attach(request, session):
-        raise Http404
+    session = _session_or_none(code)
+    if session is None or not _may_attach(request, session):
+        raise stranger(request)  # the same 404 for a live and a wrong code, counted
     organisation = session.organisation
     console = reverse("web:live-console", kwargs={"code": session.join_code})
     if request.method == "POST":

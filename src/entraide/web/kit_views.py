@@ -17,7 +17,7 @@ from entraide.live.domain.opening import facilitator_for_user, participant_for_s
 from entraide.protocols.models import Protocol
 
 from .forms import KitForm
-from .live_views import _session_or_404, cookie_name, join_url
+from .live_views import _session_or_none, cookie_name, join_url, stranger
 from .views import _protocol_detail, _protocol_or_404, organisation_view
 
 
@@ -56,9 +56,12 @@ def _protocol_kit(request: HttpRequest, protocol: Protocol) -> HttpResponse:
 @require_GET
 def session_kit(request: HttpRequest, code: str) -> HttpResponse:
     """The kit sized to the session's planned group, with its join poster. Its facilitator only."""
-    session = _session_or_404(code)
-    seat = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
-    access.require(request.user, "kit.print_session_kit", seat)
+    session = _session_or_none(code)
+    seat = None
+    if session is not None:
+        seat = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
+    if not access.can(request.user, "kit.print_session_kit", seat):
+        raise stranger(request)  # the same 404 for a live and a wrong code, counted
     try:
         kit = build_session_kit(session, request.GET.get("lang") or get_language(), join_url(request, session))
     except KitError as error:

@@ -14,7 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
@@ -23,6 +26,9 @@ from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.live.domain import commands
 from entraide.live.domain.opening import (
     JoinRefused,
+    SameName,
+    add_seats,
+    count_failure,
     facilitator_for_user,
     find_open_session,
     join,
@@ -31,13 +37,16 @@ from entraide.live.domain.opening import (
     normalise_code,
     open_session,
     participant_for_secret,
+    remember_room,
+    seat_limit,
+    seats_taken,
 )
 from entraide.live.domain.state import session_state
 from entraide.live.models import LiveRole, LiveSession, Participant
 from entraide.protocols.domain.agenda import AgendaError
 
 from .forms import JoinForm, OpenSessionForm
-from .views import _protocol_or_404
+from .views import _prepare, _protocol_or_404
 
 COOKIE_AGE = 14 * 24 * 3600
 
@@ -58,12 +67,25 @@ def _session_or_404(code: str) -> LiveSession:
     return session
 
 
+def stranger(request: HttpRequest) -> Http404:
+    """The one answer to someone without a seat at an address that takes a code: a 404, the same
+    for a live, an ended and a wrong code, counted as a failed attempt of their network (the
+    limit of ``opening.find_open_session``). Use as ``raise stranger(request)``."""
+    count_failure(client_address(request))
+    return Http404()
+
+
 def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, Participant, str | None]:
-    session = _session_or_404(code)
-    participant, new_secret = _viewer(request, session)
+    session = _session_or_none(code)
+    participant, new_secret = _viewer(request, session) if session is not None else (None, None)
     if participant is None:
-        raise Http404
+        raise stranger(request)
     return session, participant, new_secret
+
+
+def _session_or_none(code: str) -> LiveSession | None:
+    with all_tenants():
+        return LiveSession.objects.select_related("protocol_version", "chosen_problem").filter(join_code=normalise_code(code)).first()
 
 
 def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:
@@ -104,10 +126,8 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
         with tenant_scope(owner):
             protocol = _protocol_or_404(owner, key)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(protocol.prepare_url + "?" + request.POST.urlencode())
+        # Shown again at the open form itself (not at the top of the page), nothing created.
+        return _prepare(request, protocol, open_errors=[e for errors in form.errors.values() for e in errors], values=request.POST)
     data = form.cleaned_data
     try:
         session, seat = open_session(
@@ -120,8 +140,7 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
             title=data["title"],
         )
     except AgendaError as error:
-        messages.error(request, error.message)
-        return redirect(protocol.prepare_url)
+        return _prepare(request, protocol, open_errors=[error.message], values=request.POST)
     response = redirect("web:live-console", code=session.join_code)
     return _with_cookie(response, session, seat.secret)
 
@@ -131,29 +150,40 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
 
 @require_http_methods(["GET", "POST"])
 def join_view(request: HttpRequest) -> HttpResponse:
+    """Join by code and name. A browser that already holds a seat goes back to it; the
+    session's facilitator, logged in, goes to the console (never to a contributor's seat); a
+    name already seated gets "C'est moi": continue with the personal link of the first device,
+    or choose another name (a name alone proves nothing)."""
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    error = None
+    error = same_name = None
+    address = client_address(request)
     if request.method == "POST" and form.is_valid():
         try:
-            session = find_open_session(form.cleaned_data["code"], client_address(request))
-            existing = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
+            session = find_open_session(form.cleaned_data["code"], address)
+            existing, new_secret = _viewer(request, session)
             if existing is not None:
-                return redirect("web:live", code=session.join_code)
+                remember_room(session, address)
+                target = "web:live-console" if existing.role == LiveRole.FACILITATOR else "web:live"
+                return _with_cookie(redirect(target, code=session.join_code), session, new_secret)
             seat = join(session, form.cleaned_data["name"])
+        except SameName as refused:
+            error, same_name = refused.message, refused.participant.display_name
         except JoinRefused as refused:
             error = refused.message
         else:
+            remember_room(session, address)
             return _with_cookie(redirect("web:live", code=session.join_code), session, seat.secret)
-    return render(request, "web/live/join.html", {"form": form, "error": error}, status=400 if error else 200)
+    return render(request, "web/live/join.html", {"form": form, "error": error, "same_name": same_name}, status=400 if error else 200)
 
 
 @require_GET
 def rejoin(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     """The personal link: back in as the same participant, on this or another device."""
-    session = _session_or_404(code)
-    participant = participant_for_secret(session, secret)
+    session = _session_or_none(code)
+    participant = participant_for_secret(session, secret) if session is not None else None
     if participant is None:
-        raise Http404
+        raise stranger(request)
+    remember_room(session, client_address(request))
     return _with_cookie(redirect("web:live", code=session.join_code), session, secret)
 
 
@@ -173,12 +203,15 @@ def join_url(request: HttpRequest, session: LiveSession) -> str:
 
 
 def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
-    session = _session_or_404(code)
-    participant, new_secret = _viewer(request, session)
+    session = _session_or_none(code)
+    participant, new_secret = _viewer(request, session) if session is not None else (None, None)
     if participant is None:
-        if view == "participant" and session.status != LiveSession.Status.ENDED:
-            return redirect(reverse("web:live-join") + f"?code={session.join_code}")
-        raise Http404
+        if view == "participant":
+            # Live, ended or wrong: the same answer (the join form, with the code as typed).
+            count_failure(client_address(request))
+            return redirect(reverse("web:live-join") + "?" + urlencode({"code": normalise_code(code)}))
+        raise stranger(request)
+    remember_room(session, client_address(request))
     is_facilitator = participant.role == LiveRole.FACILITATOR
     if view == "participant" and is_facilitator:
         return _with_cookie(redirect("web:live-console", code=session.join_code), session, new_secret)
@@ -186,6 +219,9 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         return _with_cookie(redirect("web:live", code=session.join_code), session, new_secret)
     mark_seen(participant)
     state = session_state(session, participant)
+    secret = request.COOKIES.get(cookie_name(session)) or new_secret or ""
+    rejoin_path = reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})
+    general, near_forms = _split_messages(request)
     context = {
         "live": state,
         "code": session.join_code,
@@ -195,14 +231,68 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
         "ids": _fresh_ids(),
         "join_url": join_url(request, session),
-        "rejoin_path": reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": request.COOKIES.get(cookie_name(session)) or new_secret or ""}),
+        "rejoin_path": rejoin_path,
+        "rejoin_url": request.build_absolute_uri(rejoin_path),
+        "general_messages": general,
+        "command_errors": near_forms,
+        "seats": {"taken": seats_taken(session), "limit": seat_limit(session)} if is_facilitator else None,
     }
     full, fragment = VIEWS[view]
     template = fragment if request.htmx and request.GET.get("fragment") else full
-    return _with_cookie(render(request, template, context), session, new_secret)
+    html = render_to_string(template, context, request)
+    if near_forms.unshown():
+        # A command refused whose form is not on this page (another step by now, say): its
+        # reason goes to the top of the page rather than nowhere.
+        context["general_messages"] = general + [_Said(text) for text in near_forms.unshown()]
+        context["command_errors"] = CommandErrors()
+        html = render_to_string(template, context, request)
+    return _with_cookie(HttpResponse(html), session, new_secret)
+
+
+class _Said:
+    """A refused command's reason shown at the top of the page, like a message."""
+
+    tags = "error"
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CommandErrors(dict):
+    """{command name: [reason]} for the forms of the page; remembers which ones a form showed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: set[str] = set()
+
+    def get(self, key, default=None):
+        if key in self:
+            self.shown.add(key)
+        return super().get(key, default)
+
+    def unshown(self) -> list[str]:
+        return [text for command, texts in self.items() if command not in self.shown for text in texts]
 
 
 VIEW_URLS = {"participant": "web:live", "console": "web:live-console", "projector": "web:live-projector"}
+
+COMMAND_TAG = "command-"
+
+
+def _split_messages(request: HttpRequest) -> tuple[list, "CommandErrors"]:
+    """The page's messages: those about one command (refused vote, text too long...) go next to
+    that command's form, {command name: [text]}; the others at the top of the page."""
+    general, near_forms = [], CommandErrors()
+    for message in messages.get_messages(request):
+        tag = next((t for t in message.extra_tags.split() if t.startswith(COMMAND_TAG)), None)
+        if tag and message.level >= messages.ERROR:
+            near_forms.setdefault(tag.removeprefix(COMMAND_TAG), []).append(str(message))
+        else:
+            general.append(message)
+    return general, near_forms
 
 
 class _Ids:
@@ -237,13 +327,51 @@ def state_json(request: HttpRequest, code: str) -> JsonResponse:
     return JsonResponse(session_state(session, participant))
 
 
-@require_GET
-def qr_code(request: HttpRequest, code: str) -> HttpResponse:
-    session = _session_or_404(code)
-    url = join_url(request, session)
+def _qr_response(url: str) -> HttpResponse:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, dark="#1f2a37", light="#ffffff")
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def qr_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The join QR code, for the console and the projector: its facilitator only (to anyone
+    else it would tell that a code is live)."""
+    session, participant, _secret = _participant_or_404(request, code)
+    if participant.role != LiveRole.FACILITATOR:
+        raise stranger(request)
+    return _qr_response(join_url(request, session))
+
+
+@require_GET
+def personal_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code of the viewer's own personal link (from their cookie, never from the URL):
+    scanned by their new device, it continues on the same seat."""
+    session, participant, _secret = _participant_or_404(request, code)
+    secret = request.COOKIES.get(cookie_name(session))
+    if not secret or participant_for_secret(session, secret) is None:
+        raise stranger(request)
+    return _qr_response(request.build_absolute_uri(reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})))
+
+
+@require_POST
+def seats_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The facilitator opens more places (form field ``extra``)."""
+    session, participant, new_secret = _participant_or_404(request, code)
+    try:
+        limit = add_seats(session, participant, _int(request.POST.get("extra", "")))
+    except JoinRefused as refused:
+        messages.error(request, refused.message, extra_tags=COMMAND_TAG + "add_seats")
+    else:
+        messages.success(request, _("The session now has %(limit)d places.") % {"limit": limit})
+    if request.htmx:
+        request.GET = request.GET.copy()
+        request.GET["fragment"] = "1"
+        request.method = "GET"
+        return _render(request, code, "console")
+    return _with_cookie(redirect("web:live-console", code=session.join_code), session, new_secret)
 
 
 # --- Commands ------------------------------------------------------------------------------
@@ -282,7 +410,8 @@ def command_view(request: HttpRequest, code: str) -> HttpResponse:
     try:
         outcome = commands.execute(session.pk, participant.pk, request.POST.get("client_id", ""), name, _arguments(request, name))
     except commands.CommandRefused as refused:
-        messages.error(request, refused.message)
+        # Shown at the form that sent it (the ballot, the text box), not at the top of the page.
+        messages.error(request, refused.message, extra_tags=COMMAND_TAG + name)
     else:
         if outcome.notice:
             messages.success(request, outcome.notice)

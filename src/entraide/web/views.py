@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entraide.core import access
 from entraide.core.models import Organisation, Role
 from entraide.core.tenancy import tenant_scope
+from entraide.live.domain.opening import running_sessions_of
 from entraide.protocols.domain import library
 from entraide.protocols.domain.agenda import AgendaError, fit_agenda, format_length
 from entraide.protocols.domain.spec import SpecError
@@ -123,10 +124,13 @@ def _protocol_detail(
     )
 
 
-def _prepare(request: HttpRequest, protocol: Protocol) -> HttpResponse:
-    """The agenda fitted to the form's window. A GET: it changes nothing, and can be shared."""
+def _prepare(request: HttpRequest, protocol: Protocol, open_errors: list[str] | None = None, values=None) -> HttpResponse:
+    """The agenda fitted to the form's window. A GET: it changes nothing, and can be shared.
+
+    ``open_errors``/``values``: a refused "Ouvrir la séance" (its POST) is shown again here, its
+    reasons printed at its own form (status 400)."""
     spec = protocol.spec
-    form = AgendaForm(request.GET or None, initial={"participants": min(max(7, spec.participants_min), spec.participants_max)})
+    form = AgendaForm(values if values is not None else (request.GET or None), initial={"participants": min(max(7, spec.participants_min), spec.participants_max)})
     agenda = error = None
     if form.is_valid():
         try:
@@ -141,6 +145,8 @@ def _prepare(request: HttpRequest, protocol: Protocol) -> HttpResponse:
                 initial={**form.cleaned_data, "organisation": str((protocol.organisation or organisations[0]).pk)},
                 organisations=organisations,
             )
+            if values is not None:
+                open_form.initial.update({k: values[k] for k in ("organisation", "title") if values.get(k)})
             for name in ("participants", "start", "end"):
                 open_form.fields[name].widget = forms.HiddenInput()
     context = {
@@ -152,9 +158,10 @@ def _prepare(request: HttpRequest, protocol: Protocol) -> HttpResponse:
         "error": error,
         "language": get_language(),
         "total_length": format_length(agenda.total_minutes) if agenda else None,
+        "open_errors": open_errors or [],
     }
     template = "web/_agenda.html" if request.htmx and not request.htmx.boosted else "web/protocol_prepare.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if open_errors else 200)
 
 
 @require_GET
@@ -202,6 +209,7 @@ def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpR
             "role_label": Role(role).label if role else "",
             "protocols": protocols,
             "can_manage": access.can(request.user, "core.manage_organisation", organisation),
+            "running": running_sessions_of(request.user, organisation),
         },
     )
 

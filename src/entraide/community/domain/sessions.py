@@ -279,15 +279,21 @@ def assign_rotation(group: Group, actor: User) -> dict[GroupSession, User]:
 def open_live(session: GroupSession, actor: User):
     """Open (or reopen) this session live, with its protocol, the actor at the console.
 
-    Returns ``(live_session, seat)``; seat is None when the session was already open.
+    Returns ``(live_session, seat)``; seat is None when the session was already open. Only its
+    facilitator starts or re-enters it (``community.run_live`` in core.access): a coordinator gets
+    ``CommunityError`` and never the console's address (which carries the join code).
     """
-    from entraide.live.domain.opening import open_session
+    from entraide.live.domain.opening import create_live_session
     from entraide.protocols.domain.agenda import AgendaError
     from entraide.protocols.models import Protocol
 
     group = session.group
-    access.require(actor, "community.take_attendance", group)
+    access.require(actor, "community.view_groups", group)
     with tenant_scope(group.organisation):
+        if not access.can(actor, "community.run_live", session):
+            if session.live_session_id:
+                raise CommunityError(_("This session is running live: only its facilitator enters it."))
+            raise CommunityError(_("Only the facilitator of this session runs it live."))
         if session.live_session_id:
             return session.live_session, None
         if session.status == GroupSession.Status.CANCELLED:
@@ -305,7 +311,7 @@ def open_live(session: GroupSession, actor: User):
         participants = min(max(people, spec.participants_min), spec.participants_max)
         title = _("%(group)s, session %(number)d") % {"group": group.name, "number": session_number(session)}
         try:
-            live, seat = open_session(
+            live, seat = create_live_session(
                 organisation=group.organisation, protocol=protocol, facilitator=actor,
                 participants=participants, start=session.start, end=session.end, title=title,
             )

@@ -1,11 +1,18 @@
 """Opening a live session and joining it.
 
 A join code is short enough to type on a phone and hard to guess (8 letters and digits from
-an alphabet without look-alikes: 25^8 ≈ 1.5·10^11), and join attempts are limited per
-address. Unknown, closed and mistyped codes get the same answer.
+an alphabet without look-alikes: 25^8 ≈ 1.5·10^11). Guessing is bounded by counting FAILED
+attempts per network (an IPv4 address, an IPv6 /64): past ``FAILED_PER_HOUR`` in an hour, a
+network gets "too many attempts" for every code it has not already joined, live or wrong alike,
+so the answer says nothing. A valid code is never refused to the network its room joins from
+(where its participants or its facilitator were already seen), so one person on a shared Wi-Fi
+cannot lock the room out; that exemption ends at ``FAILED_CEILING`` failures an hour, so that
+it cannot be used to guess without bound either. The figures are in the README ("Join codes").
+Unknown, closed and mistyped codes get the same answer.
 """
 
 import hashlib
+import ipaddress
 import logging
 import secrets
 from dataclasses import dataclass
@@ -30,8 +37,11 @@ logger = logging.getLogger(__name__)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
 NAME_MAX = 40
-JOIN_ATTEMPTS = 20  # failed attempts per address and window
-JOIN_WINDOW = 10 * 60  # seconds
+FAILED_PER_HOUR = 30  # failed attempts per network and hour before codes are refused to strangers
+FAILED_CEILING = 600  # failed attempts per network and hour before even the room's own network is refused
+FAILURE_WINDOW = 3600  # seconds
+ROOM_MEMORY = 12 * 3600  # seconds a network is remembered as a session's room
+SEAT_MARGIN = 2  # seats above the protocol's maximum, until the facilitator raises it
 
 
 class JoinRefused(Exception):
@@ -82,6 +92,18 @@ def open_session(
     """
     access.require(facilitator, "live.open_session", organisation)
     access.require(facilitator, "protocols.view_protocol", protocol)
+    return create_live_session(
+        organisation=organisation, protocol=protocol, facilitator=facilitator, participants=participants, start=start, end=end, title=title
+    )
+
+
+def create_live_session(
+    *, organisation: Organisation, protocol: Protocol, facilitator, participants: int, start: time, end: time, title: str = ""
+) -> tuple[LiveSession, Seat]:
+    """The live session itself, its code drawn and the facilitator seated. The caller has
+    checked access: ``open_session`` (a facilitator's own session) or the community's
+    ``open_live`` (a group session's facilitator, ``community.run_live``, who may be a member
+    facilitating in turn). Raises ``AgendaError`` when the agenda does not fit."""
     version = protocol.current
     agenda = fit_agenda(version.spec, participants, start, end)
     with all_tenants():
@@ -106,8 +128,27 @@ def open_session(
     raise RuntimeError("could not draw a free join code")
 
 
+def network_of(address: str) -> str:
+    """The unit that guessing is counted by: an IPv4 address as is (a room behind one NAT is one
+    address anyway), an IPv6 address by its /64 (one device may hold a whole /64). Anything else
+    (no address, a proxy's name) counts as itself."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _failures_key(address: str) -> str:
-    return f"live:join-failures:{address}"
+    return f"live:join-failures:{network_of(address)}"
+
+
+def _room_key(session_id: int, address: str) -> str:
+    return f"live:room:{session_id}:{network_of(address)}"
 
 
 # The counters live in the cache (Redis in production). While the cache is unreachable (Redis
@@ -115,43 +156,80 @@ def _failures_key(address: str) -> str:
 # enough that a few seconds of guessing gain nothing.
 
 
-def _too_many_failures(address: str) -> bool:
+def _failures(address: str) -> int:
     try:
-        return (cache.get(_failures_key(address)) or 0) >= JOIN_ATTEMPTS
+        return cache.get(_failures_key(address)) or 0
     except Exception:
         logger.warning("join throttle unavailable (cache unreachable)", exc_info=True)
-        return False
+        return 0
 
 
-def _count_failure(address: str) -> None:
+def count_failure(address: str) -> None:
+    """One failed attempt from this address's network: a wrong code typed, or a stranger (no
+    seat) at any address that takes a code (console, projector, state, QR, kit, personal link)."""
     key = _failures_key(address)
     try:
-        cache.add(key, 0, JOIN_WINDOW)
+        cache.add(key, 0, FAILURE_WINDOW)
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, JOIN_WINDOW)
+            cache.set(key, 1, FAILURE_WINDOW)
     except Exception:
         logger.warning("join throttle unavailable (cache unreachable)", exc_info=True)
 
 
-def find_open_session(code: str, address: str) -> LiveSession:
-    """The session behind a code, if it can be joined.
+def remember_room(session: LiveSession, address: str) -> None:
+    """This session's people are in the network of ``address`` (a seat joined or was seen from
+    it): a valid code is never refused there while the network guesses wrong."""
+    try:
+        cache.set(_room_key(session.pk, address), 1, ROOM_MEMORY)
+    except Exception:
+        logger.warning("join throttle unavailable (cache unreachable)", exc_info=True)
 
-    Only failed attempts count against the address (guessing): a whole room joining from one
-    wifi network is never throttled.
+
+def _is_room(session: LiveSession, address: str) -> bool:
+    try:
+        return bool(cache.get(_room_key(session.pk, address)))
+    except Exception:
+        return True  # the throttle is away (see above): nothing is refused
+
+
+def too_many_failures(address: str) -> bool:
+    """Whether this network has used up its failed attempts of the hour (strangers only)."""
+    return _failures(address) >= FAILED_PER_HOUR
+
+
+def find_open_session(code: str, address: str) -> LiveSession:
+    """The session behind a code, if it can be joined, for a request from ``address``.
+
+    Raises ``JoinRefused`` with the same message for an unknown, mistyped and ended code, and
+    with "too many attempts" for every code (live or wrong) once the network has failed
+    ``FAILED_PER_HOUR`` times this hour, except a live code whose room is that network (up to
+    ``FAILED_CEILING``). Only failures count: a whole room joining from one Wi-Fi never does.
     """
-    if _too_many_failures(address):
-        raise JoinRefused(_("Too many attempts from this connection. Wait a few minutes, then try again."))
     code = normalise_code(code)
     session = None
     if len(code) == CODE_LENGTH:
         with all_tenants():
             session = LiveSession.objects.filter(join_code=code).exclude(status=LiveSession.Status.ENDED).first()
+    failures = _failures(address)
+    if failures >= FAILED_PER_HOUR and not (session is not None and failures < FAILED_CEILING and _is_room(session, address)):
+        count_failure(address)
+        raise JoinRefused(too_many_message())
     if session is None:
-        _count_failure(address)
-        raise JoinRefused(_("This code does not open any session in progress. Check it with the facilitator."))
+        count_failure(address)
+        raise JoinRefused(wrong_code_message())
     return session
+
+
+def too_many_message() -> str:
+    """The answer to every code once a network failed too often (translated at call time)."""
+    return _("Too many wrong codes from this connection. Check the code on the screen or with the facilitator, then try again in a while.")
+
+
+def wrong_code_message() -> str:
+    """The one answer to an unknown, mistyped or ended code."""
+    return _("This code does not open any session in progress. Check it with the facilitator.")
 
 
 def clean_name(raw: str) -> str:
@@ -163,19 +241,90 @@ def clean_name(raw: str) -> str:
     return name
 
 
+def seat_limit(session: LiveSession) -> int:
+    """How many people (facilitator included) may hold a seat: the protocol's maximum (or the
+    planned number when the facilitator planned more), plus the margin the facilitator sets."""
+    spec = session.protocol_version.spec
+    return max(spec.participants_max, session.planned_participants) + session.seat_margin
+
+
+def seats_taken(session: LiveSession) -> int:
+    with all_tenants():
+        return Participant.objects.filter(session=session, removed_at__isnull=True).count()
+
+
+class SameName(JoinRefused):
+    """Someone of that name already sits in the session: maybe the same person on a new device.
+
+    Nobody gets a seat from a name alone (anyone can type a name): the person continues with
+    their personal link from their first device, or joins under another name."""
+
+    def __init__(self, participant: Participant) -> None:
+        super().__init__(
+            _("%(name)s is already in this session. If it is you, open your personal link from your first device; otherwise choose another name.")
+            % {"name": participant.display_name}
+        )
+        self.participant = participant
+
+
+def same_name_seat(session: LiveSession, name: str) -> Participant | None:
+    """The active seat already holding this name (case, accents and spaces as typed aside)."""
+    wanted = " ".join(name.split()).casefold()
+    with all_tenants():
+        for person in Participant.objects.filter(session=session, removed_at__isnull=True):
+            if person.display_name.casefold() == wanted:
+                return person
+    return None
+
+
 def join(session: LiveSession, display_name: str) -> Seat:
-    """A participant joins without an account."""
+    """A participant joins without an account.
+
+    Raises ``JoinRefused`` for an empty or too long name, an ended session, a full session
+    (``seat_limit``), and ``SameName`` when that name already holds a seat.
+    """
     name = clean_name(display_name)
     with all_tenants(), transaction.atomic():
-        locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+        locked = LiveSession.objects.select_for_update().select_related("protocol_version").get(pk=session.pk)
         if locked.status == LiveSession.Status.ENDED:
-            raise JoinRefused(_("This code does not open any session in progress. Check it with the facilitator."))
+            raise JoinRefused(wrong_code_message())
+        existing = same_name_seat(locked, name)
+        if existing is not None:
+            raise SameName(existing)
+        if seats_taken(locked) >= seat_limit(locked):
+            raise JoinRefused(
+                _("The session is full (%(limit)d places). Ask the facilitator to open more places from the console.") % {"limit": seat_limit(locked)}
+            )
         seat = _seat(locked, name, LiveRole.CONTRIBUTOR)
         locked.version += 1
         locked.save(update_fields=["version"])
         version = locked.version
         transaction.on_commit(lambda: _signal(locked.pk, version))
     return seat
+
+
+MAX_SEAT_MARGIN = 200
+
+
+def add_seats(session: LiveSession, actor: Participant, extra: int) -> int:
+    """The facilitator opens ``extra`` more places (1 to 50 at a time). Returns the new limit.
+
+    Raises ``JoinRefused`` when the actor is not the session's facilitator, the session ended, or
+    ``extra`` is out of range. Bumps the version (the consoles show the new limit)."""
+    if actor is None or actor.role != LiveRole.FACILITATOR or actor.removed_at is not None:
+        raise JoinRefused(_("Only the facilitator opens more places."))
+    if not 1 <= extra <= 50:
+        raise JoinRefused(_("Open between 1 and 50 places at a time."))
+    with all_tenants(), transaction.atomic():
+        locked = LiveSession.objects.select_for_update().select_related("protocol_version").get(pk=session.pk)
+        if locked.status == LiveSession.Status.ENDED:
+            raise JoinRefused(_("The session has ended."))
+        locked.seat_margin = min(locked.seat_margin + extra, MAX_SEAT_MARGIN)
+        locked.version += 1
+        locked.save(update_fields=["seat_margin", "version"])
+        version = locked.version
+        transaction.on_commit(lambda: _signal(locked.pk, version))
+    return seat_limit(locked)
 
 
 def _signal(session_id: int, version: int) -> None:
@@ -195,11 +344,28 @@ def participant_for_secret(session: LiveSession, secret: str | None) -> Particip
 
 
 def facilitator_for_user(session: LiveSession, user) -> Participant | None:
-    """The facilitator gets back in from another device by logging in with their account."""
+    """The facilitator gets back in from another device by logging in with their account.
+
+    Only the seat that opened the session is tied to an account; after a hand-over that seat
+    is a contributor's, and the person is back in as such."""
     if not user or not user.is_authenticated:
         return None
     with all_tenants():
         return Participant.objects.filter(session=session, user=user, removed_at__isnull=True).first()
+
+
+def running_sessions_of(user, organisation: Organisation | None = None) -> list[LiveSession]:
+    """The live sessions, not ended, where this account holds the facilitator's seat ("Mes
+    séances en cours"), newest first; one query."""
+    if not user or not user.is_authenticated:
+        return []
+    with all_tenants():
+        found = LiveSession.objects.filter(
+            participants__user=user, participants__role=LiveRole.FACILITATOR, participants__removed_at__isnull=True
+        ).exclude(status=LiveSession.Status.ENDED)
+        if organisation is not None:
+            found = found.filter(organisation=organisation)
+        return list(found.select_related("protocol_version").distinct().order_by("-created_at"))
 
 
 def new_secret_for(participant: Participant) -> str:
@@ -213,12 +379,27 @@ def new_secret_for(participant: Participant) -> str:
 SEEN_PRECISION = timedelta(seconds=15)
 
 
+PRESENT_WITHIN = timedelta(seconds=45)  # the same as state.CONNECTED_WITHIN
+
+
 def mark_seen(participant: Participant) -> None:
     """Presence for the console. A write costs more than a read, so a participant seen less
-    than SEEN_PRECISION ago is not written again (heartbeats come every 25 s)."""
+    than SEEN_PRECISION ago is not written again (heartbeats come every 25 s).
+
+    When the facilitator comes back after being away, the phones are told (a "changed" signal
+    at the current version: they refetch and show that the session no longer waits). Their
+    going away needs no signal: each phone knows until when they count as present."""
     now = timezone.now()
     if participant.last_seen_at is not None and now - participant.last_seen_at < SEEN_PRECISION:
         return
+    came_back = participant.role == LiveRole.FACILITATOR and (
+        participant.last_seen_at is None or now - participant.last_seen_at > PRESENT_WITHIN
+    )
     participant.last_seen_at = now
     with all_tenants(), serialised_writes():
         Participant.objects.filter(pk=participant.pk).update(last_seen_at=now)
+    if came_back:
+        with all_tenants():
+            version = LiveSession.objects.filter(pk=participant.session_id).values_list("version", flat=True).first()
+        if version is not None:
+            transaction.on_commit(lambda: _signal(participant.session_id, version))

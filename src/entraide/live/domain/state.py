@@ -111,6 +111,10 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     }
     facilitators = [p for p in people if p.role == LiveRole.FACILITATOR]
     state["facilitator_present"] = any(now - p.last_seen_at <= CONNECTED_WITHIN for p in facilitators)
+    # Until when the facilitator counts as present without a new heartbeat: a phone refetches
+    # then by itself (their going away sends no signal).
+    last_seen = max((p.last_seen_at for p in facilitators), default=None)
+    state["facilitator_present_until_ms"] = epoch_ms(last_seen + CONNECTED_WITHIN) if state["facilitator_present"] and last_seen else None
 
     if running and current is not None:
         step = current.step

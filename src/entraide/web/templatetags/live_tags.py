@@ -1,6 +1,11 @@
 from django import template
 
+from .dates import local_date
+
 register = template.Library()
+
+
+register.filter("local_date", local_date)  # one rule for dates: templatetags/dates.py
 
 
 @register.filter

@@ -29,14 +29,20 @@
     template.innerHTML = html.trim();
     var fresh = template.content.querySelector("#live");
     if (!el || !fresh) { return; }
-    // A refresh that is not newer than the screen is stale (it raced a command's answer).
-    if (!fromCommand && parseInt(fresh.dataset.version || "0", 10) <= version()) { return; }
+    // A refresh that is not newer than the screen is stale (it raced a command's answer),
+    // unless the facilitator came or went: presence changes no version.
+    if (!fromCommand && parseInt(fresh.dataset.version || "0", 10) <= version() && fresh.dataset.presence === el.dataset.presence) {
+      if (fresh.dataset.presenceUntil !== el.dataset.presenceUntil) { el.dataset.presenceUntil = fresh.dataset.presenceUntil || ""; watchPresence(); }
+      return;
+    }
     // What the server says about a command stays on screen until the next command.
     var flash = document.getElementById("live-flash");
     var said = fresh.querySelector(".messages");
     if (said) { said.remove(); }
     if (flash && (fromCommand || said)) { flash.replaceChildren(); if (said) { flash.appendChild(said); } }
-    if (sentForm) {
+    // A refused command (its reason is shown at its form) keeps what the person chose or typed,
+    // so that they correct it rather than start again.
+    if (sentForm && !fresh.querySelector(".form-error")) {
       sentForm.querySelectorAll("[data-dirty]").forEach(function (field) { delete field.dataset.dirty; });
     }
     el.querySelectorAll("[data-dirty]").forEach(function (field) {
@@ -55,6 +61,11 @@
         twin.dataset.dirty = "1";
       }
     });
+    // What the person opened or closed holds within a step; a new step opens what it needs
+    // (the private notes at the reflection, say).
+    if (fresh.dataset.step !== el.dataset.step) {
+      el.querySelectorAll("details[data-touched]").forEach(function (details) { delete details.dataset.touched; });
+    }
     el.querySelectorAll("details[id][data-touched]").forEach(function (details) {
       var twin = fresh.querySelector("#" + CSS.escape(details.id));
       if (twin) {
@@ -69,6 +80,19 @@
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
     measureOffset();
     tick();
+    watchPresence();
+  }
+
+  // The facilitator counts as present until a moment the server gives (their last heartbeat
+  // plus a margin); past it without news, look again: the page then says the session waits.
+  // Their coming back arrives as a "changed" signal at the same version.
+  var presenceTimer = null;
+  function watchPresence() {
+    if (presenceTimer) { clearTimeout(presenceTimer); presenceTimer = null; }
+    var until = parseInt(root().dataset.presenceUntil || "0", 10);
+    if (!until) { return; }
+    var wait = until - (Date.now() + offset) + 1500;
+    presenceTimer = setTimeout(refresh, Math.max(wait, 5000));
   }
 
   // Mark what the person changes by hand, so that a refresh does not overwrite it.
@@ -172,6 +196,7 @@
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if ((message.type === "changed" || message.type === "hello" || message.type === "state") && message.version > version()) { refresh(); }
+      else if (message.type === "changed" && message.version === version()) { refresh(); } // presence
     };
     socket.onclose = function () {
       socket = null;
@@ -196,10 +221,38 @@
   }
 
   // Remember which <details> the person opened or closed, so a refresh keeps them that way.
-  document.addEventListener("toggle", function (event) {
-    if (event.target.tagName === "DETAILS" && event.isTrusted) { event.target.dataset.touched = "1"; }
+  // A tap (or Enter/Space) on its summary, not the "toggle" event: the browser also fires that
+  // one, trusted, when a page arrives with a <details open>, which would pin it open (or, after
+  // a reload, keep the server's choice for the next step from applying).
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("#live details > summary");
+    if (summary) { summary.parentElement.dataset.touched = "1"; }
   }, true);
+  // "Copy the link" (the personal link): the clipboard where the browser allows it (https),
+  // otherwise the link is selected so that the person copies it by hand.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var text = button.dataset.copy;
+    var done = function () { button.textContent = button.dataset.copied || button.textContent; };
+    var select = function () {
+      var link = button.closest("details, section, div").querySelector("a[data-testid=my-link], .join-link a");
+      if (!link) { return; }
+      var range = document.createRange();
+      range.selectNodeContents(link);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      try { if (document.execCommand("copy")) { done(); } } catch (e) { /* selected: copy by hand */ }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, select);
+    } else {
+      select();
+    }
+  });
   measureOffset();
+  watchPresence();
   connect();
   setInterval(tick, 250);
   // Heartbeat (presence) and a slow resync in case a signal was lost.
