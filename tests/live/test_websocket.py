@@ -174,3 +174,31 @@ def test_what_people_write_is_encrypted_at_rest(room):
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM live_groundrule WHERE id = %s", [rule.pk])
         assert "Bienveillance" not in cursor.fetchone()[0]
+
+
+def test_a_stranger_on_the_websocket_counts_toward_the_guessing_limit(room):
+    """The websocket is a door that takes a code too: a stranger (no seat) is closed the same way
+    for a live and a wrong code, and each try counts toward the network's limit (issue 10)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from entraide.live.domain.opening import FAILED_PER_HOUR
+
+    address = "198.51.100.7"
+
+    async def stranger(code: str):
+        ws = WebsocketCommunicator(application, f"/ws/s/{code}/", headers=[ORIGIN])
+        ws.scope["client"] = (address, 40000)
+        connected, close_code = await ws.connect()
+        await ws.disconnect()
+        return connected, close_code
+
+    live = async_to_sync(stranger)(room.session.join_code)
+    wrong = async_to_sync(stranger)("ZZZZZZZZ")
+    assert live == wrong and live[0] is False
+    for _ in range(FAILED_PER_HOUR):
+        async_to_sync(stranger)("ZZZZZZZZ")
+    joined = Client(REMOTE_ADDR=address).post(reverse("web:live-join"), {"code": room.session.join_code, "name": "Inconnu"})
+    assert joined.status_code == 400  # this network now gets "too many" even for the live code
+    with all_tenants():
+        assert not room.session.participants.filter(display_name="Inconnu").exists()

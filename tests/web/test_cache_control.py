@@ -113,6 +113,7 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("web:live-projector", FACILITATOR, lambda d: "/s/REVUE679/projecteur/"),
     ("web:live-state", FACILITATOR, lambda d: "/s/REVUE679/etat.json"),
     ("web:live-qr", FACILITATOR, lambda d: "/s/REVUE679/qr.svg"),
+    ("web:live-personal-qr", FACILITATOR, lambda d: "/s/REVUE679/mon-lien.svg"),  # with a seat: the test below
     ("web:live-kit", FACILITATOR, lambda d: "/s/REVUE679/kit.pdf"),
     ("web:live-rejoin", None, lambda d: "/s/REVUE679/retour/not-a-secret/"),
     ("web:organisation", MEMBER, lambda d: "/o/demo/"),
@@ -165,7 +166,7 @@ POST_ONLY = {
     "web:community-group-calendar", "web:community-excuse", "web:community-unavailable",
     "web:community-session-status", "web:community-live", "web:community-member-role",
     "web:community-me-calendar", "web:followup-add-action", "web:followup-action", "web:followup-share",
-    "web:followup-keep", "events:registration-cancel", "themes:copy", "themes:edit",
+    "web:followup-keep", "events:registration-cancel", "themes:copy", "themes:edit", "web:live-seats",
 }
 
 
@@ -175,6 +176,16 @@ def test_every_page_is_sent_no_store_private(demo, name, who, address):
     response = _as(who).get(url)
     assert response.status_code < 500, (url, response.status_code)
     assert _not_stored(response), (url, response.status_code, response.get("Cache-Control"))
+
+
+def test_the_personal_link_qr_code_holds_a_secret_and_is_never_stored(demo):
+    """The QR code of a participant's personal link encodes their rejoin secret."""
+    phone = Client(REMOTE_ADDR="192.0.2.80")
+    joined = phone.post("/rejoindre/", {"code": "REVUE679", "name": "Nouvelle personne"})
+    assert joined.status_code == 302, joined.status_code
+    response = phone.get("/s/REVUE679/mon-lien.svg")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg")
+    assert _not_stored(response), response.get("Cache-Control")
 
 
 def test_content_pages_of_the_list_really_answer(demo):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .tenancy import tenant_manager
+from .text import validate_single_line
 
 
 class Organisation(models.Model):
@@ -57,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("email address"), unique=True)
-    display_name = models.CharField(_("name shown to others"), max_length=80)
+    display_name = models.CharField(_("name shown to others"), max_length=80, validators=[validate_single_line])
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )

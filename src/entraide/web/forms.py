@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entraide.core.auth import client_address, reset_mail_allowed
 from entraide.core.mail import send_plain_mail
+from entraide.core.text import validate_single_line
 from entraide.protocols.domain.spec import MAX_SOURCE_LENGTH
 
 
@@ -56,7 +57,7 @@ class CopyProtocolForm(OrganisationChoiceMixin, forms.Form):
 
 class OpenSessionForm(OrganisationChoiceMixin, AgendaForm):
     organisation = forms.ChoiceField(label=_("Organisation"))
-    title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False)
+    title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False, validators=[validate_single_line])
 
 
 class JoinForm(forms.Form):

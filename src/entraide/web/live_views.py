@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from entraide.core import access
+from entraide.core import access, auth
 from entraide.core.models import Organisation, Role
 from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.live.domain import commands
@@ -43,6 +43,7 @@ from entraide.live.domain.opening import (
 )
 from entraide.live.domain.state import session_state
 from entraide.live.models import LiveRole, LiveSession, Participant
+from entraide.core.text import SingleLineError
 from entraide.protocols.domain.agenda import AgendaError
 
 from .forms import JoinForm, OpenSessionForm
@@ -56,7 +57,8 @@ def cookie_name(session: LiveSession) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address join attempts are counted by: core.auth's rule (``REMOTE_ADDR`` only)."""
+    return auth.client_address(request) or "unknown"
 
 
 def _session_or_404(code: str) -> LiveSession:
@@ -139,7 +141,7 @@ def open_live_session(request: HttpRequest, key: str, org: str | None = None) ->
             end=data["end"],
             title=data["title"],
         )
-    except AgendaError as error:
+    except (AgendaError, SingleLineError) as error:
         return _prepare(request, protocol, open_errors=[error.message], values=request.POST)
     response = redirect("web:live-console", code=session.join_code)
     return _with_cookie(response, session, seat.secret)

@@ -27,6 +27,7 @@ from entraide.core import access
 from entraide.core.db import serialised_writes
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
+from entraide.core.text import SingleLineError, clean_single_line
 from entraide.protocols.domain.agenda import fit_agenda
 from entraide.protocols.models import Protocol
 
@@ -103,7 +104,9 @@ def create_live_session(
     """The live session itself, its code drawn and the facilitator seated. The caller has
     checked access: ``open_session`` (a facilitator's own session) or the community's
     ``open_live`` (a group session's facilitator, ``community.run_live``, who may be a member
-    facilitating in turn). Raises ``AgendaError`` when the agenda does not fit."""
+    facilitating in turn). Raises ``AgendaError`` when the agenda does not fit and
+    ``SingleLineError`` when the title holds a control character."""
+    title = clean_single_line(title, field="title")
     version = protocol.current
     agenda = fit_agenda(version.spec, participants, start, end)
     with all_tenants():
@@ -233,6 +236,12 @@ def wrong_code_message() -> str:
 
 
 def clean_name(raw: str) -> str:
+    """The name a person gives when joining, spaces folded; ``JoinRefused`` (translated) when it
+    is empty, longer than ``NAME_MAX`` or holds a control character (core.text's rule)."""
+    try:
+        clean_single_line(raw or "")
+    except SingleLineError as error:
+        raise JoinRefused(error.message) from None
     name = " ".join((raw or "").split())
     if not name:
         raise JoinRefused(_("Please enter the name the group will see."))
