@@ -3,21 +3,17 @@
 import os
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, postgres_database
+from tests.processes import BIN, postgres_database, uvicorn_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session")
@@ -32,30 +28,10 @@ def server_url(tmp_path_factory) -> Iterator[str]:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
     for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
         subprocess.run([str(BIN / "entraide"), *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    log = open(workdir / "server.log", "wb")
-    process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "entraide.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
-        env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError("the server did not start:\n" + (workdir / "server.log").read_text())
-            time.sleep(0.2)
     try:
-        yield url
+        with uvicorn_server(workdir, env) as url:
+            yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(workdir / "server.log", ARTIFACTS / "server.log")
         if database:
@@ -84,3 +60,17 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def pages_on_failure(request, screenshot):
+    """Screenshots of every open page when the test fails, to see what each person saw."""
+    opened = []
+    yield opened
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for index, page in enumerate(opened):
+            try:
+                screenshot(page, f"failure-{index}")
+            except Exception:
+                pass

@@ -29,20 +29,6 @@ def advance(facilitator, title):
     on_step(facilitator, title)
 
 
-@pytest.fixture
-def pages_on_failure(request, screenshot):
-    """Screenshots of every open page when the test fails, to see what each person saw."""
-    opened = []
-    yield opened
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        for index, page in enumerate(opened):
-            try:
-                screenshot(page, f"failure-{index}")
-            except Exception:
-                pass
-
-
 def test_seven_people_run_an_atelier_dentraide(server_url, browser, screenshot, pages_on_failure):
     errors: list[str] = []
     laptop = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})

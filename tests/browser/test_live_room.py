@@ -37,19 +37,6 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.fixture
-def pages_on_failure(request, screenshot):
-    opened = []
-    yield opened
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        for index, page in enumerate(opened):
-            try:
-                screenshot(page, f"failure-{index}")
-            except Exception:
-                pass
-
-
 def test_a_room_recovers_on_its_phones(server_url, browser, screenshot, pages_on_failure):
     errors: list[str] = []
     laptop = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})

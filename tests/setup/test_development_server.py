@@ -4,8 +4,6 @@ debug pages come back only with ENTRAIDE_DEBUG=1."""
 
 import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,39 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port
+from tests.processes import BIN, uvicorn_server
 
 pytestmark = pytest.mark.integration
-
-BIN = Path(sys.executable).parent
-
 
 def _serve(workdir: Path, **extra_env: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "ENTRAIDE_DEBUG")}
     env.update(ENTRAIDE_VAR_DIR=str(workdir / "var"), **extra_env)
     subprocess.run([str(BIN / "entraide"), "migrate", "--noinput", "-v0"], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
-    port = free_port()
-    log = open(workdir / "server.log", "wb")
-    process = subprocess.Popen(
-        [str(BIN / "uvicorn"), "entraide.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
-        env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((workdir / "server.log").read_text())
-            time.sleep(0.2)
-    try:
+    with uvicorn_server(workdir, env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def _get(url: str, language: str = "fr") -> tuple[int, str, Message]:
