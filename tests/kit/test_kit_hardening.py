@@ -95,6 +95,7 @@ def session(atelier, organisation, facilitator):
 
 
 def session_kit(client, session, facilitator, title: str) -> bytes:
+    assert len(title) <= 120, "LiveSession.title holds 120 characters (PostgreSQL enforces it)"
     with all_tenants():
         LiveSession.objects.filter(pk=session.pk).update(title=title)
     login(client, facilitator)
@@ -105,7 +106,9 @@ def session_kit(client, session, facilitator, title: str) -> bytes:
 
 def test_a_hostile_session_title_makes_no_request_from_the_join_poster(client, session, facilitator):
     with recording_server() as server:
-        pdf = session_kit(client, session, facilitator, hostile_title(server))
+        # Legacy data (saved before titles were checked), within the column's 120 characters.
+        title = "A\r}@import url(" + server.url("/i.css") + ");\x0c}body{background:url(" + server.url("/b.png") + ")}"
+        pdf = session_kit(client, session, facilitator, title)
         assert server.requests == []
     poster = next(page for page in pdf_pages(pdf) if "Rejoindre la séance" in page)
     assert "@import url(http://" in poster

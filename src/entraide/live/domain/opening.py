@@ -106,7 +106,7 @@ def create_live_session(
     ``open_live`` (a group session's facilitator, ``community.run_live``, who may be a member
     facilitating in turn). Raises ``AgendaError`` when the agenda does not fit and
     ``SingleLineError`` when the title holds a control character."""
-    title = clean_single_line(title, field="title")
+    title = clean_single_line(title, field="title")[:120]  # LiveSession.title's length
     version = protocol.current
     agenda = fit_agenda(version.spec, participants, start, end)
     with all_tenants():
@@ -116,7 +116,7 @@ def create_live_session(
                     session = LiveSession.objects.create(
                         organisation=organisation,
                         protocol_version=version,
-                        title=title.strip()[:120],
+                        title=title,
                         join_code=new_code(),
                         created_by=facilitator,
                         agenda=[{"key": item.step.key, "minutes": item.minutes} for item in agenda.items],
