@@ -23,3 +23,15 @@ def test_single_line_keeps_ordinary_text_and_emoji(value):
     assert not has_control_characters(value)
     assert clean_single_line(value) == value.strip()
     validate_single_line(value)
+
+
+def test_single_line_raises_the_callers_domain_error_with_its_field():
+    from entraide.events.domain.errors import EventError
+    from entraide.followup.domain import FollowupError
+
+    with translation.override("fr"), pytest.raises(EventError) as raised:
+        clean_single_line("Titre\nsuite", "title", error=EventError)
+    assert raised.value.field == "title" and "une seule ligne" in raised.value.message
+    with translation.override("de"), pytest.raises(FollowupError) as refused:
+        clean_single_line("Titel\rmehr", error=FollowupError)
+    assert "eine Zeile" in refused.value.message

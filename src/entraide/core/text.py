@@ -7,6 +7,7 @@ message in the user's language, before anything is saved.
 """
 
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -26,25 +27,30 @@ class SingleLineError(ValueError):
         self.field = field
 
 
+def single_line_message() -> str:
+    """The refusal, in the active language: the same words at every door."""
+    return _("This field must fit on one line, without line breaks or control characters.")
+
+
 def has_control_characters(value: str) -> bool:
     """True when ``value`` holds a character of Unicode category Cc, Zl or Zp."""
     return any(unicodedata.category(character) in _REFUSED_CATEGORIES for character in value)
 
 
-def clean_single_line(value: str, field: str | None = None) -> str:
+def clean_single_line(value: str, field: str | None = None, error: Callable[..., Exception] = SingleLineError) -> str:
     """Return ``value`` stripped of surrounding spaces.
 
-    Raises ``SingleLineError`` (translated message, ``field`` as given) when it holds a line
-    break, a tab or any other control character.
+    Raises ``error`` (``SingleLineError`` by default, or the caller's domain error type) with the
+    translated message, and ``field`` as second argument when one is given, when ``value`` holds a
+    line break, a tab or any other control character.
     """
     if has_control_characters(value):
-        raise SingleLineError(_("This field must fit on one line, without line breaks or control characters."), field)
+        message = single_line_message()
+        raise error(message) if field is None else error(message, field)
     return value.strip()
 
 
 def validate_single_line(value: str) -> None:
     """Django validator for model and form fields (same rule as ``clean_single_line``)."""
     if isinstance(value, str) and has_control_characters(value):
-        raise ValidationError(
-            _("This field must fit on one line, without line breaks or control characters."), code="control_characters"
-        )
+        raise ValidationError(single_line_message(), code="control_characters")

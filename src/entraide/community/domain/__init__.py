@@ -12,9 +12,6 @@ class CommunityError(Exception):
 def single_line(value: str) -> str:
     """``value`` stripped; ``CommunityError`` (translated) when it holds a line break or another
     control character (names, titles, places: see ``entraide.core.text``)."""
-    from entraide.core.text import SingleLineError, clean_single_line
+    from entraide.core.text import clean_single_line
 
-    try:
-        return clean_single_line(value or "")
-    except SingleLineError as error:
-        raise CommunityError(error.message) from None
+    return clean_single_line(value or "", error=CommunityError)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _, ngettext
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
-from entraide.core.text import SingleLineError, clean_single_line
+from entraide.core.text import clean_single_line
 from entraide.protocols.domain import library
 
 from ..models import Event, EventRole, EventRoleKind, Registration
@@ -57,10 +57,7 @@ def _single_lines(data: EventData) -> None:
     """Title, place and region are single lines (they go into mail subjects and calendar
     files): ``EventError`` on the first one holding a control character."""
     for field in ("title", "place", "region"):
-        try:
-            clean_single_line(getattr(data, field), field)
-        except SingleLineError as error:
-            raise EventError(error.message, field) from None
+        clean_single_line(getattr(data, field), field, error=EventError)
 
 
 def _check(organisation: Organisation, data: EventData, capacities: dict[str, int], event: Event | None) -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.core.tenancy import tenant_scope
-from entraide.core.text import SingleLineError, clean_single_line
+from entraide.core.text import clean_single_line
 
 from ..models import QUESTION_MAX_LENGTH, Event, EventRole, EventRoleKind, Registration
 from . import mail
@@ -72,10 +72,7 @@ def register(
         raise EventError(_("Registrations for this event are closed."))
     if role not in EventRoleKind.values:
         raise EventError(_("Choose how you take part."), "role")
-    try:
-        name = clean_single_line(name, "name")
-    except SingleLineError as error:
-        raise EventError(error.message, "name") from None
+    name = clean_single_line(name, "name", error=EventError)
     if not name:
         raise EventError(_("Give your name."), "name")
     if len(name) > NAME_MAX_LENGTH:

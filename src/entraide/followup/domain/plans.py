@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core import access
 from entraide.core.tenancy import all_tenants
-from entraide.core.text import SingleLineError, clean_single_line
+from entraide.core.text import clean_single_line
 from entraide.live.models import Action, Idea, LiveSession, Participant
 
 from ..models import ActionPlan, PlanAction
@@ -119,10 +119,7 @@ def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
     form posted twice creates one plan). Raises ``FollowupError`` (nothing saved) on an empty,
     too long or multi-line title, or a group the author is not a member of today.
     """
-    try:
-        title = clean_single_line(title) if isinstance(title, str) else title
-    except SingleLineError as error:
-        raise FollowupError(error.message) from None
+    title = clean_single_line(title, error=FollowupError) if isinstance(title, str) else title
     title = clean_text(title, TITLE_MAX)
     group = None
     if group_id not in (None, ""):

@@ -27,7 +27,7 @@ from entraide.core import access
 from entraide.core.db import serialised_writes
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
-from entraide.core.text import SingleLineError, clean_single_line
+from entraide.core.text import clean_single_line
 from entraide.protocols.domain.agenda import fit_agenda
 from entraide.protocols.models import Protocol
 
@@ -238,10 +238,7 @@ def wrong_code_message() -> str:
 def clean_name(raw: str) -> str:
     """The name a person gives when joining, spaces folded; ``JoinRefused`` (translated) when it
     is empty, longer than ``NAME_MAX`` or holds a control character (core.text's rule)."""
-    try:
-        clean_single_line(raw or "")
-    except SingleLineError as error:
-        raise JoinRefused(error.message) from None
+    clean_single_line(raw or "", error=JoinRefused)
     name = " ".join((raw or "").split())
     if not name:
         raise JoinRefused(_("Please enter the name the group will see."))

@@ -20,7 +20,7 @@ import yaml
 from django.utils.translation import get_language, gettext as _, ngettext
 
 from entraide.core.safe_yaml import load_yaml
-from entraide.core.text import has_control_characters
+from entraide.core.text import has_control_characters, single_line_message
 
 LANGUAGES = ("fr", "de", "en")
 ROLE_KEYS = ("facilitator", "offerer", "contributor")
@@ -422,7 +422,7 @@ def _single_line_issues(filename: str, step: str | None, field_name: str, text: 
     for language, value in values:
         if isinstance(value, str) and has_control_characters(value):
             where = f"{field_name}.{language}" if language else field_name
-            yield SpecIssue(filename, step, where, _("This field must fit on one line, without line breaks or control characters."))
+            yield SpecIssue(filename, step, where, single_line_message())
 
 
 def _duration_issues(filename: str, key: str, duration: dict) -> Iterable[SpecIssue]:

@@ -14,7 +14,7 @@ from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.safe_yaml import load_yaml
 from entraide.core.tenancy import all_tenants, tenant_scope
-from entraide.core.text import SingleLineError, clean_single_line
+from entraide.core.text import clean_single_line
 
 from ..models import Theme, ThemeAttachment
 
@@ -96,10 +96,7 @@ class ThemeData:
 
 
 def _check(data: ThemeData) -> None:
-    try:
-        clean_single_line(data.title, "title")
-    except SingleLineError as error:
-        raise ThemeError(error.message, "title") from None
+    clean_single_line(data.title, "title", error=ThemeError)
     if not data.title.strip():
         raise ThemeError(_("Give the theme a title."), "title")
     if len(data.title.strip()) > 120:
