@@ -651,7 +651,6 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "calendar_url": _calendar_url(request, calendars.active_token(organisation, user=user)),
             "today": today,
             "can_join": access.can(user, "community.join_group", organisation),
-            "can_manage_org": access.can(user, "community.manage_groups", organisation),
             "member_events": upcoming_for_member(organisation, user),
             "running": running_sessions_of(user, organisation),
         },
