@@ -193,6 +193,8 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         ):
             raise CommandRefused("wrong_step", _("This is not possible at this step."))
         spec.handler(context, **_arguments(spec.handler, args))
+        # The actor's token bucket and write quota, in one row update whatever the command wrote.
+        actor.save(update_fields=ACTOR_COUNTERS)
         session.version += 1
         session.save()
         AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=session.version)
@@ -202,10 +204,15 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
     return Outcome(name=name, version=version, notice=context.notice)
 
 
+# The actor's columns the command path itself keeps (saved once per applied command by _execute).
+ACTOR_COUNTERS = ["command_tokens", "command_tokens_at", "written_items", "written_bytes"]
+
+
 def _take_token(actor: Participant, now: datetime) -> None:
     """Spend one of the actor's command tokens (rules.TokenBucket of COMMAND_BURST, refilled at
     COMMAND_RATE a second), or refuse: the flood control of every door, kept in the database
-    so that it holds across processes. A refused command rolls its token back with the rest."""
+    so that it holds across processes (saved by _execute with the command). A refused command
+    rolls its token back with the rest."""
     at = now.timestamp()
     if actor.command_tokens is None or actor.command_tokens_at is None:
         bucket = rules.TokenBucket.full(COMMAND_BURST, COMMAND_RATE, at)
@@ -216,7 +223,6 @@ def _take_token(actor: Participant, now: datetime) -> None:
         raise CommandRefused("rate_limited", _("Too many actions at once: wait a few seconds, then try again."))
     actor.command_tokens = taken.tokens
     actor.command_tokens_at = now
-    actor.save(update_fields=["command_tokens", "command_tokens_at"])
 
 
 def _arguments(handler: Callable, args: dict) -> dict:
@@ -250,7 +256,7 @@ def clean_text(context: Context, value, kind: str) -> str:
 
 def _charge_quota(actor: Participant, text: str) -> None:
     """Count one more text of ``len(text.encode())`` bytes against WRITE_QUOTA_ITEMS and
-    WRITE_QUOTA_BYTES for this participant, or refuse."""
+    WRITE_QUOTA_BYTES for this participant (saved by _execute with the command), or refuse."""
     size = len(text.encode("utf-8"))
     if actor.written_items + 1 > WRITE_QUOTA_ITEMS:
         raise CommandRefused(
@@ -265,7 +271,6 @@ def _charge_quota(actor: Participant, text: str) -> None:
         )
     actor.written_items += 1
     actor.written_bytes += size
-    actor.save(update_fields=["written_items", "written_bytes"])
 
 
 def write_quota(participant: Participant) -> dict:
