@@ -96,7 +96,7 @@ def test_the_clock_is_computed_from_timestamps(planned, run, pause, extra):
 
 class Timers:
     """The timestamps a live session stores, changed the way the command path changes them
-    (commands.pause/resume/_enter_step/next_turn/end_turn/add_time), read through rules.Clock."""
+    (the pause, resume, enter_step, next_turn, end_turn and add_time commands), read through rules.Clock."""
 
     def __init__(self, step_seconds: int, turn_seconds: int) -> None:
         self.step_seconds, self.turn_seconds = step_seconds, turn_seconds

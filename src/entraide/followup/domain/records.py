@@ -16,7 +16,7 @@ from entraide.core import exports
 from entraide.core.exports import markdown_block, markdown_inline
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.commands import everyone_consents
+from entraide.live.domain.activities.documentation import everyone_consents
 from entraide.live.models import Action, Idea, LiveSession
 
 

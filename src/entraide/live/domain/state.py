@@ -11,7 +11,11 @@ from django.utils import timezone
 from entraide.core.tenancy import all_tenants
 
 from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
-from . import commands, rules
+from . import clocks, commands, rules
+from .activities.questions import question_order
+from .activities.queue import speaking_queue
+from .activities.turns import next_in_turn, turn_order
+from .activities.vote import candidates, current_tally
 from .opening import format_code
 from .steps import live_steps
 
@@ -131,14 +135,14 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
-        step_clock = commands.step_clock(session, current)
+        step_clock = clocks.step_clock(session, current)
         if step_clock is not None:
             state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
-            order = commands.turn_order(session, current)
-            following = commands.next_in_turn(session, current, order)
+            order = turn_order(session, current)
+            following = next_in_turn(session, current, order)
             speaking = session.turn_participant_id
-            turn_clock = commands.turn_clock(session, current)
+            turn_clock = clocks.turn_clock(session, current)
             state["turn"] = {
                 "participant": {"id": speaking, "name": names.get(speaking, "")} if speaking else None,
                 "next": {"id": following.pk, "name": following.display_name} if following else None,
@@ -157,7 +161,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     }
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
-        for q in commands.question_order(session)
+        for q in question_order(session)
     ]
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
@@ -192,12 +196,12 @@ def _problems(session, viewer, ended, names) -> list[dict]:
 
 
 def _vote(session, viewer, current, names) -> dict:
-    candidates = commands.candidates(session)
+    round_candidates = candidates(session)
     mine = dict(Vote.objects.filter(session=session, voter=viewer, round=session.vote_round).values_list("problem_id", "count"))
     voters = set(Vote.objects.filter(session=session, round=session.vote_round).values_list("voter_id", flat=True))
     vote = {
         "round": session.vote_round,
-        "candidates": candidates,
+        "candidates": round_candidates,
         "my_ballot": {str(k): v for k, v in mine.items()},
         "votes_left": rules.VOTES_PER_PERSON - sum(mine.values()),
         "per_problem": rules.MAX_VOTES_PER_PROBLEM,
@@ -209,7 +213,7 @@ def _vote(session, viewer, current, names) -> dict:
         "chosen": session.chosen_problem_id,
     }
     if session.votes_revealed:
-        result = commands.current_tally(session)
+        result = current_tally(session)
         vote["totals"] = {str(k): v for k, v in result.totals.items()}
         vote["ranking"] = list(result.ranking)
         vote["leaders"] = list(result.leaders)
@@ -219,8 +223,8 @@ def _vote(session, viewer, current, names) -> dict:
 
 def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict:
     key = current.key
-    pauses = commands.session_pauses(session)
-    waiting = commands.speaking_queue(session, key)
+    pauses = clocks.session_pauses(session)
+    waiting = speaking_queue(session, key)
     speaking = SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first()
     queue = {
         "waiting": [{"id": t.participant_id, "name": names.get(t.participant_id, ""), "mine": t.participant_id == viewer.pk} for t in waiting],
@@ -228,7 +232,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
             "id": speaking.participant_id,
             "name": names.get(speaking.participant_id, ""),
             "since_ms": epoch_ms(speaking.started_at),
-            "clock": clock_view(commands.floor_clock(session, speaking, pauses), session, now),
+            "clock": clock_view(clocks.floor_clock(session, speaking, pauses), session, now),
             "mine": speaking.participant_id == viewer.pk,
         } if speaking else None,
         "hand_raised": any(t.participant_id == viewer.pk for t in waiting),
@@ -239,7 +243,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
         turns: dict[int, int] = {}
         for turn in SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False):
             # Airtime is the floor's clock: pauses of the session do not count.
-            seconds = commands.floor_clock(session, turn, pauses).elapsed(now)
+            seconds = clocks.floor_clock(session, turn, pauses).elapsed(now)
             airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + seconds
             turns[turn.participant_id] = turns.get(turn.participant_id, 0) + 1
         speakers = [p for p in people if p.role == LiveRole.CONTRIBUTOR or p.pk in airtime]

@@ -1,0 +1,143 @@
+from datetime import datetime
+from django.utils.translation import gettext as _
+
+from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, clean_id, command
+from ...models import LiveSession
+from .queue import close_floor
+from .. import rules
+from ..clocks import session_pauses, step_clock, turn_clock
+
+
+# --- Steps and the timer (facilitator) ------------------------------------------------------
+
+
+def enter_step(context: Context, index: int) -> None:
+    """Make step ``index`` current. Its clock starts now, or at resume when the session is
+    paused (the pause stays: one pause button for every clock)."""
+    session = context.session
+    session.step_index = index
+    session.step_started_at = context.now
+    session.extra_seconds = 0
+    session.turn_participant = None
+    session.turn_started_at = None
+    session.turn_extra_seconds = 0
+    close_floor(context)
+    # A step done again is no longer "skipped".
+    key = context.steps[index].key
+    if key in session.skipped_steps:
+        session.skipped_steps = [skipped for skipped in session.skipped_steps if skipped != key]
+
+
+def check_current_step(context: Context, step) -> None:
+    """``step`` names the step the facilitator acts on (its key): refuse when the session is
+    elsewhere (another device moved it, or the page is stale). None: the current step."""
+    if step is None:
+        return
+    if step != context.step.key:
+        raise CommandRefused(
+            "stale_step",
+            _("The session is now at the step “%(title)s”: nothing was changed; look again.")
+            % {"title": context.step.step.title.get()},
+        )
+
+
+@command("start", roles={FACILITATOR}, when=(LiveSession.Status.OPEN,))
+def start(context: Context) -> None:
+    session = context.session
+    session.status = LiveSession.Status.RUNNING
+    enter_step(context, 0)
+
+
+def check_can_leave(context: Context) -> None:
+    session = context.session
+    activity = context.step.activity
+    if activity == "vote" and session.chosen_problem_id is None:
+        raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
+    if activity == "consent" and session.offerer_id is None:
+        raise CommandRefused("consent_first", _("The offerer must consent before going on."))
+
+
+@command("next_step", roles={FACILITATOR})
+def next_step(context: Context, step=None) -> None:
+    """Leave the current step ``step`` (its key) for the next one, once its guard allows."""
+    check_current_step(context, step)
+    check_can_leave(context)
+    if context.session.step_index + 1 >= len(context.steps):
+        raise CommandRefused("last_step", _("This is the last step: end the session."))
+    enter_step(context, context.session.step_index + 1)
+
+
+@command("skip_step", roles={FACILITATOR})
+def skip_step(context: Context, step=None) -> None:
+    """Pass the current step ``step`` on purpose (one situation only, no vote needed...): no
+    guard applies."""
+    check_current_step(context, step)
+    if context.session.step_index + 1 >= len(context.steps):
+        raise CommandRefused("last_step", _("This is the last step: end the session."))
+    skipped = set(context.session.skipped_steps)
+    skipped.add(context.step.key)
+    context.session.skipped_steps = sorted(skipped)
+    enter_step(context, context.session.step_index + 1)
+
+
+@command("previous_step", roles={FACILITATOR})
+def previous_step(context: Context, step=None) -> None:
+    """Go back from the current step ``step`` to the one before."""
+    check_current_step(context, step)
+    if context.session.step_index == 0:
+        raise CommandRefused("first_step", _("This is the first step."))
+    enter_step(context, context.session.step_index - 1)
+
+
+@command("pause", roles={FACILITATOR})
+def pause(context: Context) -> None:
+    """Pause every clock of the session (step, turn, floor); pausing again changes nothing."""
+    if context.session.paused_at is None:
+        context.session.paused_at = context.now
+
+
+def end_pause(session: LiveSession, now: datetime) -> None:
+    if session.paused_at is not None:
+        closed = rules.close_pause(session_pauses(session), session.paused_at, now)
+        session.pauses = [[start.isoformat(), end.isoformat()] for start, end in closed]
+        session.paused_at = None
+
+
+@command("resume", roles={FACILITATOR})
+def resume(context: Context) -> None:
+    """Every clock counts again from now; a clock started during the pause starts now."""
+    end_pause(context.session, context.now)
+
+
+TIMERS = ("step", "turn")
+
+
+@command("add_time", roles={FACILITATOR})
+def add_time(context: Context, minutes=1, timer="step") -> None:
+    """Give ``minutes`` (1 to MAX_ADDED_MINUTES) more to the step's clock, or to the current
+    turn's with ``timer="turn"``: counted from what is left, or from now when over time."""
+    minutes = clean_id(minutes)
+    if not 1 <= minutes <= MAX_ADDED_MINUTES:
+        raise CommandRefused("bad_minutes", _("Add between 1 and %(max)d minutes.") % {"max": MAX_ADDED_MINUTES})
+    if timer not in TIMERS:
+        raise CommandRefused("bad_args", _("This command's data is malformed."))
+    session = context.session
+    if timer == "turn":
+        clock = turn_clock(session, context.step)
+        if clock is None:
+            raise CommandRefused("no_turn", _("Nobody has the turn."))
+        session.turn_extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
+        return
+    clock = step_clock(session, context.step)
+    if clock is None:
+        raise CommandRefused("untimed", _("This step has no timer."))
+    session.extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
+
+
+@command("end_session", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def end_session(context: Context) -> None:
+    session = context.session
+    close_floor(context)
+    session.status = LiveSession.Status.ENDED
+    session.ended_at = context.now
+    end_pause(session, context.now)

@@ -1,0 +1,23 @@
+from django.utils.translation import gettext as _
+
+from ..commands import CommandRefused, Context, PARTICIPANTS, clean_text, command
+from ...models import Problem
+from .vote import ballots_exist
+
+
+# --- Problems and pitches -----------------------------------------------------------------
+
+
+@command("write_problem", roles=PARTICIPANTS, activities={"problem_write", "pitch"})
+def write_problem(context: Context, text=None) -> None:
+    """Write or rewrite one's problem; refused once a ballot of the vote exists (the ballots
+    were cast on the problems as they were)."""
+    if ballots_exist(context.session):
+        raise CommandRefused("vote_started", _("The vote has begun: the problems can no longer change."))
+    text = clean_text(context, text, "problem")
+    problem = Problem.objects.filter(session=context.session, author=context.actor).first()
+    if problem is None:
+        Problem.objects.create(session=context.session, author=context.actor, text=text)
+    else:
+        problem.text = text
+        problem.save(update_fields=["text"])

@@ -1,0 +1,54 @@
+from django.utils.translation import gettext as _
+
+from ..commands import CommandRefused, Context, FACILITATOR, present_participant, active_participants, clean_id, command
+from ...models import LiveSession, Participant, Problem
+from ..steps import LiveStep
+
+
+def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
+    """Who speaks in turn at this step: problem authors for pitches, else the sharers."""
+    people = list(active_participants(session))
+    if step.activity == "pitch":
+        authors = set(Problem.objects.filter(session=session).values_list("author_id", flat=True))
+        return [p for p in people if p.pk in authors]
+    if step.activity == "share_round":
+        actors = set(step.step.actors)
+        return [p for p in people if p.role in actors] or [p for p in people if p.role != FACILITATOR]
+    return []
+
+
+def next_in_turn(session: LiveSession, step: LiveStep, order: list[Participant] | None = None) -> Participant | None:
+    """Who comes after the person who has the turn (the first when nobody has it); None after
+    the last. What the console offers; the command itself names the person."""
+    order = turn_order(session, step) if order is None else order
+    ids = [p.pk for p in order]
+    position = ids.index(session.turn_participant_id) + 1 if session.turn_participant_id in ids else 0
+    return order[position] if position < len(order) else None
+
+
+@command("next_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
+def next_turn(context: Context, participant=None) -> None:
+    """Give the turn to ``participant`` (an id of the turn order); their clock starts now, or at
+    resume during a pause. Giving it to the person who has it changes nothing."""
+    session = context.session
+    person = present_participant(session, participant)
+    if person.pk not in {p.pk for p in turn_order(session, context.step)}:
+        raise CommandRefused("not_in_turn", _("This person has no turn at this step."))
+    if session.turn_participant_id == person.pk:
+        return
+    session.turn_participant = person
+    session.turn_started_at = context.now
+    session.turn_extra_seconds = 0
+    if context.step.activity == "pitch":
+        Problem.objects.filter(session=session, author=person, pitched_at__isnull=True).update(pitched_at=context.now)
+
+
+@command("end_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
+def end_turn(context: Context, participant=None) -> None:
+    """End the turn of ``participant`` (an id), who must have it."""
+    session = context.session
+    if session.turn_participant_id is None or session.turn_participant_id != clean_id(participant):
+        raise CommandRefused("not_their_turn", _("This person does not have the turn any more: look again."))
+    session.turn_participant = None
+    session.turn_started_at = None
+    session.turn_extra_seconds = 0
