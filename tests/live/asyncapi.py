@@ -21,3 +21,8 @@ def check(message: dict) -> None:
     reference = messages[message["type"]]["payload"]["$ref"]
     schema = {"$ref": reference, "components": document()["components"]}
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(message)
+    if message["type"] == "command" and "args" in message:
+        # A command's args follow the schema of its name (CommandArguments).
+        arguments = document()["components"]["schemas"]["CommandArguments"]["properties"]
+        if message.get("name") in arguments:
+            jsonschema.Draft202012Validator(arguments[message["name"]]).validate(message["args"])

@@ -246,3 +246,51 @@ def test_hand_over_the_facilitation(room):
     room.refresh()
     assert room.people[2].role == "facilitator" and room.facilitator.role == "contributor"
     room.run(room.people[2], "next_step")
+
+
+# --- Arguments: one parser per type, the same for every door -------------------------------
+
+
+@pytest.mark.parametrize(("value", "ready"), [(True, True), (False, False), ("yes", True), ("no", False), ("on", True), ("false", False), ("0", False)])
+def test_a_yes_no_argument_means_what_it_says_from_every_door(room, value, ready):
+    room.run(room.facilitator, "start")
+    room.run(room.people[0], "set_ready", ready=value)
+    room.refresh()
+    assert (room.people[0].ready_step is not None) is ready
+
+
+@pytest.mark.parametrize("value", ["maybe", "", 2, [], {"a": 1}])
+def test_a_yes_no_argument_that_is_neither_is_refused_and_changes_nothing(room, value):
+    room.run(room.facilitator, "start")
+    version = room.refresh().version
+    with pytest.raises(CommandRefused) as refused:
+        room.run(room.people[0], "set_ready", ready=value)
+    assert refused.value.code == "bad_args" and "mal formées" in refused.value.message
+    assert room.refresh().version == version and room.people[0].ready_step is None
+
+
+def test_a_consent_without_its_answer_is_refused_rather_than_taken_as_a_no(room):
+    room.run(room.facilitator, "start")
+    room.go_to("consent")
+    session = room.refresh()
+    with pytest.raises(CommandRefused) as refused:
+        room.run(room.people[0], "consent_case")
+    assert refused.value.code in ("bad_args", "not_yours")
+    with all_tenants():
+        assert not Problem.objects.filter(session=session, declined=True).exists()
+
+
+@pytest.mark.parametrize(("args", "code"), [({"participant": True}, "bad_args"), ({"participant": 1.5}, "bad_args"), ({"participant": "abc"}, "bad_args"), ({}, "bad_args"), ({"participant": 1, "extra": 2}, "bad_args")])
+def test_ids_are_whole_numbers_and_nothing_else(room, args, code):
+    room.run(room.facilitator, "start")
+    with pytest.raises(CommandRefused) as refused:
+        room.run(room.facilitator, "hand_over", **args)
+    assert refused.value.code == code
+
+
+def test_every_command_declares_typed_arguments():
+    from entraide.live.domain.commands import COMMANDS
+
+    for name, spec in COMMANDS.items():
+        for argument in spec.arguments:
+            assert argument.schema(), (name, argument)

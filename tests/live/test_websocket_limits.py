@@ -140,3 +140,13 @@ def test_every_command_of_the_command_path_is_documented():
 
     documented = document()["components"]["schemas"]["Command"]["properties"]["name"]["enum"]
     assert sorted(documented) == sorted(COMMANDS)
+
+
+def test_every_commands_arguments_are_documented_as_declared():
+    """docs/asyncapi.yaml's CommandArguments is the command path's declarations, exactly."""
+    from entraide.live.domain.commands import arguments_schemas
+
+    from .asyncapi import document
+
+    documented = document()["components"]["schemas"]["CommandArguments"]["properties"]
+    assert documented == arguments_schemas()

@@ -378,16 +378,13 @@ def seats_view(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- Commands ------------------------------------------------------------------------------
 
-# Form fields → command arguments. Anything else in the form is ignored.
-ARGUMENTS = ("text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "timer", "agrees", "ready", "step")
-
-
 def _arguments(request: HttpRequest, name: str) -> dict:
-    args = {key: request.POST[key] for key in ARGUMENTS if key in request.POST}
-    if "agrees" in args:
-        args["agrees"] = args["agrees"] in ("yes", "true", "1", "on")
-    if "ready" in args:
-        args["ready"] = args["ready"] in ("yes", "true", "1", "on")
+    """The command's declared arguments from the form (anything else in it is ignored); the
+    command path parses them as it parses every door's (commands.CommandSpec.parse)."""
+    spec = commands.COMMANDS.get(name)
+    if spec is None:
+        return {}
+    args = {argument.name: request.POST[argument.name] for argument in spec.arguments if argument.name in request.POST}
     if name == "cast_vote":
         args["ballot"] = {
             key.removeprefix("vote_"): _int(value) for key, value in request.POST.items() if key.startswith("vote_")

@@ -14,11 +14,15 @@ views (with or without JavaScript), the API and the tests call it. It
 Refusals raise ``CommandRefused`` with a message in the actor's language; nothing is changed.
 """
 
+import inspect
 import logging
+import types
+import typing
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, NewType
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -99,28 +103,189 @@ class Context:
         return self.steps[self.session.step_index]
 
 
+# --- Arguments: declared once by each command's signature, parsed the same for every door ----
+
+Id = NewType("Id", int)  # an id: a JSON integer or a form's decimal text
+Text = NewType("Text", str)  # a text people write; clean_text applies its limit and the quota
+StepKey = NewType("StepKey", str)  # the key of the step the page was showing
+DateText = NewType("DateText", str)  # a calendar date, YYYY-MM-DD
+
+# What a yes/no argument may be: JSON booleans, or the words HTML forms send.
+YES = ("true", "yes", "on", "1")
+NO = ("false", "no", "off", "0")
+
+
+def _malformed() -> CommandRefused:
+    return CommandRefused("bad_args", _("This command's data is malformed."))
+
+
+def parse_flag(value) -> bool:
+    """A yes/no argument: true/false, or one of YES/NO (any case); anything else is refused
+    (bad_args), so that {"ready": "no"} never means yes."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in YES + NO:
+        return value.strip().lower() in YES
+    raise _malformed()
+
+
+def parse_int(value) -> int:
+    """An integer argument: a JSON integer (not a boolean, not a fraction) or decimal text."""
+    if isinstance(value, bool):
+        raise _malformed()
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise _malformed()
+
+
+def parse_text(value) -> str:
+    if not isinstance(value, str):
+        raise CommandRefused("bad_text", _("Please write a text."))
+    return value
+
+
+def parse_word(value) -> str:
+    if not isinstance(value, str) or len(value) > 100:
+        raise _malformed()
+    return value
+
+
+def parse_mapping(value) -> dict:
+    if not isinstance(value, dict):
+        raise _malformed()
+    return value
+
+
+PARSERS: dict = {bool: parse_flag, int: parse_int, Id: parse_int, Text: parse_text, StepKey: parse_word, DateText: parse_word, dict: parse_mapping}
+# JSON Schema of each argument type (docs/asyncapi.yaml's CommandArguments is checked against it).
+_DECIMAL = {"type": "string", "pattern": "^-?[0-9]+$"}
+SCHEMAS: dict = {
+    bool: {"anyOf": [{"type": "boolean"}, {"enum": list(YES + NO)}]},
+    int: {"anyOf": [{"type": "integer"}, _DECIMAL]},
+    Id: {"anyOf": [{"type": "integer"}, _DECIMAL]},
+    Text: {"type": "string"},
+    StepKey: {"type": "string"},
+    DateText: {"type": "string", "format": "date"},
+    dict: {"type": "object"},
+}
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a command, read from its handler's signature: ``kind`` is one of PARSERS'
+    keys or a Literal of allowed strings; optional arguments default to ``default``."""
+
+    name: str
+    kind: object
+    required: bool
+    default: object = None
+
+    def parse(self, value):
+        # A form's empty field is an optional argument left out (a date, an id); never a yes/no.
+        if value is None or (value == "" and not self.required and self.kind not in (Text, bool)):
+            if self.required:
+                raise _malformed()
+            return self.default
+        if typing.get_origin(self.kind) is Literal:
+            if value not in typing.get_args(self.kind):
+                raise _malformed()
+            return value
+        return PARSERS[self.kind](value)
+
+    def schema(self) -> dict:
+        if typing.get_origin(self.kind) is Literal:
+            return {"enum": list(typing.get_args(self.kind))}
+        return dict(SCHEMAS[self.kind])
+
+
+def _declared_arguments(handler: Callable) -> tuple[Argument, ...]:
+    hints = typing.get_type_hints(handler)
+    arguments = []
+    for parameter in list(inspect.signature(handler).parameters.values())[1:]:
+        kind = hints[parameter.name]
+        options = typing.get_args(kind) if typing.get_origin(kind) in (typing.Union, types.UnionType) else ()
+        if options:
+            kind = next(option for option in options if option is not type(None))
+        required = parameter.default is inspect.Parameter.empty
+        if typing.get_origin(kind) is not Literal and kind not in PARSERS:
+            raise TypeError(f"{handler.__name__}: argument {parameter.name} has no parser for {kind!r}")
+        arguments.append(Argument(parameter.name, kind, required, None if required else parameter.default))
+    return tuple(arguments)
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     handler: Callable[..., None]
     roles: frozenset[str]
-    activities: frozenset[str] | None  # None: any step
+    activities: frozenset[str] | None  # None: any step; checked while the session runs
     when: frozenset[str] = field(default_factory=lambda: frozenset({LiveSession.Status.RUNNING}))
+    arguments: tuple[Argument, ...] = ()
+
+    def parse(self, args: dict) -> dict:
+        """The handler's keyword arguments from a door's ``args`` (JSON or form values), or
+        CommandRefused("bad_args") for an unknown, missing or malformed one."""
+        known = {argument.name for argument in self.arguments}
+        if set(args) - known:
+            raise _malformed()
+        return {argument.name: argument.parse(args.get(argument.name)) for argument in self.arguments}
+
+    def schema(self) -> dict:
+        """The JSON Schema of this command's ``args`` (for docs/asyncapi.yaml)."""
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [a.name for a in self.arguments if a.required],
+            "properties": {a.name: a.schema() for a in self.arguments},
+        }
 
 
 COMMANDS: dict[str, CommandSpec] = {}
 
 
+def arguments_schemas() -> dict:
+    """{command name: JSON Schema of its args}, from the declarations: what docs/asyncapi.yaml's
+    CommandArguments must say (tests/live/test_websocket_limits.py checks it)."""
+    return {name: spec.schema() for name, spec in sorted(COMMANDS.items())}
+
+
 def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,)):
+    """Register ``handler(context, **arguments)`` as the command ``name``: who may send it
+    (``roles``), at which steps' activities while the session runs (None: any), in which
+    session states (``when``); its typed keyword parameters declare its arguments."""
+
     def register(handler):
         COMMANDS[name] = CommandSpec(
             handler=handler,
             roles=frozenset(roles),
             activities=frozenset(activities) if activities is not None else None,
             when=frozenset(when),
+            arguments=_declared_arguments(handler),
         )
         return handler
 
     return register
+
+
+def refusal(session: LiveSession, actor: Participant, name: str, steps: list[LiveStep] | None = None) -> CommandRefused | None:
+    """Why ``actor`` may not send ``name`` now, whatever its arguments, or None when they may:
+    the session's state, the actor's role and the current step's activity. ``execute`` runs
+    this very check, and the view model's ``can`` is computed from it."""
+    spec = COMMANDS.get(name)
+    if spec is None:
+        return CommandRefused("unknown", _("Unknown command."))
+    if session.status not in spec.when:
+        if session.status == LiveSession.Status.ENDED:
+            return CommandRefused("ended", _("This session has ended."))
+        return CommandRefused("not_started", _("The session has not started yet."))
+    if actor.role not in spec.roles:
+        return CommandRefused("wrong_role", _("Your role does not allow this."))
+    if spec.activities is not None and session.status == LiveSession.Status.RUNNING:
+        steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+        if steps[session.step_index].activity not in spec.activities:
+            return CommandRefused("wrong_step", _("This is not possible at this step."))
+    return None
 
 
 def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: str, args: dict | None = None) -> Outcome:
@@ -162,20 +327,14 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         actor = Participant.objects.filter(pk=actor_id, session=session, removed_at__isnull=True).first()
         if actor is None:
             raise CommandRefused("not_participant", _("You are not (or no longer) a participant of this session."))
-        if session.status not in spec.when:
-            if session.status == LiveSession.Status.ENDED:
-                raise CommandRefused("ended", _("This session has ended."))
-            raise CommandRefused("not_started", _("The session has not started yet."))
-        if actor.role not in spec.roles:
-            raise CommandRefused("wrong_role", _("Your role does not allow this."))
+        steps = live_steps(session.protocol_version.spec, session.agenda)
+        refused = refusal(session, actor, name, steps)
+        if refused is not None:
+            raise refused
         now = timezone.now()
         _take_token(actor, now)
-        context = Context(session, actor, now, live_steps(session.protocol_version.spec, session.agenda))
-        if spec.activities is not None and (
-            session.status != LiveSession.Status.RUNNING or context.step.activity not in spec.activities
-        ):
-            raise CommandRefused("wrong_step", _("This is not possible at this step."))
-        spec.handler(context, **_arguments(spec.handler, args))
+        context = Context(session, actor, now, steps)
+        spec.handler(context, **spec.parse(args))
         # The actor's token bucket and write quota, in one row update whatever the command wrote.
         actor.save(update_fields=ACTOR_COUNTERS)
         session.version += 1
@@ -206,14 +365,6 @@ def _take_token(actor: Participant, now: datetime) -> None:
         raise CommandRefused("rate_limited", _("Too many actions at once: wait a few seconds, then try again."))
     actor.command_tokens = taken.tokens
     actor.command_tokens_at = now
-
-
-def _arguments(handler: Callable, args: dict) -> dict:
-    accepted = handler.__code__.co_varnames[1 : handler.__code__.co_argcount + handler.__code__.co_kwonlyargcount]
-    unknown = set(args) - set(accepted)
-    if unknown:
-        raise CommandRefused("bad_args", _("This command's data is malformed."))
-    return args
 
 
 # --- Checking input ------------------------------------------------------------------------
@@ -268,11 +419,8 @@ def write_quota(participant: Participant) -> dict:
 
 
 def clean_id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise CommandRefused("bad_args", _("This command's data is malformed.")) from None
-    return number
+    """An id argument (see parse_int), or CommandRefused("bad_args")."""
+    return parse_int(value)
 
 
 def active_participants(session: LiveSession):

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CONTRIBUTOR, CommandRefused, Context, OFFERER, PARTICIPANTS, clean_id, command
+from ..commands import CONTRIBUTOR, CommandRefused, Context, Id, OFFERER, PARTICIPANTS, clean_id, command
 from ...models import Participant, Problem
 from .vote import proposal_order
 
@@ -9,7 +9,7 @@ from .vote import proposal_order
 
 
 @command("consent_case", roles=PARTICIPANTS, activities={"consent"})
-def consent_case(context: Context, agrees=None, problem=None) -> None:
+def consent_case(context: Context, agrees: bool, problem: Id | None = None) -> None:
     """The author of the chosen problem (``problem``, its id, when the page sends it: a choice
     changed meanwhile is refused) agrees to offer it, or declines and the next is proposed."""
     session = context.session
@@ -20,7 +20,7 @@ def consent_case(context: Context, agrees=None, problem=None) -> None:
         raise CommandRefused("not_yours", _("Only the author of the chosen problem answers here."))
     if session.offerer_id is not None:
         raise CommandRefused("already", _("You have already consented."))
-    if agrees is True or agrees in ("yes", "true", "1"):
+    if agrees:
         Participant.objects.filter(session=session, role=OFFERER).update(role=CONTRIBUTOR)
         context.actor.role = OFFERER
         context.actor.save(update_fields=["role"])

@@ -1,7 +1,8 @@
+from typing import Literal
 from datetime import datetime
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, clean_id, command
+from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, StepKey, clean_id, command
 from ...models import LiveSession
 from .queue import close_floor
 from .. import rules
@@ -58,7 +59,7 @@ def check_can_leave(context: Context) -> None:
 
 
 @command("next_step", roles={FACILITATOR})
-def next_step(context: Context, step=None) -> None:
+def next_step(context: Context, step: StepKey | None = None) -> None:
     """Leave the current step ``step`` (its key) for the next one, once its guard allows."""
     check_current_step(context, step)
     check_can_leave(context)
@@ -68,7 +69,7 @@ def next_step(context: Context, step=None) -> None:
 
 
 @command("skip_step", roles={FACILITATOR})
-def skip_step(context: Context, step=None) -> None:
+def skip_step(context: Context, step: StepKey | None = None) -> None:
     """Pass the current step ``step`` on purpose (one situation only, no vote needed...): no
     guard applies."""
     check_current_step(context, step)
@@ -81,7 +82,7 @@ def skip_step(context: Context, step=None) -> None:
 
 
 @command("previous_step", roles={FACILITATOR})
-def previous_step(context: Context, step=None) -> None:
+def previous_step(context: Context, step: StepKey | None = None) -> None:
     """Go back from the current step ``step`` to the one before."""
     check_current_step(context, step)
     if context.session.step_index == 0:
@@ -113,7 +114,7 @@ TIMERS = ("step", "turn")
 
 
 @command("add_time", roles={FACILITATOR})
-def add_time(context: Context, minutes=1, timer="step") -> None:
+def add_time(context: Context, minutes: int = 1, timer: Literal["step", "turn"] = "step") -> None:
     """Give ``minutes`` (1 to MAX_ADDED_MINUTES) more to the step's clock, or to the current
     turn's with ``timer="turn"``: counted from what is left, or from now when over time."""
     minutes = clean_id(minutes)

@@ -1,30 +1,24 @@
-from django.utils.translation import gettext as _
+"""Documentation (atelier d'entraide, step "Documentation"): each person says whether the
+condensed record may be shared; the offerer writes it. Both stay possible after the session."""
 
-from ..commands import CommandRefused, Context, OFFERER, active_participants, clean_text, command
+from ..commands import Context, OFFERER, Text, active_participants, clean_text, command
 from ...models import Consent, LiveSession
 
 
-# --- Documentation --------------------------------------------------------------------------
+
 
 DOCUMENTATION_STATES = (LiveSession.Status.RUNNING, LiveSession.Status.ENDED)
 
 
-@command("give_consent", when=DOCUMENTATION_STATES)
-def give_consent(context: Context, agrees=None) -> None:
+@command("give_consent", activities={"documentation"}, when=DOCUMENTATION_STATES)
+def give_consent(context: Context, agrees: bool) -> None:
     session = context.session
-    if session.status == LiveSession.Status.RUNNING and context.step.activity != "documentation":
-        raise CommandRefused("wrong_step", _("This is not possible at this step."))
-    if agrees not in (True, False, "yes", "no", "true", "false"):
-        raise CommandRefused("bad_args", _("This command's data is malformed."))
-    value = agrees in (True, "yes", "true")
-    Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": value, "decided_at": context.now})
+    Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": agrees, "decided_at": context.now})
 
 
-@command("write_record", roles={OFFERER}, when=DOCUMENTATION_STATES)
-def write_record(context: Context, text=None) -> None:
+@command("write_record", roles={OFFERER}, activities={"documentation"}, when=DOCUMENTATION_STATES)
+def write_record(context: Context, text: Text) -> None:
     session = context.session
-    if session.status == LiveSession.Status.RUNNING and context.step.activity != "documentation":
-        raise CommandRefused("wrong_step", _("This is not possible at this step."))
     session.record = clean_text(context, text, "record")
 
 

@@ -1,5 +1,5 @@
 
-from ..commands import Context, own_item, clean_text, command
+from ..commands import Context, Id, Text, clean_text, command, own_item
 from ...models import GroundRule
 
 
@@ -7,10 +7,10 @@ from ...models import GroundRule
 
 
 @command("add_rule", activities={"rules"})
-def add_rule(context: Context, text=None) -> None:
+def add_rule(context: Context, text: Text) -> None:
     GroundRule.objects.create(session=context.session, author=context.actor, text=clean_text(context, text, "rule"))
 
 
 @command("remove_rule", activities={"rules"})
-def remove_rule(context: Context, rule=None) -> None:
+def remove_rule(context: Context, rule: Id) -> None:
     own_item(GroundRule, context, rule).delete()

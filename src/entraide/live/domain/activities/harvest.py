@@ -2,14 +2,14 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from ...models import Action, Idea
-from ..commands import CommandRefused, Context, MAX_IDEAS, OFFERER, own_item, clean_text, command
+from ..commands import CommandRefused, Context, DateText, Id, MAX_IDEAS, OFFERER, Text, clean_text, command, own_item
 
 
 # --- Harvest, action plan ------------------------------------------------------------------
 
 
 @command("add_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
-def add_idea(context: Context, text=None) -> None:
+def add_idea(context: Context, text: Text) -> None:
     text = clean_text(context, text, "idea")
     if Idea.objects.filter(session=context.session).count() >= MAX_IDEAS:
         raise CommandRefused("too_many", _("Keep 2 or 3 ideas: remove one to add another."))
@@ -17,12 +17,12 @@ def add_idea(context: Context, text=None) -> None:
 
 
 @command("remove_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
-def remove_idea(context: Context, idea=None) -> None:
+def remove_idea(context: Context, idea: Id) -> None:
     own_item(Idea, context, idea).delete()
 
 
 @command("add_action", roles={OFFERER}, activities={"action_plan", "share_round", "harvest"})
-def add_action(context: Context, text=None, due=None) -> None:
+def add_action(context: Context, text: Text, due: DateText | None = None) -> None:
     text = clean_text(context, text, "action")
     due_date = None
     if due not in (None, ""):
@@ -36,5 +36,5 @@ def add_action(context: Context, text=None, due=None) -> None:
 
 
 @command("remove_action", roles={OFFERER}, activities={"action_plan", "share_round", "harvest"})
-def remove_action(context: Context, action=None) -> None:
+def remove_action(context: Context, action: Id) -> None:
     own_item(Action, context, action).delete()

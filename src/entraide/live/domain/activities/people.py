@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, OFFERER, present_participant, command
+from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, StepKey, command, present_participant
 from ...models import LiveSession, SpeakingTurn
 from .course import check_current_step
 
@@ -9,7 +9,7 @@ from .course import check_current_step
 
 
 @command("remove_participant", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
-def remove_participant(context: Context, participant=None) -> None:
+def remove_participant(context: Context, participant: Id) -> None:
     person = present_participant(context.session, participant)
     if person.pk == context.actor.pk:
         raise CommandRefused("self", _("Hand the facilitation over before leaving."))
@@ -21,7 +21,7 @@ def remove_participant(context: Context, participant=None) -> None:
 
 
 @command("hand_over", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
-def hand_over(context: Context, participant=None) -> None:
+def hand_over(context: Context, participant: Id) -> None:
     """Give the facilitator's role to a participant (the facilitator's device died, say)."""
     person = present_participant(context.session, participant)
     if person.pk == context.actor.pk:
@@ -35,7 +35,7 @@ def hand_over(context: Context, participant=None) -> None:
 
 
 @command("set_ready", when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
-def set_ready(context: Context, ready=True, step=None) -> None:
+def set_ready(context: Context, ready: bool = True, step: StepKey | None = None) -> None:
     """Say one is ready (or not) for the current step ``step`` (its key; a stale page is refused)."""
     if context.session.status == LiveSession.Status.RUNNING:
         check_current_step(context, step)

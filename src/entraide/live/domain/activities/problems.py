@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, PARTICIPANTS, clean_text, command
+from ..commands import CommandRefused, Context, PARTICIPANTS, Text, clean_text, command
 from ...models import Problem
 from .vote import ballots_exist
 
@@ -9,7 +9,7 @@ from .vote import ballots_exist
 
 
 @command("write_problem", roles=PARTICIPANTS, activities={"problem_write", "pitch"})
-def write_problem(context: Context, text=None) -> None:
+def write_problem(context: Context, text: Text) -> None:
     """Write or rewrite one's problem; refused once a ballot of the vote exists (the ballots
     were cast on the problems as they were)."""
     if ballots_exist(context.session):

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
-from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, OFFERER, clean_id, clean_text, command
+from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, Text, clean_id, clean_text, command
 from ...models import LiveSession, Question
 from .. import rules
 
@@ -10,7 +10,7 @@ from .. import rules
 
 
 @command("ask_question", roles={CONTRIBUTOR}, activities={"clarify"})
-def ask_question(context: Context, text=None) -> None:
+def ask_question(context: Context, text: Text) -> None:
     Question.objects.create(session=context.session, author=context.actor, text=clean_text(context, text, "question"))
 
 
@@ -32,7 +32,7 @@ def question_order(session: LiveSession) -> list[Question]:
 
 
 @command("mark_question_asked", roles={FACILITATOR, OFFERER}, activities={"clarify"})
-def mark_question_asked(context: Context, question=None) -> None:
+def mark_question_asked(context: Context, question: Id) -> None:
     found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
@@ -42,7 +42,7 @@ def mark_question_asked(context: Context, question=None) -> None:
 
 
 @command("answer_question", roles={OFFERER}, activities={"clarify"})
-def answer_question(context: Context, question=None, text=None) -> None:
+def answer_question(context: Context, question: Id, text: Text) -> None:
     found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, clean_id, command
+from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, clean_id, command
 from ...models import LiveSession, SpeakingTurn
 from .. import rules
 
@@ -53,7 +53,7 @@ def close_floor(context: Context) -> None:
 
 
 @command("give_floor", roles={FACILITATOR}, activities={"exchange"})
-def give_floor(context: Context, participant=None) -> None:
+def give_floor(context: Context, participant: Id) -> None:
     """Give the floor to ``participant`` (an id), who must be first in the fair queue: a queue
     that changed since the facilitator looked is refused, never served by position."""
     person_id = clean_id(participant)
@@ -71,7 +71,7 @@ def give_floor(context: Context, participant=None) -> None:
 
 
 @command("end_floor", roles={FACILITATOR, CONTRIBUTOR}, activities={"exchange"})
-def end_floor(context: Context, participant=None) -> None:
+def end_floor(context: Context, participant: Id) -> None:
     """End the floor of ``participant`` (an id: a contributor ends only their own)."""
     person_id = clean_id(participant)
     if context.actor.role != FACILITATOR and person_id != context.actor.pk:

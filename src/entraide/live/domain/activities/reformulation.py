@@ -1,10 +1,10 @@
 
-from ..commands import Context, OFFERER, clean_text, command
+from ..commands import Context, OFFERER, Text, clean_text, command
 
 
 # --- Reformulation, private notes ---------------------------------------------------------
 
 
 @command("write_request", roles={OFFERER}, activities={"reformulate", "reflect", "exchange", "harvest"})
-def write_request(context: Context, text=None) -> None:
+def write_request(context: Context, text: Text) -> None:
     context.session.help_request = clean_text(context, text, "request")

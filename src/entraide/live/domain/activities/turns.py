@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, present_participant, active_participants, clean_id, command
+from ..commands import CommandRefused, Context, FACILITATOR, Id, active_participants, clean_id, command, present_participant
 from ...models import LiveSession, Participant, Problem
 from ..steps import LiveStep
 
@@ -27,7 +27,7 @@ def next_in_turn(session: LiveSession, step: LiveStep, order: list[Participant] 
 
 
 @command("next_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
-def next_turn(context: Context, participant=None) -> None:
+def next_turn(context: Context, participant: Id) -> None:
     """Give the turn to ``participant`` (an id of the turn order); their clock starts now, or at
     resume during a pause. Giving it to the person who has it changes nothing."""
     session = context.session
@@ -44,7 +44,7 @@ def next_turn(context: Context, participant=None) -> None:
 
 
 @command("end_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
-def end_turn(context: Context, participant=None) -> None:
+def end_turn(context: Context, participant: Id) -> None:
     """End the turn of ``participant`` (an id), who must have it."""
     session = context.session
     if session.turn_participant_id is None or session.turn_participant_id != clean_id(participant):

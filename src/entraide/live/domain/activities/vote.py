@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, PARTICIPANTS, clean_id, command
+from ..commands import CommandRefused, Context, FACILITATOR, Id, PARTICIPANTS, clean_id, command
 from ...models import LiveSession, Problem, Vote
 from .. import rules
 
@@ -22,7 +22,7 @@ def ballots_exist(session: LiveSession) -> bool:
 
 
 @command("cast_vote", roles=PARTICIPANTS, activities={"vote"})
-def cast_vote(context: Context, ballot=None) -> None:
+def cast_vote(context: Context, ballot: dict) -> None:
     session = context.session
     if session.votes_revealed:
         raise CommandRefused("vote_closed", _("The vote is closed."))
@@ -75,7 +75,7 @@ def reveal_votes(context: Context) -> None:
 
 
 @command("choose_problem", roles={FACILITATOR}, activities={"vote"})
-def choose_problem(context: Context, problem=None) -> None:
+def choose_problem(context: Context, problem: Id) -> None:
     session = context.session
     if not session.votes_revealed:
         raise CommandRefused("not_revealed", _("Reveal the votes first."))
