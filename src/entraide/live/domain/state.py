@@ -12,6 +12,8 @@ from entraide.core.tenancy import all_tenants
 
 from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
+from .commands import table_of
+from .parts import PartContext, build_parts
 from .activities.questions import question_order
 from .activities.queue import speaking_queue
 from .activities.turns import next_in_turn, turn_order
@@ -49,11 +51,12 @@ def session_state(session: LiveSession, viewer: Participant, now: datetime | Non
 
 
 def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
+    table = table_of(session, viewer)
     spec = session.protocol_version.spec
     steps = live_steps(spec, session.agenda)
     running = session.status == LiveSession.Status.RUNNING
     ended = session.status == LiveSession.Status.ENDED
-    current = steps[session.step_index] if steps else None
+    current = steps[table.step_index] if steps else None
     role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
     people = list(Participant.objects.filter(session=session, removed_at__isnull=True))
@@ -67,8 +70,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "title": session.title or spec.title.get(),
             "protocol": spec.title.get(),
             "status": session.status,
-            "version": session.version,
+            "version": table.version,
         },
+        "table": {"id": table.pk, "number": table.number},
         "server_now_ms": epoch_ms(now),
         "me": {
             "id": viewer.pk,
@@ -86,9 +90,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "minutes": s.minutes,
                 "activity": s.activity,
                 "state": (
-                    "current" if running and s.index == session.step_index
-                    else "skipped" if s.key in session.skipped_steps
-                    else "done" if ended or (running and s.index < session.step_index)
+                    "current" if running and s.index == table.step_index
+                    else "skipped" if s.key in table.skipped_steps
+                    else "done" if ended or (running and s.index < table.step_index)
                     else "todo"
                 ),
             }
@@ -100,7 +104,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "name": p.display_name,
                 "role": p.role,
                 "connected": now - p.last_seen_at <= CONNECTED_WITHIN,
-                "ready": running and p.ready_step == session.step_index,
+                "ready": running and p.ready_step == table.step_index,
                 "me": p.pk == viewer.pk,
             }
             for p in people
@@ -135,14 +139,14 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
-        step_clock = clocks.step_clock(session, current)
+        step_clock = clocks.step_clock(table, current)
         if step_clock is not None:
             state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
             order = turn_order(session, current)
-            following = next_in_turn(session, current, order)
-            speaking = session.turn_participant_id
-            turn_clock = clocks.turn_clock(session, current)
+            following = next_in_turn(table, current, order)
+            speaking = table.turn_participant_id
+            turn_clock = clocks.turn_clock(table, current)
             state["turn"] = {
                 "participant": {"id": speaking, "name": names.get(speaking, "")} if speaking else None,
                 "next": {"id": following.pk, "name": following.display_name} if following else None,
@@ -151,13 +155,13 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "mine": speaking == viewer.pk,
             }
 
-    state["problems"] = _problems(session, viewer, ended, names)
-    state["vote"] = _vote(session, viewer, current, names) if current and current.activity == "vote" and running else None
-    chosen = session.chosen_problem
+    state["problems"] = _problems(session, table, viewer, ended, names)
+    state["vote"] = _vote(session, table, viewer, current, names) if current and current.activity == "vote" and running else None
+    chosen = table.chosen_problem
     state["case"] = {
         "chosen": {"id": chosen.pk, "text": chosen.text, "author": names.get(chosen.author_id, ""), "mine": chosen.author_id == viewer.pk} if chosen else None,
-        "offerer": {"id": session.offerer_id, "name": names.get(session.offerer_id, "")} if session.offerer_id else None,
-        "help_request": session.help_request or "",
+        "offerer": {"id": table.offerer_id, "name": names.get(table.offerer_id, "")} if table.offerer_id else None,
+        "help_request": table.help_request or "",
     }
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
@@ -173,15 +177,30 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
         for a in Action.objects.filter(session=session)
     ]
-    state["documentation"] = _documentation(session, viewer, people, names, is_facilitator)
+    state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
+    # What this viewer may send now, by the very check the command path runs (commands.refusal),
+    # and the limits it applies: the pages read these, never a role or a step of their own.
+    state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
+    state["limits"] = LIMITS_VIEW
+    state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
     return state
 
 
-def _problems(session, viewer, ended, names) -> list[dict]:
+# The command path's limits, as the pages show them (maxlength, "2 or 3 ideas", +N minutes).
+LIMITS_VIEW = {
+    "text": dict(commands.LIMITS),
+    "ideas": commands.MAX_IDEAS,
+    "added_minutes": commands.MAX_ADDED_MINUTES,
+    "votes": rules.VOTES_PER_PERSON,
+    "votes_per_problem": rules.MAX_VOTES_PER_PROBLEM,
+}
+
+
+def _problems(session, table, viewer, ended, names) -> list[dict]:
     problems = Problem.objects.filter(session=session)
     if ended:
         # What was not chosen is kept by its author only.
-        problems = [p for p in problems if p.author_id == viewer.pk or p.pk == session.chosen_problem_id]
+        problems = [p for p in problems if p.author_id == viewer.pk or p.pk == table.chosen_problem_id]
     return [
         {
             "id": p.pk,
@@ -195,25 +214,25 @@ def _problems(session, viewer, ended, names) -> list[dict]:
     ]
 
 
-def _vote(session, viewer, current, names) -> dict:
-    round_candidates = candidates(session)
-    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=session.vote_round).values_list("problem_id", "count"))
-    voters = set(Vote.objects.filter(session=session, round=session.vote_round).values_list("voter_id", flat=True))
+def _vote(session, table, viewer, current, names) -> dict:
+    round_candidates = candidates(table)
+    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=table.vote_round).values_list("problem_id", "count"))
+    voters = set(Vote.objects.filter(session=session, round=table.vote_round).values_list("voter_id", flat=True))
     vote = {
-        "round": session.vote_round,
+        "round": table.vote_round,
         "candidates": round_candidates,
         "my_ballot": {str(k): v for k, v in mine.items()},
         "votes_left": rules.VOTES_PER_PERSON - sum(mine.values()),
         "per_problem": rules.MAX_VOTES_PER_PROBLEM,
-        "revealed": session.votes_revealed,
+        "revealed": table.votes_revealed,
         "voters": len(voters),
         "totals": None,
         "leaders": [],
         "tied": False,
-        "chosen": session.chosen_problem_id,
+        "chosen": table.chosen_problem_id,
     }
-    if session.votes_revealed:
-        result = current_tally(session)
+    if table.votes_revealed:
+        result = current_tally(table)
         vote["totals"] = {str(k): v for k, v in result.totals.items()}
         vote["ranking"] = list(result.ranking)
         vote["leaders"] = list(result.leaders)
@@ -254,16 +273,16 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
     return queue
 
 
-def _documentation(session, viewer, people, names, is_facilitator) -> dict:
+def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
     consents = dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees"))
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
-    is_offerer = viewer.pk == session.offerer_id
+    is_offerer = viewer.pk == table.offerer_id
     return {
         "my_consent": consents.get(viewer.pk),
         "answered": sum(1 for p in people if p.pk in consents),
         "total": len(people),
         "everyone_agrees": everyone,
         "waiting_for": [names[p.pk] for p in people if p.pk not in consents] if is_facilitator else [],
-        "record": (session.record or "") if (everyone or is_offerer) else "",
-        "record_shared": everyone and bool(session.record),
+        "record": (table.record or "") if (everyone or is_offerer) else "",
+        "record_shared": everyone and bool(table.record),
     }

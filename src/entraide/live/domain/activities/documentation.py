@@ -18,8 +18,8 @@ def give_consent(context: Context, agrees: bool) -> None:
 
 @command("write_record", roles={OFFERER}, activities={"documentation"}, when=DOCUMENTATION_STATES)
 def write_record(context: Context, text: Text) -> None:
-    session = context.session
-    session.record = clean_text(context, text, "record")
+    table = context.table
+    table.record = clean_text(context, text, "record")
 
 
 def everyone_consents(session: LiveSession) -> bool:

@@ -12,7 +12,7 @@ from .vote import ballots_exist
 def write_problem(context: Context, text: Text) -> None:
     """Write or rewrite one's problem; refused once a ballot of the vote exists (the ballots
     were cast on the problems as they were)."""
-    if ballots_exist(context.session):
+    if ballots_exist(context.table):
         raise CommandRefused("vote_started", _("The vote has begun: the problems can no longer change."))
     text = clean_text(context, text, "problem")
     problem = Problem.objects.filter(session=context.session, author=context.actor).first()
