@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
-from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
+from entraide.live.domain.opening import seat_for
 from entraide.live.models import LiveRole, LiveSession
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
@@ -129,9 +129,7 @@ def theme_edit(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
 def _may_attach(request: HttpRequest, session: LiveSession) -> bool:
     """The session's facilitator (by their device's cookie or their account) or a coordinator
     of its organisation."""
-    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
-    if participant is None:
-        participant = facilitator_for_user(session, request.user)
+    participant = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
     if participant is not None and participant.role == LiveRole.FACILITATOR:
         return True
     return access.can(request.user, "themes.attach_theme", session)
