@@ -116,13 +116,26 @@ rules.add_perm("kit.print_session_kit", is_facilitator_seat)
 rules.add_perm("events.manage_event", is_coordinator_of)
 rules.add_perm("events.list_events", is_facilitator_of)
 rules.add_perm("events.view_presenter_questions", is_facilitator_only_of)
-# Themes and tools: built-ins are public; coordinators create, copy and edit their own;
-# a coordinator (or the session's own facilitator, checked by the view) attaches one to a live
-# session (obj: the session).
+# Themes and tools: built-ins are public; coordinators create, copy and edit their own. A live
+# session's thematic input is its console's command (attach_theme); in advance, a group
+# session's theme is planned (themes.plan_theme below).
 rules.add_perm("themes.view_theme", is_shared_protocol | is_member_of)
 rules.add_perm("themes.manage_themes", is_coordinator_of)
 rules.add_perm("themes.change_theme", ~is_shared_protocol & is_coordinator_of)
-rules.add_perm("themes.attach_theme", is_coordinator_of)
+
+
+@rules.predicate
+def may_plan_theme(user, group_session) -> bool:
+    """obj: a group session. Its coordinators and facilitators, or the member who facilitates it
+    in turn (brouillons), plan its theme in advance."""
+    if group_session is None:
+        return False
+    if group_session.facilitator_id is not None and user is not None and group_session.facilitator_id == user.pk:
+        return role_in(user, group_session.group.organisation_id) not in (None, Role.COMMISSIONER)
+    return is_facilitator_of(user, group_session.group)
+
+
+rules.add_perm("themes.plan_theme", may_plan_theme)
 
 
 # --- Community: members, groups, sessions, attendance (obj: the organisation or a group) ----
@@ -287,6 +300,7 @@ VIEW_PERMISSION = {
     "community.join_group": "core.view_organisation",
     "community.run_live": "community.view_groups",
     "followup.keep_plans": "core.view_organisation",
+    "themes.plan_theme": "community.view_groups",
 }
 
 

@@ -1,5 +1,7 @@
 """Pages of the themes library, and choosing a live session's thematic input."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
+from entraide.live.domain import commands
 from entraide.live.domain.opening import seat_for
 from entraide.live.models import LiveRole, LiveSession
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
@@ -19,10 +22,8 @@ from entraide.web.views import organisation_view
 from .domain.library import (
     LANGUAGE_CODES,
     ThemeError,
-    attach_theme,
     copy_theme,
     create_theme,
-    detach_theme,
     theme_for_session,
     update_theme,
     visible_themes,
@@ -126,42 +127,34 @@ def theme_edit(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
 # --- The thematic input of a live session --------------------------------------------------
 
 
-def _may_attach(request: HttpRequest, session: LiveSession) -> bool:
-    """The session's facilitator (by their device's cookie or their account) or a coordinator
-    of its organisation."""
-    participant = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
-    if participant is not None and participant.role == LiveRole.FACILITATOR:
-        return True
-    return access.can(request.user, "themes.attach_theme", session)
+def _console_seat(request: HttpRequest, session: LiveSession):
+    """The viewer's seat (``seat_for``: this device's cookie or their account) when it holds the
+    console; attaching a theme live is that seat's command (``attach_theme``)."""
+    seat = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
+    return seat if seat is not None and seat.role == LiveRole.FACILITATOR else None
 
 
 @require_http_methods(["GET", "POST"])
 def session_theme(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_none(code)
-    if session is None or not _may_attach(request, session):
+    seat = _console_seat(request, session) if session is not None else None
+    if seat is None:
         raise stranger(request)  # the same 404 for a live and a wrong code, counted
     organisation = session.organisation
     console = reverse("web:live-console", kwargs={"code": session.join_code})
     if request.method == "POST":
-        if request.POST.get("action") == "detach":
-            detach_theme(session)
-            messages.success(request, _("The session has no thematic input any more."))
-            return redirect(console)
+        detach = request.POST.get("action") == "detach"
+        name, args = ("detach_theme", {}) if detach else ("attach_theme", {"theme": request.POST.get("theme", "")})
         try:
-            pk = int(request.POST.get("theme", ""))
-        except ValueError:
-            pk = None
-        with tenant_scope(organisation):
-            theme = Theme.objects.filter(pk=pk).first() if pk else None
-        if theme is None:
-            messages.error(request, _("Choose a theme from the list."))
-            return redirect(request.path)
-        try:
-            attach_theme(session, theme, request.user)
-        except ThemeError as refused:
+            commands.execute(session.pk, seat.pk, request.POST.get("client_id") or uuid.uuid4(), name, args)
+        except commands.CommandRefused as refused:
             messages.error(request, refused.message)
             return redirect(request.path)
-        messages.success(request, _("“%(title)s” is the thematic input of this session.") % {"title": theme.title})
+        if detach:
+            messages.success(request, _("The session has no thematic input any more."))
+        else:
+            theme = theme_for_session(session.pk)
+            messages.success(request, _("“%(title)s” is the thematic input of this session.") % {"title": theme.title})
         return redirect(console)
     language = _language(request)
     return render(request, "themes/session_theme.html", {

@@ -389,7 +389,10 @@ def seats_view(request: HttpRequest, code: str) -> HttpResponse:
 # --- Commands ------------------------------------------------------------------------------
 
 # Form fields → command arguments. Anything else in the form is ignored.
-ARGUMENTS = ("text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "timer", "agrees", "ready", "step")
+ARGUMENTS = (
+    "text", "participant", "problem", "question", "rule", "note", "idea", "action", "due", "minutes", "timer", "agrees", "ready", "step",
+    "worked", "change", "anonymous", "theme",
+)
 
 
 def _arguments(request: HttpRequest, name: str) -> dict:
@@ -398,6 +401,8 @@ def _arguments(request: HttpRequest, name: str) -> dict:
         args["agrees"] = args["agrees"] in ("yes", "true", "1", "on")
     if "ready" in args:
         args["ready"] = args["ready"] in ("yes", "true", "1", "on")
+    if name == "answer_debrief":
+        args["ratings"] = {key.removeprefix("rating_"): value for key, value in request.POST.items() if key.startswith("rating_")}
     if name == "cast_vote":
         args["ballot"] = {
             key.removeprefix("vote_"): _int(value) for key, value in request.POST.items() if key.startswith("vote_")

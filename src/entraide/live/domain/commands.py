@@ -930,3 +930,4 @@ def everyone_consents(session: LiveSession) -> bool:
     people = list(active_participants(session).values_list("pk", flat=True))
     agreeing = set(Consent.objects.filter(session=session, agrees=True).values_list("participant_id", flat=True))
     return bool(people) and set(people) <= agreeing
+from . import activities  # noqa: E402,F401  (the activity modules register their commands)

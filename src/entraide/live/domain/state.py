@@ -170,7 +170,18 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
         for a in Action.objects.filter(session=session)
     ]
     state["documentation"] = _documentation(session, viewer, people, names, is_facilitator)
+    _activity_parts(state, session, viewer, current if running else None)
     return state
+
+
+def _activity_parts(state: dict, session: LiveSession, viewer: Participant, current) -> None:
+    """The parts the activity modules (live.domain.activities) add to ``viewer``'s state:
+    ``debrief`` (brouillon d'atelier) and ``roadmap`` (roadmap and review steps); None when the
+    protocol or the step has none."""
+    from .activities import debrief, roadmap
+
+    state["debrief"] = debrief.view(session, viewer, current.activity if current else None)
+    state["roadmap"] = roadmap.view(session, viewer, current)
 
 
 def _problems(session, viewer, ended, names) -> list[dict]:
