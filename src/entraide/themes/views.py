@@ -22,6 +22,8 @@ from entraide.web.views import organisation_view
 from .domain.library import (
     LANGUAGE_CODES,
     ThemeError,
+    plan_theme,
+    planned_theme_of,
     copy_theme,
     create_theme,
     theme_for_session,
@@ -165,3 +167,53 @@ def session_theme(request: HttpRequest, code: str) -> HttpResponse:
         "language_choices": settings.LANGUAGES,
         "console_url": console,
     })
+
+
+# --- A group session's theme, planned in advance ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("community.view_groups")
+def plan_session_theme(request: HttpRequest, organisation: Organisation, session: int) -> HttpResponse:
+    """Plan the theme of one group session in advance (``themes.plan_theme``: its coordinators
+    and facilitators, or the member facilitating it in turn). The live session opened from it
+    starts with that theme attached. Bad choices: a message, nothing changed."""
+    from entraide.community.models import GroupSession
+
+    group_session = GroupSession.objects.select_related("group", "group__organisation").filter(group__organisation=organisation, pk=session).first()
+    if group_session is None:
+        raise Http404
+    access.require(request.user, "themes.plan_theme", group_session)
+    group_url = reverse("web:community-group", kwargs={"org": organisation.slug, "group": group_session.group_id}) + "#sessions"
+    error = None
+    if request.method == "POST":
+        theme = None
+        if request.POST.get("action") != "clear":
+            try:
+                pk = int(request.POST.get("theme", ""))
+            except ValueError:
+                pk = None
+            theme = Theme.objects.filter(pk=pk).first() if pk else None
+        try:
+            if theme is None and request.POST.get("action") != "clear":
+                raise ThemeError(_("Choose a theme from the list."))
+            plan_theme(group_session, theme, request.user)
+        except ThemeError as refused:
+            error = refused.message
+        else:
+            if theme is None:
+                messages.success(request, _("No theme is planned for this session any more."))
+            else:
+                messages.success(request, _("“%(title)s” is planned for this session.") % {"title": theme.title})
+            return redirect(group_url)
+    language = _language(request)
+    return render(request, "themes/plan_theme.html", {
+        "organisation": organisation,
+        "group_session": group_session,
+        "current": planned_theme_of(group_session),
+        "themes": visible_themes(organisation, language),
+        "language": language,
+        "language_choices": settings.LANGUAGES,
+        "group_url": group_url,
+        "error": error,
+    }, status=400 if error else 200)

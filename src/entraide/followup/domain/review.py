@@ -65,7 +65,7 @@ def last_roadmaps(live_session) -> dict[int, dict]:
     account: the newest plan of that account in the group the session runs, from before this
     session (kept live or written between sessions), shared or not; each person sees only their
     own (live.domain.activities.roadmap). {"title", "actions": [{"text", "due", "status"}]}. Two
-    queries whatever the number of people."""
+    queries whatever the number of people (three: seats, plans, their actions)."""
     from entraide.followup.models import ActionPlan
     from entraide.live.models import Participant
 
@@ -76,21 +76,16 @@ def last_roadmaps(live_session) -> dict[int, dict]:
         seats = dict(
             Participant.objects.filter(session_id=live_session.pk, removed_at__isnull=True, user__isnull=False).values_list("user_id", "pk")
         )
-        plans = (
+        newest: dict[int, object] = {}
+        for plan in (
             ActionPlan.objects.filter(group_id=group_id, author_id__in=list(seats))
             .exclude(live_session_id=live_session.pk)
-            .prefetch_related("actions")
             .order_by("-created_at", "-pk")
-        )
-        found: dict[int, dict] = {}
-        for plan in plans:
-            seat = seats[plan.author_id]
-            if seat in found:
-                continue
-            found[seat] = {
-                "title": plan.title,
-                "actions": [
-                    {"text": a.text, "due": a.due.isoformat() if a.due else "", "status": a.get_status_display()} for a in plan.actions.all()
-                ],
-            }
-    return found
+        ):
+            newest.setdefault(plan.author_id, plan)
+        actions: dict[int, list] = {}
+        for action in PlanAction.objects.filter(plan_id__in=[plan.pk for plan in newest.values()]).order_by("position", "pk"):
+            actions.setdefault(action.plan_id, []).append(
+                {"text": action.text, "due": action.due.isoformat() if action.due else "", "status": action.get_status_display()}
+            )
+        return {seats[author]: {"title": plan.title, "actions": actions.get(plan.pk, [])} for author, plan in newest.items()}

@@ -39,7 +39,8 @@ DEFAULT_CRITERIA = (
 def criteria_of(session: LiveSession) -> list[dict]:
     """[{"key", "label"}] rated at this session's debrief: the setup's copy once it exists, else
     the protocol's ``debrief_criteria`` (a list of {key, label: {fr, de, en}}) if it has one, else
-    ``DEFAULT_CRITERIA`` (labels in the current language)."""
+    ``DEFAULT_CRITERIA``. Stored labels of the defaults are empty: ``labelled`` gives them in the
+    reader's language."""
     setup = DebriefSetup.objects.filter(session=session).first()
     if setup is not None and setup.criteria:
         return list(setup.criteria)
@@ -49,7 +50,13 @@ def criteria_of(session: LiveSession) -> list[dict]:
         if isinstance(item, dict) and isinstance(item.get("key"), str):
             label = item.get("label")
             found.append({"key": item["key"], "label": str(label.get("fr", item["key"])) if isinstance(label, dict) else str(label or item["key"])})
-    return found or [{"key": key, "label": str(label)} for key, label in DEFAULT_CRITERIA]
+    return found or [{"key": key, "label": ""} for key, _label in DEFAULT_CRITERIA]
+
+
+def labelled(criteria: list[dict]) -> list[dict]:
+    """The criteria with their labels in the current language (defaults translated now)."""
+    defaults = dict(DEFAULT_CRITERIA)
+    return [{"key": item["key"], "label": item.get("label") or str(defaults.get(item["key"], item["key"]))} for item in criteria]
 
 
 def _facilitator(session: LiveSession) -> Participant | None:
@@ -175,7 +182,7 @@ def view(session: LiveSession, viewer: Participant, activity: str | None) -> dic
             "active": activity == ACTIVITY,
             "anonymous": setup.anonymous if setup else True,
             "mode_fixed": answered > 0,
-            "criteria": (setup.criteria if setup and setup.criteria else criteria_of(session)),
+            "criteria": labelled(setup.criteria if setup and setup.criteria else criteria_of(session)),
             "answered": answered,
             "answered_by_me": mine,
             "rating_range": list(range(RATING_MIN, RATING_MAX + 1)),
@@ -208,7 +215,8 @@ def answers_for(setup: DebriefSetup, user) -> ReadDebrief:
     access.require(user, "live.read_debrief", setup)
     with all_tenants():
         rows = list(DebriefAnswer.objects.filter(session_id=setup.session_id).order_by("pk"))
-    labels = {item["key"]: item["label"] for item in setup.criteria}
+    criteria = labelled(setup.criteria)
+    labels = {item["key"]: item["label"] for item in criteria}
     if setup.anonymous:
         rows.sort(key=lambda row: (row.worked, row.change))
     answers = [
@@ -216,7 +224,7 @@ def answers_for(setup: DebriefSetup, user) -> ReadDebrief:
         for row in rows
     ]
     averages = []
-    for item in setup.criteria:
+    for item in criteria:
         values = [row.ratings[item["key"]] for row in rows if item["key"] in row.ratings]
         if values:
             averages.append((item["label"], round(sum(values) / len(values), 1), len(values)))

@@ -20,7 +20,10 @@ def attach_theme(context: Context, theme=None) -> None:
     from entraide.themes.domain.library import set_attachment
     from entraide.themes.models import Theme
 
-    found = Theme.objects.filter(pk=clean_id(theme)).first()
+    try:
+        found = Theme.objects.filter(pk=clean_id(theme)).first()
+    except CommandRefused:
+        found = None
     if found is None or found.organisation_id not in (None, context.session.organisation_id):
         raise CommandRefused("not_found", _("Choose a theme from the list."))
     set_attachment(context.session, found, context.actor.user if context.actor.user_id else None)
