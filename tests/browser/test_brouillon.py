@@ -86,11 +86,10 @@ def test_a_brouillon_from_mon_espace_to_the_debrief_read_in_mon_espace(server_ur
 
     # The leader runs the workshop up to the debrief (anonymous answers, the default).
     console.get_by_role("button", name="Démarrer la séance").click()
-    for _step in range(3):  # welcome, the trial workshop, the break
-        title = console.locator(".live-title").inner_text()
+    console.locator(".live-title", has_text="Accueil et cadrage").wait_for()
+    for title in ("L'atelier à l'essai", "Pause", "Débriefing"):  # each step waited for before the next click
         console.get_by_role("button", name="Étape suivante").click()
-        console.wait_for_function("t => document.querySelector('.live-title').innerText !== t", arg=title)
-    console.get_by_role("heading", name="Débriefing").first.wait_for()
+        console.locator(".live-title", has_text=title).wait_for()
     console.get_by_test_id("debrief-count").wait_for()
     screenshot(console, "3-console-debrief")
 
@@ -115,7 +114,8 @@ def test_a_brouillon_from_mon_espace_to_the_debrief_read_in_mon_espace(server_ur
     console.get_by_text("3 pairs ont répondu.").wait_for()
     assert WORKED[0] not in console.content()  # the leader reads them after the session
     console.get_by_role("button", name="Étape suivante").click()
-    console.get_by_role("button", name="Terminer la séance").first.click()
+    console.locator(".live-title", has_text="Clôture").wait_for()
+    console.get_by_role("button", name="Terminer maintenant").click()
     console.get_by_text("La séance est terminée").first.wait_for()
 
     # After the session: the leader reads the answers in Mon espace, without names.

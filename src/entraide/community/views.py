@@ -679,7 +679,8 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
                 {
                     "session": s, "number": numbers[s.pk], "status": attendance.get(s.pk, ""),
                     # Brouillons: the member whose turn it is opens (or re-enters) the live run here.
-                    "can_run": s.facilitator_id == user.pk and access.can(user, "community.run_live", s),
+                    "can_run": s.facilitator_id == user.pk and not (s.live_session_id and s.live_session.status == "ended")
+                    and access.can(user, "community.run_live", s),
                 }
                 for s in mine if s.date >= today and s.status != GroupSession.Status.CANCELLED
             ],
