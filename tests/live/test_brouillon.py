@@ -354,3 +354,35 @@ def test_planning_a_theme_from_the_group_page(exchange_group, coordinator, organ
     outsider = Client()
     outsider.force_login(peers[0])
     assert outsider.post(url, {"theme": theme.pk}).status_code in (403, 404)
+
+
+def test_the_open_the_debrief_link_leads_to_the_session_not_the_join_page(at_debrief, organisation):
+    live, leader, people, peers = at_debrief
+    for user, target in ((peers[0], "web:live-console"), (peers[1], None)):
+        browser = Client()
+        browser.force_login(user)
+        response = browser.get(reverse("web:live", kwargs={"code": live.join_code}))
+        if target:
+            assert response["Location"] == reverse(target, kwargs={"code": live.join_code})
+            page = text(browser.get(response["Location"]))
+            assert 'data-testid="debrief"' in page and 'data-testid="debrief-count"' in page
+        else:
+            assert response.status_code == 200 and 'name="worked"' in text(response)
+    me = Client()
+    me.force_login(peers[0])
+    page = text(me.get(reverse("web:community-me", kwargs={"org": organisation.slug})))
+    assert reverse("web:live", kwargs={"code": live.join_code}) in page
+
+
+def test_every_door_finds_the_seat_by_account(at_debrief):
+    """The kit and the theme page (console doors) and the state JSON answer the account's seat."""
+    live, leader, people, peers = at_debrief
+    leader_browser = Client()
+    leader_browser.force_login(peers[0])
+    assert leader_browser.get(reverse("themes:session", kwargs={"code": live.join_code})).status_code == 200
+    peer = Client()
+    peer.force_login(peers[1])
+    assert peer.get(reverse("web:live", kwargs={"code": live.join_code})).status_code == 200
+    state = peer.get(reverse("web:live-state", kwargs={"code": live.join_code})).json()
+    assert state["me"]["id"] == people[0].pk
+    assert peer.get(reverse("themes:session", kwargs={"code": live.join_code})).status_code == 404
