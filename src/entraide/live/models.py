@@ -240,8 +240,10 @@ class DebriefSetup(models.Model):
 class DebriefAnswer(models.Model):
     """One peer's feedback. Named: ``author`` is the seat. Anonymous: no author and no time is
     stored, so nothing links the answer to a person (``DebriefResponse`` only says that someone
-    answered). Texts are encrypted; ratings are {criterion key: 1..5}."""
+    answered). Texts are encrypted; ratings are {criterion key: 1..5}. The key is random, so
+    that not even the order of the rows matches the order of the responses."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     author_name = models.CharField(max_length=40, blank=True)

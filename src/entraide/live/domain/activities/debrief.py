@@ -209,16 +209,15 @@ class ReadDebrief:
 def answers_for(setup: DebriefSetup, user) -> ReadDebrief:
     """The answers of a debrief, for its owner only (``live.read_debrief``: raises 404/403
     otherwise). Anonymous answers come without any author, in an order that is not the order
-    they were written (sorted by their text)."""
+    they were written (sorted by their text); named ones by their author's name."""
     from entraide.core import access
 
     access.require(user, "live.read_debrief", setup)
     with all_tenants():
-        rows = list(DebriefAnswer.objects.filter(session_id=setup.session_id).order_by("pk"))
+        rows = list(DebriefAnswer.objects.filter(session_id=setup.session_id))
     criteria = labelled(setup.criteria)
     labels = {item["key"]: item["label"] for item in criteria}
-    if setup.anonymous:
-        rows.sort(key=lambda row: (row.worked, row.change))
+    rows.sort(key=lambda row: (row.worked, row.change) if setup.anonymous else (row.author_name.casefold(), row.worked))
     answers = [
         ReadAnswer("" if setup.anonymous else row.author_name, row.worked, row.change, [(labels.get(k, k), v) for k, v in row.ratings.items()])
         for row in rows
