@@ -386,3 +386,34 @@ def test_every_door_finds_the_seat_by_account(at_debrief):
     state = peer.get(reverse("web:live-state", kwargs={"code": live.join_code})).json()
     assert state["me"]["id"] == people[0].pk
     assert peer.get(reverse("themes:session", kwargs={"code": live.join_code})).status_code == 404
+
+
+def test_roadmap_pages_without_javascript(exchange_group, facilitator):
+    """The roadmap form posts as a plain form (no JavaScript) and the review shows one's own."""
+    group, first, second, peers = exchange_group
+    live, seat = open_live(first, facilitator)
+    run(live, seat.participant, "start")
+    live = go_to(live, seat.participant, "action_plan")
+    phone = Client()
+    phone.force_login(peers[0])
+    url = reverse("web:live", kwargs={"code": live.join_code})
+    page = text(phone.get(url))
+    assert 'data-testid="roadmap"' in page and 'value="write_roadmap"' in page
+    command = reverse("web:live-command", kwargs={"code": live.join_code})
+    refused = phone.post(command, {"command": "write_roadmap", "client_id": str(uuid.uuid4()), "text": "  "}, follow=True)
+    assert "Le texte est vide" in text(refused)
+    phone.post(command, {"command": "write_roadmap", "client_id": str(uuid.uuid4()), "text": "Tenir un journal de bord", "due": ""})
+    assert "Tenir un journal de bord" in text(phone.get(url))
+    console = Client()
+    console.force_login(facilitator)
+    console_page = text(console.get(reverse("web:live-console", kwargs={"code": live.join_code})))
+    assert "1 feuille de route écrite." in console_page and "Tenir un journal" not in console_page
+    run(live, seat.participant, "end_session")
+    live2, seat2 = open_live(second, facilitator)
+    run(live2, seat2.participant, "start")
+    go_to(live2, seat2.participant, "review_roadmaps")
+    review = text(phone.get(reverse("web:live", kwargs={"code": live2.join_code})))
+    assert 'data-testid="my-last-roadmap"' in review and "Tenir un journal de bord" in review
+    other = Client()
+    other.force_login(peers[1])
+    assert "Tenir un journal de bord" not in text(other.get(reverse("web:live", kwargs={"code": live2.join_code})))
