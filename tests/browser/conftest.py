@@ -14,6 +14,9 @@ from tests.processes import BIN, postgres_database, uvicorn_server
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The running server's environment and folder, for tests that prepare data with its own
+# management commands (``server_manage``).
+SERVER: dict = {}
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +31,7 @@ def server_url(tmp_path_factory) -> Iterator[str]:
         env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
     for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
         subprocess.run([str(BIN / "entraide"), *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
+    SERVER.update(env=env, workdir=workdir)
     try:
         with uvicorn_server(workdir, env) as url:
             yield url
@@ -74,3 +78,17 @@ def pages_on_failure(request, screenshot):
                 screenshot(page, f"failure-{index}")
             except Exception:
                 pass
+
+
+@pytest.fixture
+def server_manage(server_url):
+    """Run Python in the server's own database (``entraide shell -c``): data a test needs that
+    no page creates in a few clicks. Returns what the code prints."""
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "entraide"), "shell", "-c", code], env=SERVER["env"], cwd=SERVER["workdir"], check=True, capture_output=True, text=True, timeout=120
+        )
+        return done.stdout
+
+    return run

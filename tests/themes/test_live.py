@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from entraide.core.tenancy import all_tenants
-from entraide.themes.domain.library import ThemeData, attach_theme, create_theme, theme_for_session
+from entraide.live.domain.commands import CommandRefused
+from entraide.themes.domain.library import ThemeData, create_theme, theme_for_session
 from entraide.themes.models import Theme, ThemeAttachment
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,11 @@ def builtin(key: str, language: str = "fr") -> Theme:
 def start_and_go_to_theme(room) -> None:
     room.run(room.facilitator, "start")
     room.go_to("theme")
+
+
+def attach_theme(room, theme) -> None:
+    """The facilitator attaches ``theme``: a live command like any other."""
+    room.run(room.facilitator, "attach_theme", theme=theme.pk)
 
 
 def attachment_queries(context) -> int:
@@ -66,7 +72,7 @@ def test_facilitator_attaches_from_the_console_and_everyone_sees_it_at_the_theme
 
 def test_the_theme_is_read_once_per_render(exchange_room):
     room = exchange_room
-    attach_theme(room.session, builtin("mediation"))
+    attach_theme(room, builtin("mediation"))
     start_and_go_to_theme(room)
     for person, name in ((room.people[1], "web:live"), (room.facilitator, "web:live-console"), (room.facilitator, "web:live-projector")):
         browser = device(room, person)
@@ -79,7 +85,7 @@ def test_the_theme_is_read_once_per_render(exchange_room):
 def test_attaching_moves_the_version_so_open_pages_refresh(exchange_room):
     room = exchange_room
     before = room.table().version
-    attach_theme(room.session, builtin("mediation"))
+    attach_theme(room, builtin("mediation"))
     assert room.table().version == before + 1
 
 
@@ -96,23 +102,43 @@ def test_a_contributor_or_a_stranger_cannot_attach(exchange_room, member, other_
     assert theme_for_session(room.session.pk) is None
 
 
-def test_a_coordinator_may_attach(exchange_room, coordinator):
+def test_a_coordinator_without_the_console_cannot_attach_live(exchange_room, coordinator):
+    """Attaching live is the console's command (through commands.execute); a coordinator plans a
+    group session's theme in advance instead (tests/themes/test_planned.py)."""
     browser = Client()
     browser.force_login(coordinator)
     page = reverse("themes:session", kwargs={"code": exchange_room.session.join_code})
-    assert browser.post(page, {"theme": builtin("mediation").pk}).status_code == 302
-    assert theme_for_session(exchange_room.session.pk).key == "mediation"
+    assert browser.post(page, {"theme": builtin("mediation").pk}).status_code == 404
+    assert theme_for_session(exchange_room.session.pk) is None
+
+
+def test_attach_theme_goes_through_the_command_path(exchange_room):
+    room = exchange_room
+    contributor = room.people[0]
+    with pytest.raises(CommandRefused) as refused:
+        room.run(contributor, "attach_theme", theme=builtin("mediation").pk)
+    assert refused.value.code == "wrong_role"
+    for bad, code in (("", "not_found"), ("abc", "bad_args"), (True, "bad_args"), (999999, "not_found")):
+        with pytest.raises(CommandRefused) as refused:
+            room.run(room.facilitator, "attach_theme", theme=bad)
+        assert refused.value.code == code
+    assert theme_for_session(room.session.pk) is None
+    before = room.table().version
+    room.run(room.facilitator, "detach_theme")
+    assert room.table().version == before + 1
 
 
 def test_bad_choices_change_nothing(exchange_room, other_organisation, other_coordinator):
     room = exchange_room
     console = device(room, room.facilitator)
     page = reverse("themes:session", kwargs={"code": room.session.join_code})
-    attach_theme(room.session, builtin("mediation"))
+    attach_theme(room, builtin("mediation"))
     theirs = create_theme(other_organisation, other_coordinator, ThemeData("Secret", "Résumé.", "Texte.", "fr"))
-    for bad in ("", "abc", "999999", str(theirs.pk)):
+    for bad in ("", "999999", str(theirs.pk)):
         response = console.post(page, {"theme": bad}, follow=True)
         assert "Choisissez une thématique dans la liste" in text(response)
+    response = console.post(page, {"theme": "abc"}, follow=True)  # not from the list: a forged form
+    assert "Les données de cette action sont mal formées." in text(response)
     assert theme_for_session(room.session.pk).key == "mediation"
 
 

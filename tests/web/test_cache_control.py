@@ -150,6 +150,7 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("themes:create", COORDINATOR, lambda d: "/o/demo/thematiques/nouvelle/"),
     ("themes:detail", MEMBER, lambda d: f"/o/demo/thematiques/{d.theme_id}/"),
     ("themes:session", FACILITATOR, lambda d: "/s/REVUE679/thematique/"),
+    ("themes:plan", COORDINATOR, lambda d: f"/o/demo/seances/{d.held.pk}/thematique/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),

@@ -251,9 +251,23 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
             ]
             context["former"] = [m for m in memberships if m.left_on is not None]
             context["waiting"] = waiting
+    if context["rotation"] and access.can(user, "live.view_debrief_count", group):
+        from entraide.live.domain.activities.debrief import answer_count
+
+        # That each debrief took place and how many answered, never what (DESIGN.md).
+        context["debrief_counts"] = {s.pk: answer_count(s.live_session_id) for s in sessions if s.live_session_id}
+    context["planned_themes"] = _planned_themes(sessions)
+    context["may_plan_theme"] = {s.pk for s in sessions if s.live_session_id is None and s.date >= today and access.can(user, "themes.plan_theme", s)}
     if context["can_manage"]:
         context["calendar_url"] = _calendar_url(request, calendars.active_token(organisation, group=group))
     return context
+
+
+def _planned_themes(sessions) -> dict:
+    """{group session id: theme title} of the themes planned in advance; one query."""
+    from entraide.themes.models import PlannedTheme
+
+    return dict(PlannedTheme.objects.filter(group_session__in=list(sessions)).values_list("group_session_id", "theme__title"))
 
 
 @require_GET
@@ -591,6 +605,22 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # --- Mon espace ---------------------------------------------------------------------------
 
 
+def _my_debriefs(user, facilitated: list[GroupSession]) -> dict:
+    """{live session id: ReadDebrief} of the debriefs this member owns among the sessions they
+    facilitated, once their live session has ended (the answers are read after the session)."""
+    from entraide.live.domain.activities import debrief as debrief_activity
+    from entraide.live.models import LiveSession
+
+    ended = [s.live_session_id for s in facilitated if s.live_session_id and s.live_session.status == LiveSession.Status.ENDED]
+    if not ended:
+        return {}
+    return {
+        session_id: debrief_activity.answers_for(setup, user)
+        for session_id, setup in debrief_activity.debriefs_of(user, ended).items()
+        if access.can(user, "live.read_debrief", setup)
+    }
+
+
 @require_GET
 @organisation_view("community.view_groups")
 def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
@@ -627,6 +657,7 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
         }
     )
     facilitated = [s for s in all_sessions if s.facilitator_id == user.pk]
+    debriefs = _my_debriefs(user, facilitated)
     my_counts = {}
     for span in spans:
         if span.group_id not in my_counts:
@@ -644,9 +675,24 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             ],
             "former": [span for span in spans if span.left_on is not None],
             "waiting": [{"entry": entry, "position": positions[entry.group_id]} for entry in waiting],
-            "upcoming": [{"session": s, "number": numbers[s.pk], "status": attendance.get(s.pk, "")} for s in mine if s.date >= today and s.status != GroupSession.Status.CANCELLED],
+            "upcoming": [
+                {
+                    "session": s, "number": numbers[s.pk], "status": attendance.get(s.pk, ""),
+                    # Brouillons: the member whose turn it is opens (or re-enters) the live run here.
+                    "can_run": s.facilitator_id == user.pk and not (s.live_session_id and s.live_session.status == "ended")
+                    and access.can(user, "community.run_live", s),
+                }
+                for s in mine if s.date >= today and s.status != GroupSession.Status.CANCELLED
+            ],
             "past": [{"session": s, "number": numbers[s.pk], "status": attendance.get(s.pk, "")} for s in mine if s.date < today],
-            "facilitated": [{"session": s, "number": numbers[s.pk], "code": format_code(s.live_session.join_code) if s.live_session else None} for s in facilitated],
+            "facilitated": [
+                {
+                    "session": s, "number": numbers[s.pk],
+                    "code": format_code(s.live_session.join_code) if s.live_session else None,
+                    "debrief": debriefs.get(s.live_session_id),
+                }
+                for s in facilitated
+            ],
             "profile_form": profile_form,
             "calendar_url": _calendar_url(request, calendars.active_token(organisation, user=user)),
             "today": today,

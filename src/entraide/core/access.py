@@ -116,13 +116,26 @@ rules.add_perm("kit.print_session_kit", is_facilitator_seat)
 rules.add_perm("events.manage_event", is_coordinator_of)
 rules.add_perm("events.list_events", is_facilitator_of)
 rules.add_perm("events.view_presenter_questions", is_facilitator_only_of)
-# Themes and tools: built-ins are public; coordinators create, copy and edit their own;
-# a coordinator (or the session's own facilitator, checked by the view) attaches one to a live
-# session (obj: the session).
+# Themes and tools: built-ins are public; coordinators create, copy and edit their own. A live
+# session's thematic input is its console's command (attach_theme); in advance, a group
+# session's theme is planned (themes.plan_theme below).
 rules.add_perm("themes.view_theme", is_shared_protocol | is_member_of)
 rules.add_perm("themes.manage_themes", is_coordinator_of)
 rules.add_perm("themes.change_theme", ~is_shared_protocol & is_coordinator_of)
-rules.add_perm("themes.attach_theme", is_coordinator_of)
+
+
+@rules.predicate
+def may_plan_theme(user, group_session) -> bool:
+    """obj: a group session. Its coordinators and facilitators, or the member who facilitates it
+    in turn (brouillons), plan its theme in advance."""
+    if group_session is None:
+        return False
+    if group_session.facilitator_id is not None and user is not None and group_session.facilitator_id == user.pk:
+        return role_in(user, group_session.group.organisation_id) not in (None, Role.COMMISSIONER)
+    return is_facilitator_of(user, group_session.group)
+
+
+rules.add_perm("themes.plan_theme", may_plan_theme)
 
 
 # --- Community: members, groups, sessions, attendance (obj: the organisation or a group) ----
@@ -218,6 +231,44 @@ def holds_live_console(user, group_session) -> bool:
     return group_session.live_session_id in live_consoles_of(user)
 
 
+@rules.predicate
+def is_group_member_of_live(user, live_session) -> bool:
+    """obj: a live session. It runs a group session (community.GroupSession.live_session) and the
+    user, signed in, is a member of that group on the session's date (not as a commissioner): their
+    seat follows their account (live.domain.opening.seat_for / member_seat)."""
+    if live_session is None or user is None or not user.is_authenticated:
+        return False
+    if role_in(user, live_session.organisation_id) in (None, Role.COMMISSIONER):
+        return False
+    from entraide.community.models import GroupSession
+    from entraide.followup.domain.records import is_member_at
+
+    with all_tenants():
+        group_session = GroupSession.objects.filter(live_session_id=live_session.pk).select_related("group").first()
+    return group_session is not None and is_member_at(user, group_session)
+
+
+@rules.predicate
+def owns_debrief(user, setup) -> bool:
+    """obj: a live.DebriefSetup. The member who facilitated the trial workshop (the account of the
+    seat that held the console when the debrief was set up), still in the organisation: the
+    answers are theirs to read, nobody else's (coordinators see only that it took place)."""
+    if setup is None or user is None or not user.is_authenticated:
+        return False
+    return (
+        setup.owner_user_id is not None and setup.owner_user_id == user.pk
+        and role_in(user, setup.session.organisation_id) not in (None, Role.COMMISSIONER)
+    )
+
+
+# A member of the group that a live session runs: lands in their own seat, any device.
+rules.add_perm("live.take_member_seat", is_group_member_of_live)
+# The debrief's answers (content): the facilitating member only.
+rules.add_perm("live.read_debrief", owns_debrief)
+# obj: a group. That a debrief took place and how many answered (never what): those who run groups.
+rules.add_perm("live.view_debrief_count", is_facilitator_of)
+
+
 # Starting or entering a group session's live run is for its facilitator (or whoever they hand
 # over to); coordinators see that it runs (the group's page), never its console, code or QR.
 rules.add_perm("community.run_live", may_start_live | holds_live_console)
@@ -249,6 +300,7 @@ VIEW_PERMISSION = {
     "community.join_group": "core.view_organisation",
     "community.run_live": "community.view_groups",
     "followup.keep_plans": "core.view_organisation",
+    "themes.plan_theme": "community.view_groups",
 }
 
 

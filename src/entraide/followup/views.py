@@ -19,7 +19,7 @@ from entraide.community.models import GroupSession
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
+from entraide.live.domain.opening import seat_for
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
 
@@ -148,7 +148,7 @@ def keep_plan(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_none(code)
     participant = None
     if session is not None:
-        participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
+        participant = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
     if participant is None:
         raise stranger(request)  # the same 404 for a live and a wrong code, counted
     if not request.user.is_authenticated:

@@ -246,3 +246,58 @@ class AppliedCommand(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "client_id"], name="command_applied_once")]
+
+
+class DebriefSetup(models.Model):
+    """The debrief of a brouillon d'atelier (activity ``debrief``): whose feedback it is (the
+    facilitating member's seat and account, fixed when it is set up) and whether the peers answer
+    named or anonymously. The facilitating member chooses before or at the debrief; the choice is
+    fixed once the first answer exists (DESIGN.md: anonymity of a questionnaire is fixed)."""
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="debrief_setup")
+    owner = models.ForeignKey(Participant, null=True, on_delete=models.SET_NULL, related_name="+")
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    anonymous = models.BooleanField(default=True)
+    # The criteria rated, [{"key", "label"}], copied at setup (the protocol may change later).
+    criteria = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+
+class DebriefAnswer(models.Model):
+    """One peer's feedback. Named: ``author`` is the seat. Anonymous: no author and no time is
+    stored, so nothing links the answer to a person (``DebriefResponse`` only says that someone
+    answered). Texts are encrypted; ratings are {criterion key: 1..5}. The key is random, so
+    that not even the order of the rows matches the order of the responses."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(max_length=40, blank=True)
+    worked = EncryptedTextField(blank=True, default="")
+    change = EncryptedTextField(blank=True, default="")
+    ratings = models.JSONField(default=dict)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+
+class DebriefResponse(models.Model):
+    """That this person answered the debrief (one answer each), without saying which answer."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="one_debrief_answer_per_person")]
+
+
+class Roadmap(Authored):
+    """A participant's own roadmap written at a roadmap step (échange de pratiques); copied into
+    the author's plans (followup.ActionPlan) when their seat is tied to an account."""
+
+    step_key = models.CharField(max_length=60)
+    text = EncryptedTextField()
+    due = models.DateField(null=True, blank=True)

@@ -21,7 +21,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.notify import group_name
-from entraide.live.domain.opening import count_failure, facilitator_for_user, mark_seen, normalise_code, participant_for_secret
+from entraide.live.domain.opening import count_failure, mark_seen, normalise_code, seat_for
 from entraide.live.domain.state import session_state
 from entraide.live.models import LiveSession, Participant
 
@@ -127,7 +127,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
         with all_tenants():
             session = LiveSession.objects.filter(join_code=normalise_code(code)).first()
             secret = (self.scope.get("cookies") or {}).get(f"entraide_live_{session.pk}") if session else None
-            participant = session and (participant_for_secret(session, secret) or facilitator_for_user(session, self.scope.get("user")))
+            participant = seat_for(session, user=self.scope.get("user"), secret=secret) if session else None
             if not participant:
                 # A stranger: the same close for a live and a wrong code, counted toward the same
                 # guessing limit as every HTTP door that takes a code (live.domain.opening).

@@ -82,3 +82,20 @@ class ThemeAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.live_session} — {self.theme}"
+
+
+class PlannedTheme(models.Model):
+    """The theme planned in advance for one session of a group (field document 004: "une
+    thématique proposée sur chacun des ateliers"); when that session runs live, its "theme" step
+    shows it and the session's thematic input is attached from it (a live command)."""
+
+    group_session = models.OneToOneField("community.GroupSession", on_delete=models.CASCADE, related_name="planned_theme")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="plans")
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    planned_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager("group_session__group__organisation")
+
+    class Meta:
+        verbose_name = _("planned theme of a group session")
+        verbose_name_plural = _("planned themes of group sessions")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("o/<slug:org>/thematiques/<int:pk>/copier/", views.theme_copy, name="copy"),
     path("o/<slug:org>/thematiques/<int:pk>/modifier/", views.theme_edit, name="edit"),
     path("s/<str:code>/thematique/", views.session_theme, name="session"),
+    path("o/<slug:org>/seances/<int:session>/thematique/", views.plan_session_theme, name="plan"),
 ]

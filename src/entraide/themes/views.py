@@ -1,5 +1,7 @@
 """Pages of the themes library, and choosing a live session's thematic input."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
-from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
+from entraide.live.domain import commands
+from entraide.live.domain.opening import seat_for
 from entraide.live.models import LiveRole, LiveSession
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
@@ -19,10 +22,10 @@ from entraide.web.views import organisation_view
 from .domain.library import (
     LANGUAGE_CODES,
     ThemeError,
-    attach_theme,
+    plan_theme,
+    planned_theme_of,
     copy_theme,
     create_theme,
-    detach_theme,
     theme_for_session,
     update_theme,
     visible_themes,
@@ -126,44 +129,34 @@ def theme_edit(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
 # --- The thematic input of a live session --------------------------------------------------
 
 
-def _may_attach(request: HttpRequest, session: LiveSession) -> bool:
-    """The session's facilitator (by their device's cookie or their account) or a coordinator
-    of its organisation."""
-    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
-    if participant is None:
-        participant = facilitator_for_user(session, request.user)
-    if participant is not None and participant.role == LiveRole.FACILITATOR:
-        return True
-    return access.can(request.user, "themes.attach_theme", session)
+def _console_seat(request: HttpRequest, session: LiveSession):
+    """The viewer's seat (``seat_for``: this device's cookie or their account) when it holds the
+    console; attaching a theme live is that seat's command (``attach_theme``)."""
+    seat = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
+    return seat if seat is not None and seat.role == LiveRole.FACILITATOR else None
 
 
 @require_http_methods(["GET", "POST"])
 def session_theme(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_none(code)
-    if session is None or not _may_attach(request, session):
+    seat = _console_seat(request, session) if session is not None else None
+    if seat is None:
         raise stranger(request)  # the same 404 for a live and a wrong code, counted
     organisation = session.organisation
     console = reverse("web:live-console", kwargs={"code": session.join_code})
     if request.method == "POST":
-        if request.POST.get("action") == "detach":
-            detach_theme(session)
-            messages.success(request, _("The session has no thematic input any more."))
-            return redirect(console)
+        detach = request.POST.get("action") == "detach"
+        name, args = ("detach_theme", {}) if detach else ("attach_theme", {"theme": request.POST.get("theme", "")})
         try:
-            pk = int(request.POST.get("theme", ""))
-        except ValueError:
-            pk = None
-        with tenant_scope(organisation):
-            theme = Theme.objects.filter(pk=pk).first() if pk else None
-        if theme is None:
-            messages.error(request, _("Choose a theme from the list."))
-            return redirect(request.path)
-        try:
-            attach_theme(session, theme, request.user)
-        except ThemeError as refused:
+            commands.execute(session.pk, seat.pk, request.POST.get("client_id") or uuid.uuid4(), name, args)
+        except commands.CommandRefused as refused:
             messages.error(request, refused.message)
             return redirect(request.path)
-        messages.success(request, _("“%(title)s” is the thematic input of this session.") % {"title": theme.title})
+        if detach:
+            messages.success(request, _("The session has no thematic input any more."))
+        else:
+            theme = theme_for_session(session.pk)
+            messages.success(request, _("“%(title)s” is the thematic input of this session.") % {"title": theme.title})
         return redirect(console)
     language = _language(request)
     return render(request, "themes/session_theme.html", {
@@ -174,3 +167,53 @@ def session_theme(request: HttpRequest, code: str) -> HttpResponse:
         "language_choices": settings.LANGUAGES,
         "console_url": console,
     })
+
+
+# --- A group session's theme, planned in advance ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("community.view_groups")
+def plan_session_theme(request: HttpRequest, organisation: Organisation, session: int) -> HttpResponse:
+    """Plan the theme of one group session in advance (``themes.plan_theme``: its coordinators
+    and facilitators, or the member facilitating it in turn). The live session opened from it
+    starts with that theme attached. Bad choices: a message, nothing changed."""
+    from entraide.community.models import GroupSession
+
+    group_session = GroupSession.objects.select_related("group", "group__organisation").filter(group__organisation=organisation, pk=session).first()
+    if group_session is None:
+        raise Http404
+    access.require(request.user, "themes.plan_theme", group_session)
+    group_url = reverse("web:community-group", kwargs={"org": organisation.slug, "group": group_session.group_id}) + "#sessions"
+    error = None
+    if request.method == "POST":
+        theme = None
+        if request.POST.get("action") != "clear":
+            try:
+                pk = int(request.POST.get("theme", ""))
+            except ValueError:
+                pk = None
+            theme = Theme.objects.filter(pk=pk).first() if pk else None
+        try:
+            if theme is None and request.POST.get("action") != "clear":
+                raise ThemeError(_("Choose a theme from the list."))
+            plan_theme(group_session, theme, request.user)
+        except ThemeError as refused:
+            error = refused.message
+        else:
+            if theme is None:
+                messages.success(request, _("No theme is planned for this session any more."))
+            else:
+                messages.success(request, _("“%(title)s” is planned for this session.") % {"title": theme.title})
+            return redirect(group_url)
+    language = _language(request)
+    return render(request, "themes/plan_theme.html", {
+        "organisation": organisation,
+        "group_session": group_session,
+        "current": planned_theme_of(group_session),
+        "themes": visible_themes(organisation, language),
+        "language": language,
+        "language_choices": settings.LANGUAGES,
+        "group_url": group_url,
+        "error": error,
+    }, status=400 if error else 200)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.kit.domain.kit import Kit, KitError, build_kit, build_session_kit, render_kit_pdf
-from entraide.live.domain.opening import facilitator_for_user, participant_for_secret
+from entraide.live.domain.opening import seat_for
 from entraide.protocols.models import Protocol
 
 from .forms import KitForm
@@ -59,7 +59,7 @@ def session_kit(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_or_none(code)
     seat = None
     if session is not None:
-        seat = participant_for_secret(session, request.COOKIES.get(cookie_name(session))) or facilitator_for_user(session, request.user)
+        seat = seat_for(session, user=request.user, secret=request.COOKIES.get(cookie_name(session)))
     if not access.can(request.user, "kit.print_session_kit", seat):
         raise stranger(request)  # the same 404 for a live and a wrong code, counted
     try:

@@ -29,15 +29,16 @@ from entraide.live.domain.opening import (
     SameName,
     add_seats,
     count_failure,
-    facilitator_for_user,
     find_open_session,
+    hash_secret,
     join,
+    member_seat,
     mark_seen,
     new_secret_for,
     normalise_code,
     open_session,
-    participant_for_secret,
     remember_room,
+    seat_for,
     seat_limit,
     seats_taken,
 )
@@ -90,15 +91,24 @@ def _session_or_none(code: str) -> LiveSession | None:
         return LiveSession.objects.select_related("protocol_version").filter(join_code=normalise_code(code)).first()
 
 
-def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:
-    """The participant this browser is, and a new secret to set when it changed device."""
-    participant = participant_for_secret(session, request.COOKIES.get(cookie_name(session)))
-    if participant is not None:
+def _viewer(request: HttpRequest, session: LiveSession, claim: bool = False) -> tuple[Participant | None, str | None]:
+    """The participant this browser is (``opening.seat_for``: its cookie, else its account), and a
+    new secret to set when it came by its account (another device). ``claim``: a signed-in member
+    of the group the session runs gets their own seat if they have none yet (``member_seat``)."""
+    secret = request.COOKIES.get(cookie_name(session))
+    participant = seat_for(session, user=request.user, secret=secret)
+    if participant is None and claim and request.user.is_authenticated:
+        try:
+            seat = member_seat(session, request.user)
+        except JoinRefused:
+            seat = None
+        if seat is not None:
+            return seat.participant, seat.secret or new_secret_for(seat.participant)
+    if participant is None:
+        return None, None
+    if secret and participant.secret_hash == hash_secret(secret):
         return participant, None
-    participant = facilitator_for_user(session, request.user)
-    if participant is not None:
-        return participant, new_secret_for(participant)
-    return None, None
+    return participant, new_secret_for(participant)
 
 
 def _with_cookie(response: HttpResponse, session: LiveSession, secret: str | None) -> HttpResponse:
@@ -162,7 +172,7 @@ def join_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             session = find_open_session(form.cleaned_data["code"], address)
-            existing, new_secret = _viewer(request, session)
+            existing, new_secret = _viewer(request, session, claim=True)
             if existing is not None:
                 remember_room(session, address)
                 target = "web:live-console" if existing.role == LiveRole.FACILITATOR else "web:live"
@@ -182,7 +192,7 @@ def join_view(request: HttpRequest) -> HttpResponse:
 def rejoin(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     """The personal link: back in as the same participant, on this or another device."""
     session = _session_or_none(code)
-    participant = participant_for_secret(session, secret) if session is not None else None
+    participant = seat_for(session, secret=secret) if session is not None else None
     if participant is None:
         raise stranger(request)
     remember_room(session, client_address(request))
@@ -206,7 +216,7 @@ def join_url(request: HttpRequest, session: LiveSession) -> str:
 
 def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
     session = _session_or_none(code)
-    participant, new_secret = _viewer(request, session) if session is not None else (None, None)
+    participant, new_secret = _viewer(request, session, claim=view == "participant") if session is not None else (None, None)
     if participant is None:
         if view == "participant":
             # Live, ended or wrong: the same answer (the join form, with the code as typed).
@@ -353,7 +363,7 @@ def personal_qr(request: HttpRequest, code: str) -> HttpResponse:
     scanned by their new device, it continues on the same seat."""
     session, participant, _secret = _participant_or_404(request, code)
     secret = request.COOKIES.get(cookie_name(session))
-    if not secret or participant_for_secret(session, secret) is None:
+    if not secret or seat_for(session, secret=secret) is None:
         raise stranger(request)
     return _qr_response(request.build_absolute_uri(reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})))
 
@@ -385,6 +395,8 @@ def _arguments(request: HttpRequest, name: str) -> dict:
     if spec is None:
         return {}
     args = {argument.name: request.POST[argument.name] for argument in spec.arguments if argument.name in request.POST}
+    if name == "answer_debrief":
+        args["ratings"] = {key.removeprefix("rating_"): value for key, value in request.POST.items() if key.startswith("rating_")}
     if name == "cast_vote":
         args["ballot"] = {
             key.removeprefix("vote_"): _int(value) for key, value in request.POST.items() if key.startswith("vote_")

@@ -319,7 +319,18 @@ def open_live(session: GroupSession, actor: User):
             raise CommunityError(error.message) from None
         GroupSession.objects.filter(pk=session.pk).update(live_session=live)
         session.live_session = live
+        _attach_planned_theme(session, live, actor)
     return live, seat
+
+
+def _attach_planned_theme(session: GroupSession, live, actor) -> None:
+    """A theme planned in advance for this session becomes the new live session's thematic input
+    (before anyone joined: version 1, nothing to signal)."""
+    from entraide.themes.domain.library import planned_theme_of, set_attachment
+
+    planned = planned_theme_of(session)
+    if planned is not None:
+        set_attachment(live, planned, actor)
 
 
 def members_count_on(session: GroupSession) -> int:

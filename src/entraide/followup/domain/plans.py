@@ -205,3 +205,29 @@ def set_shared(plan: ActionPlan, shared: bool) -> ActionPlan:
     plan.updated_at = timezone.now()
     plan.save(update_fields=["shared_with_group", "updated_at"])
     return plan
+
+
+# --- A roadmap written live, at a roadmap step (live.domain.activities.roadmap) --------------
+
+
+def keep_roadmap(session: LiveSession, participant: Participant, text: str, due: date | None) -> ActionPlan | None:
+    """The roadmap ``participant`` wrote live, kept in their account's plans (private by
+    default, ``shared_with_group`` False): one plan per session and author, its one action
+    replaced by each new version. Called inside the live command's transaction; the text was
+    checked there. None when the seat has no account or the account left the organisation."""
+    user = participant.user
+    if user is None or access.role_in(user, session.organisation_id) is None:
+        return None
+    with all_tenants():
+        group_session = GroupSession.objects.filter(live_session=session).select_related("group").first()
+        plan = ActionPlan.objects.filter(live_session=session, author=user).first()
+        if plan is None:
+            title = _("Roadmap — %(session)s") % {"session": session.title or session.protocol_version.spec.title.get()}
+            plan = ActionPlan.objects.create(
+                organisation_id=session.organisation_id, author=user, group=group_session.group if group_session else None,
+                live_session=session, participant=participant, title=title[:TITLE_MAX],
+            )
+        PlanAction.objects.filter(plan=plan).delete()
+        PlanAction.objects.create(plan=plan, text=text, due=due, position=0)
+        ActionPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    return plan

@@ -58,3 +58,34 @@ def shared_plans(live_session_id: int) -> list[ReviewedPlan]:
                 plan = plans[row.plan_id] = ReviewedPlan(author=row.plan.author.display_name, title=row.plan.title)
             plan.actions.append(ReviewedAction(row.text, row.due, row.status, row.get_status_display(), row.notes))
     return list(plans.values())
+
+
+def last_roadmaps(live_session) -> dict[int, dict]:
+    """{participant id: their own last roadmap} for the seats of ``live_session`` tied to an
+    account: the newest plan of that account in the group the session runs, from before this
+    session (kept live or written between sessions), shared or not; each person sees only their
+    own (live.domain.activities.roadmap). {"title", "actions": [{"text", "due", "status"}]}. Two
+    queries whatever the number of people (three: seats, plans, their actions)."""
+    from entraide.followup.models import ActionPlan
+    from entraide.live.models import Participant
+
+    with all_tenants():
+        group_id = GroupSession.objects.filter(live_session_id=live_session.pk).values_list("group_id", flat=True).first()
+        if group_id is None:
+            return {}
+        seats = dict(
+            Participant.objects.filter(session_id=live_session.pk, removed_at__isnull=True, user__isnull=False).values_list("user_id", "pk")
+        )
+        newest: dict[int, object] = {}
+        for plan in (
+            ActionPlan.objects.filter(group_id=group_id, author_id__in=list(seats))
+            .exclude(live_session_id=live_session.pk)
+            .order_by("-created_at", "-pk")
+        ):
+            newest.setdefault(plan.author_id, plan)
+        actions: dict[int, list] = {}
+        for action in PlanAction.objects.filter(plan_id__in=[plan.pk for plan in newest.values()]).order_by("position", "pk"):
+            actions.setdefault(action.plan_id, []).append(
+                {"text": action.text, "due": action.due.isoformat() if action.due else "", "status": action.get_status_display()}
+            )
+        return {seats[author]: {"title": plan.title, "actions": actions.get(plan.pk, [])} for author, plan in newest.items()}

@@ -190,6 +190,8 @@ class Argument:
     def parse(self, value):
         # A form's empty field is an optional argument left out (a date, an id); never a yes/no.
         if value is None or (value == "" and not self.required and self.kind not in (Text, bool)):
+            if self.required and self.kind is Text:
+                raise CommandRefused("bad_text", _("Please write a text."))
             if self.required:
                 raise _malformed()
             return self.default

@@ -285,8 +285,9 @@ def same_name_seat(session: LiveSession, name: str) -> Participant | None:
     return None
 
 
-def join(session: LiveSession, display_name: str) -> Seat:
-    """A participant joins without an account.
+def join(session: LiveSession, display_name: str, user=None) -> Seat:
+    """A participant joins without an account (or, ``user``, a member of the group whose seat
+    follows their account: ``member_seat`` checked that).
 
     Raises ``JoinRefused`` for an empty or too long name, an ended session, a full session
     (``seat_limit``), and ``SameName`` when that name already holds a seat.
@@ -303,7 +304,7 @@ def join(session: LiveSession, display_name: str) -> Seat:
             raise JoinRefused(
                 _("The session is full (%(limit)d places). Ask the facilitator to open more places from the console.") % {"limit": seat_limit(locked)}
             )
-        seat = _seat(locked, name, LiveRole.CONTRIBUTOR)
+        seat = _seat(locked, name, LiveRole.CONTRIBUTOR, user=user)
         version = bump_tables(locked)
         transaction.on_commit(lambda: _signal(locked.pk, version))
     return seat
@@ -350,25 +351,46 @@ def _signal(session_id: int, version: int) -> None:
     signal_changed(session_id, version)
 
 
-def participant_for_secret(session: LiveSession, secret: str | None) -> Participant | None:
-    if not secret:
+def seat_for(session: LiveSession, *, user=None, secret: str | None = None) -> Participant | None:
+    """The active seat of one person in ``session``, the one lookup of every door (pages,
+    commands, websocket, kit, themes, follow-up).
+
+    ``secret``: the personal rejoin secret (this device's cookie or the personal link); it wins.
+    ``user``: the signed-in account; the seat tied to it (the facilitator who opened the session,
+    or a member of the group whose seat follows their account, ``member_seat``). Returns None
+    for a stranger (no seat, a removed seat, an anonymous user); one query per key tried."""
+    if session is None:
         return None
     with all_tenants():
-        participant = Participant.objects.filter(
-            session=session, secret_hash=hash_secret(secret), removed_at__isnull=True
-        ).first()
-    return participant
+        if secret:
+            found = Participant.objects.filter(session=session, secret_hash=hash_secret(secret), removed_at__isnull=True).first()
+            if found is not None:
+                return found
+        if user is not None and getattr(user, "is_authenticated", False):
+            return Participant.objects.filter(session=session, user=user, removed_at__isnull=True).order_by("pk").first()
+    return None
 
 
-def facilitator_for_user(session: LiveSession, user) -> Participant | None:
-    """The facilitator gets back in from another device by logging in with their account.
-
-    Only the seat that opened the session is tied to an account; after a hand-over that seat
-    is a contributor's, and the person is back in as such."""
-    if not user or not user.is_authenticated:
+def member_seat(session: LiveSession, user) -> Seat | None:
+    """A signed-in member of the group that ``session`` runs, opening its link, gets their own
+    seat: the one tied to their account, else a new contributor's seat tied to it (so the same
+    Participant follows them on every device). None when the account may not take a seat here
+    (``live.take_member_seat`` in core.access) or the session ended. The new seat's name is the
+    account's display name (with a number when that name is already seated). Raises
+    ``JoinRefused`` when the session is full."""
+    existing = seat_for(session, user=user)
+    if existing is not None:
+        return Seat(existing, "")
+    if session.status == LiveSession.Status.ENDED or not access.can(user, "live.take_member_seat", session):
         return None
-    with all_tenants():
-        return Participant.objects.filter(session=session, user=user, removed_at__isnull=True).first()
+    base = clean_name((user.display_name or user.get_username())[:NAME_MAX])
+    for attempt in range(1, 10):
+        name = base if attempt == 1 else f"{base[: NAME_MAX - 4]} ({attempt})"
+        try:
+            return join(session, name, user=user)
+        except SameName:
+            continue
+    raise JoinRefused(_("Please enter the name the group will see."))
 
 
 def running_sessions_of(user, organisation: Organisation | None = None) -> list[LiveSession]:

@@ -183,6 +183,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
     state["limits"] = LIMITS_VIEW
     state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
+    _activity_parts(state, session, viewer, current if running else None)
     return state
 
 
@@ -194,6 +195,16 @@ LIMITS_VIEW = {
     "votes": rules.VOTES_PER_PERSON,
     "votes_per_problem": rules.MAX_VOTES_PER_PROBLEM,
 }
+
+
+def _activity_parts(state: dict, session: LiveSession, viewer: Participant, current) -> None:
+    """The parts the activity modules (live.domain.activities) add to ``viewer``'s state:
+    ``debrief`` (brouillon d'atelier) and ``roadmap`` (roadmap and review steps); None when the
+    protocol or the step has none."""
+    from .activities import debrief, roadmap
+
+    state["debrief"] = debrief.view(session, viewer, current.activity if current else None)
+    state["roadmap"] = roadmap.view(session, viewer, current)
 
 
 def _problems(session, table, viewer, ended, names) -> list[dict]:

@@ -189,41 +189,61 @@ def update_theme(theme: Theme, actor, data: ThemeData) -> Theme:
 # --- Thematic input of a live session ------------------------------------------------------
 
 
-def attach_theme(session, theme: Theme, actor=None) -> ThemeAttachment:
-    """Make ``theme`` the thematic input of the live ``session`` (replacing any other). The
-    caller has checked that the actor facilitates the session; the theme must be visible to
-    the session's organisation. Bumps nothing in the live session: the next render shows it."""
+def set_attachment(session, theme: Theme, actor=None) -> ThemeAttachment:
+    """Make ``theme`` the thematic input of the live ``session`` (replacing any other). Only
+    the live command ``attach_theme`` (live.domain.activities.theme) calls this, inside the
+    command path's transaction, which bumps the session's version; and ``open_live`` for a new
+    session (the planned theme). Raises ``ThemeError`` for another organisation's theme."""
     if theme.organisation_id not in (None, session.organisation_id):
         raise ThemeError(_("This theme belongs to another organisation."))
-    with tenant_scope(session.organisation), transaction.atomic():
-        try:
-            attachment, _created = ThemeAttachment.objects.update_or_create(
-                live_session=session,
-                defaults={"theme": theme, "attached_by": actor if getattr(actor, "pk", None) else None, "attached_at": timezone.now()},
-            )
-        except IntegrityError:  # two facilitators at once: the other one won, try once more
-            attachment = ThemeAttachment.objects.get(live_session=session)
-            attachment.theme = theme
-            attachment.save(update_fields=["theme"])
-    _signal_change(session)
+    with all_tenants():
+        attachment, _created = ThemeAttachment.objects.update_or_create(
+            live_session_id=session.pk,
+            defaults={"theme": theme, "attached_by": actor if getattr(actor, "pk", None) else None, "attached_at": timezone.now()},
+        )
     return attachment
 
 
-def detach_theme(session) -> None:
-    with tenant_scope(session.organisation):
-        ThemeAttachment.objects.filter(live_session=session).delete()
-    _signal_change(session)
+def clear_attachment(session) -> None:
+    """The session has no thematic input any more (live command ``detach_theme``)."""
+    with all_tenants():
+        ThemeAttachment.objects.filter(live_session_id=session.pk).delete()
 
 
-def _signal_change(session) -> None:
-    """Open pages refresh only when their table's version moves: bump every table's (as the
-    command path does for a session-wide change) and send the "changed" signal after commit."""
-    from entraide.live.domain.notify import signal_changed
-    from entraide.live.domain.opening import bump_tables
+def plan_theme(group_session, theme: Theme | None, actor) -> None:
+    """Plan ``theme`` for a group session in advance (None: no planned theme any more). Refused
+    (``ThemeError``): a theme of another organisation, a cancelled session, a session that has
+    already taken place. Access: ``themes.plan_theme`` on the group session (core.access)."""
+    from entraide.community.models import GroupSession
 
-    with all_tenants(), transaction.atomic():
-        version = bump_tables(session)
-    transaction.on_commit(lambda: signal_changed(session.pk, version))
+    from ..models import PlannedTheme
+
+    access.require(actor, "themes.plan_theme", group_session)
+    organisation = group_session.group.organisation
+    if theme is not None and theme.organisation_id not in (None, organisation.pk):
+        raise ThemeError(_("Choose a theme from the list."))
+    if group_session.status == GroupSession.Status.CANCELLED:
+        raise ThemeError(_("This session was cancelled."))
+    if group_session.date < timezone.localdate():
+        raise ThemeError(_("This session has already taken place."))
+    if group_session.live_session_id is not None:
+        raise ThemeError(_("This session is already open live: its facilitator chooses the theme from the console."))
+    with tenant_scope(organisation), transaction.atomic():
+        if theme is None:
+            PlannedTheme.objects.filter(group_session=group_session).delete()
+        else:
+            PlannedTheme.objects.update_or_create(
+                group_session=group_session, defaults={"theme": theme, "planned_by": actor, "planned_at": timezone.now()}
+            )
+
+
+def planned_theme_of(group_session) -> Theme | None:
+    """The theme planned for a group session, or None; one query."""
+    from ..models import PlannedTheme
+
+    with all_tenants():
+        found = PlannedTheme.objects.select_related("theme").filter(group_session=group_session).first()
+    return found.theme if found else None
 
 
 def theme_for_session(session_id: int) -> Theme | None:

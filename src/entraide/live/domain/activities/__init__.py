@@ -16,4 +16,7 @@ from . import (  # noqa: F401
     queue,
     harvest,
     documentation,
+    debrief,
+    roadmap,
+    theme,
 )
