@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 LIMITS = {
     "rule": 300,
     "problem": 1000,
+    "situation": 200,  # the short title of a situation a volunteer proposes
     "question": 300,
     "answer": 1000,
     "note": 4000,

@@ -1,0 +1,78 @@
+"""Choosing the person who brings the situation (role "offerer"), as the protocol's ``bringer``
+says (protocols/domain/spec.py, BRINGERS). The dot vote and the consent (``vote``) live in
+vote.py and consent.py; here: "volunteers" (field documents 003, 004: participants propose a
+situation with a short title on their phone, the facilitator picks one on the console) and
+"raised" (document 000, supervisions: the facilitator names the person who raised it, among
+those who proposed it or directly). Nobody is chosen with "none" (brouillons d'ateliers)."""
+
+from django.utils.translation import gettext as _
+
+from ...models import LiveSession, Participant, Problem
+from ..commands import CONTRIBUTOR, FACILITATOR, OFFERER, PARTICIPANTS, CommandRefused, Context, Id, clean_id, command, present_participant
+
+# Steps where volunteers come forward and the facilitator picks (a pitch step too, when the
+# protocol's bringer is "volunteers": each person shares an experience in turn, then one is kept).
+CHOOSING = {"situations", "pitch"}
+PICKED_BY_FACILITATOR = ("volunteers", "raised")
+
+
+def bringer_of(session: LiveSession) -> str:
+    """How this session's protocol chooses its offerer: one of spec.BRINGERS."""
+    return session.protocol_version.spec.bringer
+
+
+def _check_picked(context: Context) -> None:
+    if bringer_of(context.session) not in PICKED_BY_FACILITATOR:
+        raise CommandRefused("wrong_step", _("This is not possible at this step."))
+
+
+def make_offerer(session: LiveSession, person: Participant, problem: Problem | None) -> None:
+    """``person`` becomes the offerer-role holder of ``session`` (the previous one, if any, is a
+    contributor again) and ``problem`` (or none) the situation worked on."""
+    Participant.objects.filter(session=session, role=OFFERER).exclude(pk=person.pk).update(role=CONTRIBUTOR)
+    if person.role != OFFERER:
+        person.role = OFFERER
+        person.save(update_fields=["role"])
+    session.offerer = person
+    session.chosen_problem = problem
+
+
+@command("withdraw_situation", roles=PARTICIPANTS, activities=CHOOSING)
+def withdraw_situation(context: Context) -> None:
+    """Withdraw the situation one proposed; refused once it is chosen (the facilitator changes
+    the choice first)."""
+    _check_picked(context)
+    problem = Problem.objects.filter(session=context.session, author=context.actor).first()
+    if problem is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    if context.session.chosen_problem_id == problem.pk:
+        raise CommandRefused("chosen", _("Your situation is the one chosen: ask the facilitator to choose another first."))
+    problem.delete()
+
+
+@command("choose_situation", roles={FACILITATOR}, activities=CHOOSING)
+def choose_situation(context: Context, problem: Id) -> None:
+    """Pick the situation ``problem`` (an id) among those proposed: its author becomes the
+    person who brings it. Choosing again replaces the choice while the step lasts."""
+    _check_picked(context)
+    found = Problem.objects.filter(session=context.session, pk=clean_id(problem)).select_related("author").first()
+    if found is None:
+        raise CommandRefused("not_found", _("This item no longer exists."))
+    author = found.author
+    if author.removed_at is not None:
+        raise CommandRefused("no_participant", _("This person is not in the session."))
+    if author.role == FACILITATOR:
+        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+    make_offerer(context.session, author, found)
+
+
+@command("name_bringer", roles={FACILITATOR}, activities={"situations"})
+def name_bringer(context: Context, participant: Id) -> None:
+    """Name ``participant`` (an id) as the person who raised the situation and brings it, when
+    the protocol's bringer is "raised"; their proposed situation, if any, is the one worked."""
+    if bringer_of(context.session) != "raised":
+        raise CommandRefused("wrong_step", _("This is not possible at this step."))
+    person = present_participant(context.session, participant)
+    if person.role == FACILITATOR:
+        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+    make_offerer(context.session, person, Problem.objects.filter(session=context.session, author=person).first())
