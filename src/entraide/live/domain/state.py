@@ -228,7 +228,10 @@ def offered_commands(session: LiveSession, viewer: Participant, steps, state: di
             continue  # written on the console
         if name in ("write_problem", "withdraw_situation") and role == LiveRole.FACILITATOR:
             continue
-        if name == "withdraw_situation" and not any(p["mine"] for p in state["problems"]):
+        if name == "write_problem" and current.activity == "situations" and role != LiveRole.CONTRIBUTOR:
+            continue  # the person chosen has proposed already
+        chosen = state["case"]["chosen"]["id"] if state["case"]["chosen"] else None
+        if name == "withdraw_situation" and not any(p["mine"] and p["id"] != chosen for p in state["problems"]):
             continue
         if name == "cast_vote" and (not state["vote"] or state["vote"]["revealed"] or not state["vote"]["candidates"]):
             continue
