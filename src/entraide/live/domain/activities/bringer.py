@@ -16,6 +16,21 @@ CHOOSING = {"situations", "pitch"}
 PICKED_BY_FACILITATOR = ("volunteers", "raised")
 
 
+def role_name(session: LiveSession, role: str) -> str:
+    """What this session's protocol calls ``role`` (spec.roles[role].name, in the current
+    language): messages name roles as the protocol does, never the atelier's names."""
+    found = session.protocol_version.spec.roles.get(role)
+    return found.name.get() if found else role
+
+
+def _facilitator_refused(session: LiveSession) -> CommandRefused:
+    return CommandRefused(
+        "offerer",
+        _("“%(role)s” gives the turns and cannot also bring the situation: hand the facilitation over first.")
+        % {"role": role_name(session, FACILITATOR)},
+    )
+
+
 def bringer_of(session: LiveSession) -> str:
     """How this session's protocol chooses its offerer: one of spec.BRINGERS."""
     return session.protocol_version.spec.bringer
@@ -46,7 +61,10 @@ def withdraw_situation(context: Context) -> None:
     if problem is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     if context.session.chosen_problem_id == problem.pk:
-        raise CommandRefused("chosen", _("Your situation is the one chosen: ask the facilitator to choose another first."))
+        raise CommandRefused(
+            "chosen",
+            _("Your situation is the one chosen: ask “%(role)s” to choose another first.") % {"role": role_name(context.session, FACILITATOR)},
+        )
     problem.delete()
 
 
@@ -62,7 +80,7 @@ def choose_situation(context: Context, problem: Id) -> None:
     if author.removed_at is not None:
         raise CommandRefused("no_participant", _("This person is not in the session."))
     if author.role == FACILITATOR:
-        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+        raise _facilitator_refused(context.session)
     make_offerer(context.session, author, found)
 
 
@@ -74,5 +92,5 @@ def name_bringer(context: Context, participant: Id) -> None:
         raise CommandRefused("wrong_step", _("This is not possible at this step."))
     person = present_participant(context.session, participant)
     if person.role == FACILITATOR:
-        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+        raise _facilitator_refused(context.session)
     make_offerer(context.session, person, Problem.objects.filter(session=context.session, author=person).first())
