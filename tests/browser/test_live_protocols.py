@@ -101,8 +101,11 @@ def run_protocol(key, server_url, browser, facilitator, screenshot, pages_on_fai
     tap(facilitator, "Démarrer la séance")
     for index, (title, activity) in enumerate(steps):
         on_step(facilitator, title)
+        # Roles are named as this protocol names them: never the atelier's "offreur·se".
+        assert "ffreur" not in facilitator.locator("body").inner_text(), (key, title)
         for page in phones.values():
             on_step(page, title)
+            assert "ffreur" not in page.locator("body").inner_text(), (key, title)
             # Each phone has something to do at this step, or reads that there is nothing to do.
             assert page.locator("section.activity form[data-live-command]").count() > 0 or page.get_by_test_id("nothing-to-do").count() == 1, (key, title)
         do_the_step(key, index, activity, facilitator, phones, screenshot)
@@ -141,6 +144,7 @@ def do_the_step(key, index, activity, facilitator, phones, screenshot):
         else:
             send(facilitator, "choose_situation")
         facilitator.locator("[data-testid=bringer] .notice").wait_for()
+        screenshot(facilitator, f"{key}-console-bringer")
         chosen = None
         for page in phones.values():
             page.locator(".bringer .notice").wait_for()
