@@ -11,7 +11,7 @@ from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.live.domain import commands
 from entraide.live.domain.opening import join
 from entraide.live.domain.steps import live_steps
-from entraide.live.models import LiveRole, LiveSession, Participant
+from entraide.live.models import LiveRole, LiveSession, LiveTable, Participant
 
 from ..conftest import PASSWORD
 
@@ -25,7 +25,7 @@ def go_to(live, facilitator_seat, activity):
         with all_tenants():
             live = LiveSession.objects.select_related("protocol_version").get(pk=live.pk)
         steps = live_steps(live.protocol_version.spec, live.agenda)
-        if steps[live.step_index].activity == activity:
+        if steps[commands.table_of(live).step_index].activity == activity:
             return live
         run(live, facilitator_seat, "skip_step")
 
@@ -88,7 +88,7 @@ def hold_session(group, coordinator, facilitator, offerer, others=(), days=-10, 
         seats[other] = (joined.participant, joined.secret)
     with all_tenants():
         Participant.objects.filter(pk=off.participant.pk).update(role=LiveRole.OFFERER, user=offerer)
-        LiveSession.objects.filter(pk=live.pk).update(offerer=off.participant)
+        LiveTable.objects.filter(session=live).update(offerer=off.participant)
     run(live, seat.participant, "start")
     go_to(live, seat.participant, "action_plan")
     run(live, off.participant, "add_idea", text="Une idée qui m'a parlé")

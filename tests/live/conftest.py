@@ -6,7 +6,7 @@ import pytest
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands
 from entraide.live.domain.opening import join, open_session
-from entraide.live.models import LiveSession, Participant
+from entraide.live.models import LiveSession, LiveTable, Participant
 from entraide.protocols.models import Protocol
 
 NAMES = ["Amina", "Bruno", "Chloé", "Driss", "Élise", "Fanny"]
@@ -23,6 +23,12 @@ class Room:
 
     def run(self, who: Participant, name: str, client_id: str | None = None, **args) -> commands.Outcome:
         return commands.execute(self.session.pk, who.pk, client_id or str(uuid.uuid4()), name, args)
+
+    def table(self) -> LiveTable:
+        """The session's (only) table, as the database has it now."""
+        self.refresh()
+        with all_tenants():
+            return LiveTable.objects.get(session=self.session, number=1)
 
     def refresh(self) -> LiveSession:
         with all_tenants():
@@ -47,7 +53,7 @@ class Room:
             from entraide.live.domain.steps import live_steps
 
             steps = live_steps(self.session.protocol_version.spec, self.session.agenda)
-            if steps[self.session.step_index].activity == activity:
+            if steps[self.table().step_index].activity == activity:
                 return
             self.run(self.facilitator, "skip_step")
         raise AssertionError(f"no step {activity}")

@@ -13,11 +13,11 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_session_starts_and_every_change_bumps_the_version(room):
-    version = room.refresh().version
+    version = room.table().version
     room.run(room.facilitator, "start")
-    assert room.refresh().status == LiveSession.Status.RUNNING and room.session.version == version + 1
+    assert room.refresh().status == LiveSession.Status.RUNNING and room.table().version == version + 1
     room.run(room.facilitator, "next_step")
-    assert room.refresh().step_index == 1 and room.session.version == version + 2
+    assert room.table().step_index == 1 and room.table().version == version + 2
 
 
 def test_a_repeated_command_is_applied_once(room):
@@ -34,11 +34,11 @@ def test_a_repeated_command_is_applied_once(room):
 @pytest.mark.parametrize("name", ["start", "next_step", "pause", "add_time", "end_session", "reveal_votes"])
 def test_facilitator_commands_are_refused_to_participants(room, name):
     room.run(room.facilitator, "start")
-    version = room.refresh().version
+    version = room.table().version
     with pytest.raises(CommandRefused) as refused:
         room.run(room.people[0], name)
     assert refused.value.code in ("wrong_role", "wrong_step", "not_started")
-    assert room.refresh().version == version
+    assert room.table().version == version
 
 
 def test_a_command_at_the_wrong_step_changes_nothing(room):
@@ -93,7 +93,7 @@ def test_the_dot_vote(room):
     room.run(room.facilitator, "reveal_votes")
     state = session_state(room.refresh(), bruno)
     assert state["vote"]["totals"][str(problems[bruno.pk])] == 2
-    assert room.session.chosen_problem_id == problems[bruno.pk]
+    assert room.table().chosen_problem_id == problems[bruno.pk]
     with pytest.raises(CommandRefused):
         room.run(amina, "cast_vote", ballot={problems[amina.pk]: 1})
 
@@ -120,7 +120,7 @@ def test_a_tie_is_settled_by_a_new_vote_among_the_tied(room):
         room.run(room.people[0], "cast_vote", ballot={ids[2]: 1})  # only the tied are candidates
     room.run(room.people[0], "cast_vote", ballot={ids[1]: 2})
     room.run(room.facilitator, "reveal_votes")
-    assert room.refresh().chosen_problem_id == ids[1]
+    assert room.table().chosen_problem_id == ids[1]
 
 
 def test_the_offerer_declines_and_the_next_problem_is_proposed(room):
@@ -135,11 +135,11 @@ def test_the_offerer_declines_and_the_next_problem_is_proposed(room):
         room.run(b, "consent_case", agrees=True)  # not b's problem
     outcome = room.run(a, "consent_case", agrees=False)
     assert "suivante" in outcome.notice or "Merci" in outcome.notice
-    assert room.refresh().chosen_problem_id == ids[b.pk] and room.session.offerer_id is None
+    assert room.table().chosen_problem_id == ids[b.pk] and room.table().offerer_id is None
     outcome = room.run(b, "consent_case", agrees=True)
     assert "générosité" in outcome.notice
     room.refresh()
-    assert room.session.offerer_id == b.pk and b.role == "offerer"
+    assert room.table().offerer_id == b.pk and b.role == "offerer"
     room.run(room.facilitator, "next_step")
 
 
@@ -262,11 +262,11 @@ def test_a_yes_no_argument_means_what_it_says_from_every_door(room, value, ready
 @pytest.mark.parametrize("value", ["maybe", "", 2, [], {"a": 1}])
 def test_a_yes_no_argument_that_is_neither_is_refused_and_changes_nothing(room, value):
     room.run(room.facilitator, "start")
-    version = room.refresh().version
+    version = room.table().version
     with pytest.raises(CommandRefused) as refused:
         room.run(room.people[0], "set_ready", ready=value)
     assert refused.value.code == "bad_args" and "mal formées" in refused.value.message
-    assert room.refresh().version == version and room.people[0].ready_step is None
+    assert room.table().version == version and room.people[0].ready_step is None
 
 
 def test_a_consent_without_its_answer_is_refused_rather_than_taken_as_a_no(room):

@@ -234,9 +234,9 @@ def test_after_a_tie_declines_fall_back_on_the_first_round(room):
     room.run(room.facilitator, "reveal_votes")
     room.run(room.facilitator, "next_step", step="vote")
     room.run(a, "consent_case", agrees=False, problem=ids[a.pk])
-    assert room.refresh().chosen_problem_id == ids[b.pk]
+    assert room.table().chosen_problem_id == ids[b.pk]
     room.run(b, "consent_case", agrees=False)
-    assert room.refresh().chosen_problem_id == ids[c.pk]  # from the first round, not stuck
+    assert room.table().chosen_problem_id == ids[c.pk]  # from the first round, not stuck
 
 
 def test_a_step_done_after_being_skipped_is_no_longer_shown_as_skipped(room):
@@ -254,14 +254,14 @@ def test_a_step_done_after_being_skipped_is_no_longer_shown_as_skipped(room):
 def test_a_stale_step_is_refused_and_nothing_moves(room):
     room.run(room.facilitator, "start")
     room.run(room.facilitator, "next_step", step="welcome")
-    version = room.refresh().version
+    version = room.table().version
     for name in ("next_step", "skip_step", "previous_step"):
         with pytest.raises(CommandRefused) as refused:
             room.run(room.facilitator, name, step="welcome")  # a second tap, or a stale console
         assert refused.value.code == "stale_step" and "Présentation" in refused.value.message
     with pytest.raises(CommandRefused):
         room.run(room.people[0], "set_ready", ready=True, step="welcome")
-    assert room.refresh().step_index == 1 and room.session.version == version
+    assert room.table().step_index == 1 and room.table().version == version
 
 
 def test_turns_are_given_by_person_not_by_position(room, clock):
@@ -271,7 +271,7 @@ def test_turns_are_given_by_person_not_by_position(room, clock):
     assert state["turn"]["next"]["id"] == amina.pk
     room.run(room.facilitator, "next_turn", participant=amina.pk)
     room.run(room.facilitator, "next_turn", participant=amina.pk)  # a second tap changes nothing
-    assert room.refresh().turn_participant_id == amina.pk
+    assert room.table().turn_participant_id == amina.pk
     assert session_state(room.session, room.facilitator)["turn"]["next"]["id"] == bruno.pk
     for participant, code in ((room.people[5].pk, "not_in_turn"), (99999, "no_participant"), (None, "bad_args")):
         with pytest.raises(CommandRefused) as refused:
@@ -281,7 +281,7 @@ def test_turns_are_given_by_person_not_by_position(room, clock):
         room.run(room.facilitator, "end_turn", participant=chloe.pk)
     assert refused.value.code == "not_their_turn"
     room.run(room.facilitator, "end_turn", participant=amina.pk)
-    assert room.refresh().turn_participant_id is None
+    assert room.table().turn_participant_id is None
 
 
 def test_the_floor_goes_to_the_person_named_first_in_the_queue(room):
@@ -321,7 +321,7 @@ def test_consent_to_a_problem_no_longer_proposed_is_refused(room):
         room.run(b, "consent_case", agrees=True, problem=ids[b.pk])
     assert refused.value.code == "not_chosen"
     room.run(a, "consent_case", agrees=True, problem=ids[a.pk])
-    assert room.refresh().offerer_id == a.pk
+    assert room.table().offerer_id == a.pk
 
 
 # --- Quotas and flood control -----------------------------------------------------------------
@@ -359,11 +359,11 @@ def test_commands_are_limited_per_participant_at_every_door(room, clock):
     amina = room.people[0]
     for _ in range(COMMAND_BURST):
         room.run(amina, "set_ready", ready=True)
-    version = room.refresh().version
+    version = room.table().version
     with pytest.raises(CommandRefused) as refused:
         room.run(amina, "set_ready", ready=False)
     assert refused.value.code == "rate_limited" and "quelques secondes" in refused.value.message
-    assert room.refresh().version == version
+    assert room.table().version == version
     room.run(room.people[1], "set_ready", ready=True)  # the others are not held up
     clock.wait(1)
     room.run(amina, "set_ready", ready=False)  # a moment later it works again

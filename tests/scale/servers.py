@@ -51,12 +51,13 @@ print(json.dumps({"id": session.pk, "code": session.join_code, "amina": amina.se
 APPLIED = """
 import json
 from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands
 from entraide.live.models import AppliedCommand, LiveSession, PrivateNote
 with all_tenants():
     session = LiveSession.objects.get(pk=SESSION)
     applied = {str(c.client_id): c.name for c in AppliedCommand.objects.filter(session=session)}
     notes = [n.text for n in PrivateNote.objects.filter(session=session)]
-print(json.dumps({"version": session.version, "applied": applied, "notes": notes}))
+print(json.dumps({"version": commands.table_of(session).version, "applied": applied, "notes": notes}))
 """
 
 

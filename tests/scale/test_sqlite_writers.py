@@ -53,7 +53,7 @@ with ThreadPoolExecutor(max_workers=20) as pool:
 with all_tenants():
     stored = sorted(n.text for n in PrivateNote.objects.filter(session=session))
 session.refresh_from_db()
-print(json.dumps({"errors": errors, "stored": len(stored), "unique": len(set(stored)), "version": session.version}))
+print(json.dumps({"errors": errors, "stored": len(stored), "unique": len(set(stored)), "version": commands.table_of(session).version}))
 """
 
 

@@ -78,9 +78,9 @@ def test_the_theme_is_read_once_per_render(exchange_room):
 
 def test_attaching_moves_the_version_so_open_pages_refresh(exchange_room):
     room = exchange_room
-    before = room.refresh().version
+    before = room.table().version
     attach_theme(room.session, builtin("mediation"))
-    assert room.refresh().version == before + 1
+    assert room.table().version == before + 1
 
 
 def test_a_contributor_or_a_stranger_cannot_attach(exchange_room, member, other_coordinator):

@@ -7,3 +7,6 @@ class FollowupConfig(AppConfig):
     label = "followup"
     verbose_name = _("Follow-up")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import live_parts  # noqa: F401 - registers the shared plans part of the live view

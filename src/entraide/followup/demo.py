@@ -19,7 +19,7 @@ from entraide.core.models import Organisation, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 from entraide.live.domain import commands
 from entraide.live.domain.opening import join
-from entraide.live.models import Action, Consent, Idea, LiveRole, LiveSession, Participant
+from entraide.live.models import Action, Consent, Idea, LiveRole, LiveSession, LiveTable, Participant
 
 OFFERER_EMAIL = "membre01@demo.entraide.test"  # present at the session held (community demo)
 PREVIOUS_CODE = "PREC3467"
@@ -66,8 +66,10 @@ def _previous_session(group_session: GroupSession, facilitator: User, member: Us
             Action.objects.create(session=live, author=offerer, text=text, due=timezone.localdate() + timedelta(days=days))
         for person in Participant.objects.filter(session=live):
             Consent.objects.create(session=live, participant=person, agrees=True)
-        LiveSession.objects.filter(pk=live.pk).update(
-            status=LiveSession.Status.ENDED, ended_at=timezone.now(), offerer=offerer,
+        LiveSession.objects.filter(pk=live.pk).update(status=LiveSession.Status.ENDED, ended_at=timezone.now())
+        table = commands.table_of(live)
+        LiveTable.objects.filter(pk=table.pk).update(
+            offerer=offerer,
             record="Situation d'un groupe de parole où deux personnes monopolisent les échanges. "
             "Pistes : poser le cadre, tours de parole, s'appuyer sur l'équipe.",
         )
@@ -81,6 +83,6 @@ def _running_review(group_session: GroupSession, facilitator: User) -> None:
     for _step in range(5):
         live.refresh_from_db()
         spec_steps = commands.live_steps(live.protocol_version.spec, live.agenda)
-        if spec_steps[live.step_index].activity == "review_roadmaps":
+        if spec_steps[commands.table_of(live).step_index].activity == "review_roadmaps":
             break
         commands.execute(live.pk, seat.participant.pk, uuid.uuid4(), "next_step")

@@ -1,7 +1,9 @@
 """A live session and everything written in it.
 
 The database holds the truth: the current step, the timer's timestamps, every text, vote and
-turn. Each accepted command bumps ``LiveSession.version``; clients resync by version. Every
+turn. A session holds its tables (``LiveTable``): each has its step, clocks, turn, case and
+version; each accepted command bumps the version of the tables it changes, and clients resync
+by it. Every
 text people write is an ``EncryptedTextField``.
 """
 
@@ -49,13 +51,37 @@ class LiveSession(models.Model):
     planned_start = models.TimeField(null=True, blank=True)
     planned_end = models.TimeField(null=True, blank=True)
 
+    # The session's pause, for every clock of every table: the current pause and the earlier
+    # ones, [[start, end], ...] in ISO 8601; every timer (step, turn, floor) subtracts the
+    # ones it overlaps (rules.Clock).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    pauses = models.JSONField(default=list)
+
+    objects = tenant_manager()
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+
+    def __str__(self) -> str:
+        return self.title or self.join_code
+
+
+class LiveTable(models.Model):
+    """A table of a live session: the people who work one situation together, where they are
+    in the protocol (step, clock, turn) and the situation being worked (its offerer, the
+    chosen problem, the vote). A session has one table today (the atelier d'entraide: the
+    whole group); parallel tables (atelier pratique, codevelopment in sub-groups) add more.
+
+    ``version`` grows with every accepted command that changes what this table's people see;
+    their clients resync by it."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveSmallIntegerField(default=1)
+
     # Where the session is; the timer is computed from these timestamps.
     step_index = models.PositiveSmallIntegerField(default=0)
     step_started_at = models.DateTimeField(null=True, blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)  # the current pause of the session
-    # The session's earlier pauses, [[start, end], ...] in ISO 8601: every timer (step, turn,
-    # floor) subtracts the ones it overlaps (rules.Clock).
-    pauses = models.JSONField(default=list)
     extra_seconds = models.IntegerField(default=0)
     skipped_steps = models.JSONField(default=list)
 
@@ -73,20 +99,22 @@ class LiveSession(models.Model):
     votes_revealed = models.BooleanField(default=False)
     record = EncryptedTextField(null=True, blank=True)  # the offerer's condensed record
 
+
     version = models.PositiveIntegerField(default=1)
 
-    objects = tenant_manager()
+    objects = tenant_manager(SESSION_SCOPED)
 
     class Meta:
-        verbose_name = _("live session")
-        verbose_name_plural = _("live sessions")
+        ordering = ["session", "number"]
+        constraints = [models.UniqueConstraint(fields=["session", "number"], name="one_table_number_per_session")]
 
     def __str__(self) -> str:
-        return self.title or self.join_code
+        return f"{self.session} #{self.number}"
 
 
 class Participant(models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    table = models.ForeignKey(LiveTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     display_name = models.CharField(_("name"), max_length=40)
     role = models.CharField(max_length=12, choices=LiveRole.choices, default=LiveRole.CONTRIBUTOR)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -134,7 +134,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
                 count_failure((self.scope.get("client") or ("unknown",))[0] or "unknown")
                 return None
             mark_seen(participant)
-            return session.pk, participant.pk, session.version, participant.role
+            return session.pk, participant.pk, commands.table_of(session, participant).version, participant.role
 
     # --- Receiving ----------------------------------------------------------------------
 
@@ -221,11 +221,11 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
 
     def _state(self, known_version: int | None):
         with all_tenants(), translation.override(self.language):
-            session = LiveSession.objects.select_related("protocol_version", "chosen_problem").get(pk=self.session_id)
+            session = LiveSession.objects.select_related("protocol_version").get(pk=self.session_id)
             participant = Participant.objects.filter(pk=self.participant_id, removed_at__isnull=True).first()
             if participant is None:
                 return None
-            if known_version is not None and known_version >= session.version:
+            if known_version is not None and known_version >= commands.table_of(session, participant).version:
                 return "current"
             return session_state(session, participant)
 

@@ -17,3 +17,4 @@ class ThemesConfig(AppConfig):
     def ready(self) -> None:
         # The built-in themes ship with the package: every migrate creates or updates them.
         post_migrate.connect(_load_builtins, sender=self, dispatch_uid="entraide.themes.builtins")
+        from . import live_parts  # noqa: F401 - registers the theme part of the live view

@@ -63,7 +63,7 @@ def client_address(request: HttpRequest) -> str:
 
 def _session_or_404(code: str) -> LiveSession:
     with all_tenants():
-        session = LiveSession.objects.select_related("protocol_version", "chosen_problem").filter(join_code=normalise_code(code)).first()
+        session = LiveSession.objects.select_related("protocol_version").filter(join_code=normalise_code(code)).first()
     if session is None:
         raise Http404
     return session
@@ -87,7 +87,7 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 def _session_or_none(code: str) -> LiveSession | None:
     with all_tenants():
-        return LiveSession.objects.select_related("protocol_version", "chosen_problem").filter(join_code=normalise_code(code)).first()
+        return LiveSession.objects.select_related("protocol_version").filter(join_code=normalise_code(code)).first()
 
 
 def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:

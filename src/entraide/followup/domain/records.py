@@ -17,6 +17,7 @@ from entraide.core.exports import markdown_block, markdown_inline
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.activities.documentation import everyone_consents
+from entraide.live.domain.commands import table_of
 from entraide.live.models import Action, Idea, LiveSession
 
 
@@ -81,10 +82,11 @@ def build_record(group_session: GroupSession) -> SessionRecord:
     with all_tenants():
         ideas = [idea.text for idea in Idea.objects.filter(session=session)]
         actions = [(action.text, action.due) for action in Action.objects.filter(session=session)]
+        record_text = table_of(session).record
     return SessionRecord(
         group_session=group_session,
         title=session.title or session.protocol_version.spec.title.get(),
-        record=session.record or "",
+        record=record_text or "",
         ideas=ideas,
         actions=actions,
     )

@@ -3,7 +3,7 @@ rule for pauses and added time (DESIGN.md, Live sessions)."""
 
 from datetime import datetime
 
-from ..models import LiveSession, SpeakingTurn
+from ..models import LiveSession, LiveTable, SpeakingTurn
 from .steps import LiveStep
 from . import rules
 
@@ -19,11 +19,11 @@ def session_pauses(session: LiveSession) -> tuple[rules.Pause, ...]:
     return tuple((datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in session.pauses)
 
 
-def step_clock(session: LiveSession, step: LiveStep) -> rules.Clock | None:
+def step_clock(table: LiveTable, step: LiveStep) -> rules.Clock | None:
     """The clock of the current step; None for an untimed step."""
     if not step.minutes:
         return None
-    return rules.Clock(step.minutes * 60, session.step_started_at, session.paused_at, session_pauses(session), session.extra_seconds)
+    return rules.Clock(step.minutes * 60, table.step_started_at, table.session.paused_at, session_pauses(table.session), table.extra_seconds)
 
 
 def turn_seconds(step: LiveStep) -> int:
@@ -31,12 +31,12 @@ def turn_seconds(step: LiveStep) -> int:
     return step.per_person_seconds or DEFAULT_TURN_SECONDS
 
 
-def turn_clock(session: LiveSession, step: LiveStep) -> rules.Clock | None:
+def turn_clock(table: LiveTable, step: LiveStep) -> rules.Clock | None:
     """The clock of the current turn (pitch, sharing round); None when nobody has the turn."""
-    if session.turn_participant_id is None or session.turn_started_at is None:
+    if table.turn_participant_id is None or table.turn_started_at is None:
         return None
     return rules.Clock(
-        turn_seconds(step), session.turn_started_at, session.paused_at, session_pauses(session), session.turn_extra_seconds
+        turn_seconds(step), table.turn_started_at, table.session.paused_at, session_pauses(table.session), table.turn_extra_seconds
     )
 
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from entraide.core.db import serialised_writes
 from entraide.core.tenancy import all_tenants
 
-from ..models import AppliedCommand, LiveRole, LiveSession, Participant
+from ..models import AppliedCommand, LiveRole, LiveSession, LiveTable, Participant
 from . import rules
 from .notify import signal_changed
 from .steps import LiveStep, live_steps
@@ -93,15 +93,20 @@ class Outcome:
 
 @dataclass
 class Context:
+    """What a handler works on: the session, the actor's table (``table``) and, for a
+    session-wide command, every table (``tables``, locked with the session)."""
+
     session: LiveSession
+    table: LiveTable
     actor: Participant
     now: datetime
     steps: list[LiveStep]
+    tables: list[LiveTable] = field(default_factory=list)
     notice: str = ""
 
     @property
     def step(self) -> LiveStep:
-        return self.steps[self.session.step_index]
+        return self.steps[self.table.step_index]
 
 
 # --- Arguments: declared once by each command's signature, parsed the same for every door ----
@@ -223,6 +228,12 @@ class CommandSpec:
     activities: frozenset[str] | None  # None: any step; checked while the session runs
     when: frozenset[str] = field(default_factory=lambda: frozenset({LiveSession.Status.RUNNING}))
     arguments: tuple[Argument, ...] = ()
+    # TABLE: changes the actor's table only (its row is the one locked); SESSION: changes the
+    # session and every table (all locked, session first).
+    scope: str = "table"
+    # A rule of the protocol beyond role and step (its ``bringer``, a step's actors):
+    # ``allowed(session, actor, step)`` gives the refusal, or None; step is None unless running.
+    allowed: Callable[..., "CommandRefused | None"] | None = None
 
     def parse(self, args: dict) -> dict:
         """The handler's keyword arguments from a door's ``args`` (JSON or form values), or
@@ -251,10 +262,17 @@ def arguments_schemas() -> dict:
     return {name: spec.schema() for name, spec in sorted(COMMANDS.items())}
 
 
-def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,)):
+TABLE = "table"
+SESSION = "session"
+
+
+def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,), scope=TABLE, allowed=None):
     """Register ``handler(context, **arguments)`` as the command ``name``: who may send it
     (``roles``), at which steps' activities while the session runs (None: any), in which
-    session states (``when``); its typed keyword parameters declare its arguments."""
+    session states (``when``), what it changes (``scope``: the actor's TABLE, or the whole
+    SESSION), and ``allowed(session, actor, step)``: a rule of the protocol beyond role and
+    step, returning a CommandRefused or None; its typed keyword parameters declare its
+    arguments."""
 
     def register(handler):
         COMMANDS[name] = CommandSpec(
@@ -263,15 +281,20 @@ def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status
             activities=frozenset(activities) if activities is not None else None,
             when=frozenset(when),
             arguments=_declared_arguments(handler),
+            scope=scope,
+            allowed=allowed,
         )
         return handler
 
     return register
 
 
-def refusal(session: LiveSession, actor: Participant, name: str, steps: list[LiveStep] | None = None) -> CommandRefused | None:
+def refusal(
+    session: LiveSession, table: LiveTable, actor: Participant, name: str, steps: list[LiveStep] | None = None
+) -> CommandRefused | None:
     """Why ``actor`` may not send ``name`` now, whatever its arguments, or None when they may:
-    the session's state, the actor's role and the current step's activity. ``execute`` runs
+    the session's state, the actor's role, the current step's activity and the command's
+    protocol rule (``allowed``). ``execute`` runs
     this very check, and the view model's ``can`` is computed from it."""
     spec = COMMANDS.get(name)
     if spec is None:
@@ -284,8 +307,14 @@ def refusal(session: LiveSession, actor: Participant, name: str, steps: list[Liv
         return CommandRefused("wrong_role", _("Your role does not allow this."))
     if spec.activities is not None and session.status == LiveSession.Status.RUNNING:
         steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
-        if steps[session.step_index].activity not in spec.activities:
+        if steps[table.step_index].activity not in spec.activities:
             return CommandRefused("wrong_step", _("This is not possible at this step."))
+    if spec.allowed is not None:
+        step = None
+        if session.status == LiveSession.Status.RUNNING:
+            steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+            step = steps[table.step_index]
+        return spec.allowed(session, actor, step)
     return None
 
 
@@ -317,34 +346,70 @@ def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: st
 
 def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
     with serialised_writes(), transaction.atomic():
-        # Lock the session's row only: a plain FOR UPDATE would also lock the joined protocol
-        # version, which every session of that protocol shares, and serialise them all.
-        session = LiveSession.objects.select_for_update(of=("self",)).select_related("protocol_version").filter(pk=session_id).first()
-        if session is None:
+        # Lock only the rows the command changes: the actor's table, or (session-wide) the
+        # session then its tables. FOR NO KEY UPDATE, so that rows referring to them (the
+        # applied command, the actor's counters) can still be written by other commands, and
+        # never the joined protocol version, which every session of a protocol shares.
+        actor = Participant.objects.filter(pk=actor_id, session_id=session_id, removed_at__isnull=True).first()
+        if spec.scope == SESSION:
+            session = LiveSession.objects.select_for_update(no_key=True, of=("self",)).select_related("protocol_version").filter(pk=session_id).first()
+            tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id))
+        else:
+            table = _locked_table(session_id, actor)
+            tables = [table] if table is not None else []
+            session = LiveSession.objects.select_related("protocol_version").filter(pk=session_id).first()
+        if session is None or not tables:
             raise CommandRefused("no_session", _("This session does not exist."))
         repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
         if repeated is not None:
             return Outcome(name=repeated.name, version=repeated.version, repeated=True)
-        actor = Participant.objects.filter(pk=actor_id, session=session, removed_at__isnull=True).first()
         if actor is None:
             raise CommandRefused("not_participant", _("You are not (or no longer) a participant of this session."))
+        table = next((t for t in tables if t.pk == actor.table_id), tables[0])
+        for each in tables:
+            each.session = session
         steps = live_steps(session.protocol_version.spec, session.agenda)
-        refused = refusal(session, actor, name, steps)
+        refused = refusal(session, table, actor, name, steps)
         if refused is not None:
             raise refused
         now = timezone.now()
         _take_token(actor, now)
-        context = Context(session, actor, now, steps)
+        context = Context(session, table, actor, now, steps, tables)
         spec.handler(context, **spec.parse(args))
         # The actor's token bucket and write quota, in one row update whatever the command wrote.
         actor.save(update_fields=ACTOR_COUNTERS)
-        session.version += 1
-        session.save()
-        AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=session.version)
-        version = session.version
+        if spec.scope == SESSION:
+            session.save()
+        for each in tables:
+            each.version += 1
+            each.save()
+        version = table.version
+        AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=version)
         transaction.on_commit(lambda: signal_changed(session_id, version))
     logger.info("live command %s applied to session %s (v%s)", name, session_id, version)
     return Outcome(name=name, version=version, notice=context.notice)
+
+
+def _locked_table(session_id: int, actor: Participant | None) -> LiveTable | None:
+    """The actor's table, locked (their session's first table when they sit at none)."""
+    tables = LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id)
+    if actor is not None and actor.table_id is not None:
+        found = tables.filter(pk=actor.table_id).first()
+        if found is not None:
+            return found
+    return tables.order_by("number").first()
+
+
+def table_of(session: LiveSession, participant: Participant | None = None) -> LiveTable:
+    """The table ``participant`` sits at, or the session's first table (the whole group while a
+    session has one table; the plenary's view when it has several). Not locked."""
+    with all_tenants():
+        tables = LiveTable.objects.filter(session=session)
+        found = tables.filter(pk=participant.table_id).first() if participant is not None and participant.table_id else None
+        found = found or tables.order_by("number").first()
+    if found is not None:
+        found.session = session
+    return found
 
 
 # The actor's columns the command path itself keeps (saved once per applied command by _execute).

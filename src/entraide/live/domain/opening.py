@@ -31,7 +31,7 @@ from entraide.core.text import clean_single_line
 from entraide.protocols.domain.agenda import fit_agenda
 from entraide.protocols.models import Protocol
 
-from ..models import LiveRole, LiveSession, Participant
+from ..models import LiveRole, LiveSession, LiveTable, Participant
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +75,11 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _seat(session: LiveSession, name: str, role: str, user=None) -> Seat:
+def _seat(session: LiveSession, name: str, role: str, user=None, table: LiveTable | None = None) -> Seat:
     secret = secrets.token_urlsafe(24)
+    table = table or LiveTable.objects.filter(session=session).order_by("number").first()
     participant = Participant.objects.create(
-        session=session, display_name=name, role=role, user=user, secret_hash=hash_secret(secret)
+        session=session, table=table, display_name=name, role=role, user=user, secret_hash=hash_secret(secret)
     )
     return Seat(participant, secret)
 
@@ -124,7 +125,8 @@ def create_live_session(
                         planned_start=start,
                         planned_end=end,
                     )
-                    seat = _seat(session, facilitator.display_name[:NAME_MAX], LiveRole.FACILITATOR, user=facilitator)
+                    table = LiveTable.objects.create(session=session, number=1)
+                    seat = _seat(session, facilitator.display_name[:NAME_MAX], LiveRole.FACILITATOR, user=facilitator, table=table)
                 return session, seat
             except IntegrityError:  # a code already taken: draw another
                 continue
@@ -291,7 +293,7 @@ def join(session: LiveSession, display_name: str) -> Seat:
     """
     name = clean_name(display_name)
     with all_tenants(), transaction.atomic():
-        locked = LiveSession.objects.select_for_update().select_related("protocol_version").get(pk=session.pk)
+        locked = LiveSession.objects.select_for_update(no_key=True, of=("self",)).select_related("protocol_version").get(pk=session.pk)
         if locked.status == LiveSession.Status.ENDED:
             raise JoinRefused(wrong_code_message())
         existing = same_name_seat(locked, name)
@@ -302,9 +304,7 @@ def join(session: LiveSession, display_name: str) -> Seat:
                 _("The session is full (%(limit)d places). Ask the facilitator to open more places from the console.") % {"limit": seat_limit(locked)}
             )
         seat = _seat(locked, name, LiveRole.CONTRIBUTOR)
-        locked.version += 1
-        locked.save(update_fields=["version"])
-        version = locked.version
+        version = bump_tables(locked)
         transaction.on_commit(lambda: _signal(locked.pk, version))
     return seat
 
@@ -322,15 +322,26 @@ def add_seats(session: LiveSession, actor: Participant, extra: int) -> int:
     if not 1 <= extra <= 50:
         raise JoinRefused(_("Open between 1 and 50 places at a time."))
     with all_tenants(), transaction.atomic():
-        locked = LiveSession.objects.select_for_update().select_related("protocol_version").get(pk=session.pk)
+        locked = LiveSession.objects.select_for_update(no_key=True, of=("self",)).select_related("protocol_version").get(pk=session.pk)
         if locked.status == LiveSession.Status.ENDED:
             raise JoinRefused(_("The session has ended."))
         locked.seat_margin = min(locked.seat_margin + extra, MAX_SEAT_MARGIN)
-        locked.version += 1
-        locked.save(update_fields=["seat_margin", "version"])
-        version = locked.version
+        locked.save(update_fields=["seat_margin"])
+        version = bump_tables(locked)
         transaction.on_commit(lambda: _signal(locked.pk, version))
     return seat_limit(locked)
+
+
+def bump_tables(session: LiveSession) -> int:
+    """A change every table's people see (who is in the room, the places): bump the version of
+    each table of ``session`` (locked, in the caller's transaction). Returns the first table's
+    new version, for the "changed" signal."""
+    versions = []
+    for table in LiveTable.objects.select_for_update(no_key=True).filter(session=session).order_by("number"):
+        table.version += 1
+        table.save(update_fields=["version"])
+        versions.append(table.version)
+    return versions[0] if versions else 1
 
 
 def _signal(session_id: int, version: int) -> None:

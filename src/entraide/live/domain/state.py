@@ -13,6 +13,8 @@ from entraide.core.tenancy import all_tenants
 from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
 from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
+from .commands import table_of
+from .parts import PartContext, build_parts
 from .activities.questions import question_order
 from .activities.queue import may_ask_floor, speaking_queue
 from .activities.turns import next_in_turn, turn_order
@@ -50,11 +52,12 @@ def session_state(session: LiveSession, viewer: Participant, now: datetime | Non
 
 
 def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
+    table = table_of(session, viewer)
     spec = session.protocol_version.spec
     steps = live_steps(spec, session.agenda)
     running = session.status == LiveSession.Status.RUNNING
     ended = session.status == LiveSession.Status.ENDED
-    current = steps[session.step_index] if steps else None
+    current = steps[table.step_index] if steps else None
     role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
     people = list(Participant.objects.filter(session=session, removed_at__isnull=True))
@@ -71,8 +74,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "title": session.title or spec.title.get(),
             "protocol": spec.title.get(),
             "status": session.status,
-            "version": session.version,
+            "version": table.version,
         },
+        "table": {"id": table.pk, "number": table.number},
         "server_now_ms": epoch_ms(now),
         "me": {
             "id": viewer.pk,
@@ -90,9 +94,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "minutes": s.minutes,
                 "activity": s.activity,
                 "state": (
-                    "current" if running and s.index == session.step_index
-                    else "skipped" if s.key in session.skipped_steps
-                    else "done" if ended or (running and s.index < session.step_index)
+                    "current" if running and s.index == table.step_index
+                    else "skipped" if s.key in table.skipped_steps
+                    else "done" if ended or (running and s.index < table.step_index)
                     else "todo"
                 ),
             }
@@ -104,7 +108,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "name": p.display_name,
                 "role": p.role,
                 "connected": now - p.last_seen_at <= CONNECTED_WITHIN,
-                "ready": running and p.ready_step == session.step_index,
+                "ready": running and p.ready_step == table.step_index,
                 "me": p.pk == viewer.pk,
             }
             for p in people
@@ -147,14 +151,14 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
-        step_clock = clocks.step_clock(session, current)
+        step_clock = clocks.step_clock(table, current)
         if step_clock is not None:
             state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
             order = turn_order(session, current)
-            following = next_in_turn(session, current, order)
-            speaking = session.turn_participant_id
-            turn_clock = clocks.turn_clock(session, current)
+            following = next_in_turn(table, current, order)
+            speaking = table.turn_participant_id
+            turn_clock = clocks.turn_clock(table, current)
             state["turn"] = {
                 "participant": {"id": speaking, "name": names.get(speaking, "")} if speaking else None,
                 "next": {"id": following.pk, "name": following.display_name} if following else None,
@@ -163,13 +167,13 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
                 "mine": speaking == viewer.pk,
             }
 
-    state["problems"] = _problems(session, viewer, ended, names)
-    state["vote"] = _vote(session, viewer, current, names) if current and current.activity == "vote" and running else None
-    chosen = session.chosen_problem
+    state["problems"] = _problems(session, table, viewer, ended, names)
+    state["vote"] = _vote(session, table, viewer, current, names) if current and current.activity == "vote" and running else None
+    chosen = table.chosen_problem
     state["case"] = {
         "chosen": {"id": chosen.pk, "text": chosen.text, "author": names.get(chosen.author_id, ""), "mine": chosen.author_id == viewer.pk} if chosen else None,
-        "offerer": {"id": session.offerer_id, "name": names.get(session.offerer_id, "")} if session.offerer_id else None,
-        "help_request": session.help_request or "",
+        "offerer": {"id": table.offerer_id, "name": names.get(table.offerer_id, "")} if table.offerer_id else None,
+        "help_request": table.help_request or "",
     }
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
@@ -185,13 +189,28 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
         for a in Action.objects.filter(session=session)
     ]
-    state["documentation"] = _documentation(session, viewer, people, names, is_facilitator)
+    state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
+    # What this viewer may send now, by the very check the command path runs (commands.refusal),
+    # and the limits it applies: the pages read these, never a role or a step of their own.
+    state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
+    state["limits"] = LIMITS_VIEW
+    state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
     if state["step"] is not None:
-        offered = offered_commands(session, viewer, steps, state)
+        offered = offered_commands(table, viewer, steps, state)
         state["step"]["offers"] = offered
         # Said plainly on the page when this person has nothing to send at this step.
         state["step"]["nothing_to_do"] = not offered
     return state
+
+
+# The command path's limits, as the pages show them (maxlength, "2 or 3 ideas", +N minutes).
+LIMITS_VIEW = {
+    "text": dict(commands.LIMITS),
+    "ideas": commands.MAX_IDEAS,
+    "added_minutes": commands.MAX_ADDED_MINUTES,
+    "votes": rules.VOTES_PER_PERSON,
+    "votes_per_problem": rules.MAX_VOTES_PER_PROBLEM,
+}
 
 
 # What a participant's page offers at each activity: the commands it renders a control for.
@@ -212,17 +231,18 @@ ACTIVITY_OFFERS = {
 }
 
 
-def offered_commands(session: LiveSession, viewer: Participant, steps, state: dict) -> list[str]:
-    """The commands ``viewer``'s page offers a control for at the current step: those of its
-    activity (ACTIVITY_OFFERS) that ``commands.refusal`` (the check ``execute`` runs) allows,
+def offered_commands(table, viewer: Participant, steps, state: dict) -> list[str]:
+    """The commands ``viewer``'s page offers a control for at ``table``'s current step: those of
+    its activity (ACTIVITY_OFFERS) that ``state["can"]`` (``commands.refusal``, the check
+    ``execute`` runs) allows,
     and whose object is there (a pending question to answer, one's own chosen problem to
     consent to...). Empty: the page says there is nothing to do at this step. The
     facilitator's console is not counted here (it always runs the step)."""
-    current = steps[session.step_index]
+    current = steps[table.step_index]
     role = viewer.role
     offered = []
     for name in ACTIVITY_OFFERS.get(current.activity, ()):
-        if commands.refusal(session, viewer, name, steps) is not None:
+        if not state["can"].get(name):
             continue
         if name == "write_record" and role == LiveRole.FACILITATOR:
             continue  # written on the console
@@ -239,8 +259,6 @@ def offered_commands(session: LiveSession, viewer: Participant, steps, state: di
             continue
         if name in ("mark_question_asked", "answer_question") and not any(not q["answer"] for q in state["questions"]):
             continue
-        if name in ("raise_hand", "lower_hand") and not may_ask_floor(role, current):
-            continue
         if name == "end_floor" and not (state["queue"] and state["queue"]["speaking"] and state["queue"]["speaking"]["mine"]):
             continue
         if name == "add_idea" and len(state["ideas"]) >= commands.MAX_IDEAS:
@@ -251,11 +269,11 @@ def offered_commands(session: LiveSession, viewer: Participant, steps, state: di
     return offered
 
 
-def _problems(session, viewer, ended, names) -> list[dict]:
+def _problems(session, table, viewer, ended, names) -> list[dict]:
     problems = Problem.objects.filter(session=session)
     if ended:
         # What was not chosen is kept by its author only.
-        problems = [p for p in problems if p.author_id == viewer.pk or p.pk == session.chosen_problem_id]
+        problems = [p for p in problems if p.author_id == viewer.pk or p.pk == table.chosen_problem_id]
     return [
         {
             "id": p.pk,
@@ -269,25 +287,25 @@ def _problems(session, viewer, ended, names) -> list[dict]:
     ]
 
 
-def _vote(session, viewer, current, names) -> dict:
-    round_candidates = candidates(session)
-    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=session.vote_round).values_list("problem_id", "count"))
-    voters = set(Vote.objects.filter(session=session, round=session.vote_round).values_list("voter_id", flat=True))
+def _vote(session, table, viewer, current, names) -> dict:
+    round_candidates = candidates(table)
+    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=table.vote_round).values_list("problem_id", "count"))
+    voters = set(Vote.objects.filter(session=session, round=table.vote_round).values_list("voter_id", flat=True))
     vote = {
-        "round": session.vote_round,
+        "round": table.vote_round,
         "candidates": round_candidates,
         "my_ballot": {str(k): v for k, v in mine.items()},
         "votes_left": rules.VOTES_PER_PERSON - sum(mine.values()),
         "per_problem": rules.MAX_VOTES_PER_PROBLEM,
-        "revealed": session.votes_revealed,
+        "revealed": table.votes_revealed,
         "voters": len(voters),
         "totals": None,
         "leaders": [],
         "tied": False,
-        "chosen": session.chosen_problem_id,
+        "chosen": table.chosen_problem_id,
     }
-    if session.votes_revealed:
-        result = current_tally(session)
+    if table.votes_revealed:
+        result = current_tally(table)
         vote["totals"] = {str(k): v for k, v in result.totals.items()}
         vote["ranking"] = list(result.ranking)
         vote["leaders"] = list(result.leaders)
@@ -329,16 +347,16 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
     return queue
 
 
-def _documentation(session, viewer, people, names, is_facilitator) -> dict:
+def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
     consents = dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees"))
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
-    is_offerer = viewer.pk == session.offerer_id
+    is_offerer = viewer.pk == table.offerer_id
     return {
         "my_consent": consents.get(viewer.pk),
         "answered": sum(1 for p in people if p.pk in consents),
         "total": len(people),
         "everyone_agrees": everyone,
         "waiting_for": [names[p.pk] for p in people if p.pk not in consents] if is_facilitator else [],
-        "record": (session.record or "") if (everyone or is_offerer) else "",
-        "record_shared": everyone and bool(session.record),
+        "record": (table.record or "") if (everyone or is_offerer) else "",
+        "record_shared": everyone and bool(table.record),
     }

@@ -216,16 +216,13 @@ def detach_theme(session) -> None:
 
 
 def _signal_change(session) -> None:
-    """Open pages refresh only when the session's version moves: bump it (an atomic increment,
-    as the command path does) and send the "changed" signal after commit."""
-    from django.db.models import F
-
+    """Open pages refresh only when their table's version moves: bump every table's (as the
+    command path does for a session-wide change) and send the "changed" signal after commit."""
     from entraide.live.domain.notify import signal_changed
-    from entraide.live.models import LiveSession
+    from entraide.live.domain.opening import bump_tables
 
-    with all_tenants():
-        LiveSession.objects.filter(pk=session.pk).update(version=F("version") + 1)
-        version = LiveSession.objects.filter(pk=session.pk).values_list("version", flat=True).first()
+    with all_tenants(), transaction.atomic():
+        version = bump_tables(session)
     transaction.on_commit(lambda: signal_changed(session.pk, version))
 
 

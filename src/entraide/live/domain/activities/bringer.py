@@ -7,7 +7,7 @@ those who proposed it or directly). Nobody is chosen with "none" (brouillons d'a
 
 from django.utils.translation import gettext as _
 
-from ...models import LiveSession, Participant, Problem
+from ...models import LiveSession, LiveTable, Participant, Problem
 from ..commands import CONTRIBUTOR, FACILITATOR, OFFERER, PARTICIPANTS, CommandRefused, Context, Id, clean_id, command, present_participant
 
 # Steps where volunteers come forward and the facilitator picks (a pitch step too, when the
@@ -36,31 +36,40 @@ def bringer_of(session: LiveSession) -> str:
     return session.protocol_version.spec.bringer
 
 
-def _check_picked(context: Context) -> None:
-    if bringer_of(context.session) not in PICKED_BY_FACILITATOR:
-        raise CommandRefused("wrong_step", _("This is not possible at this step."))
+def _wrong_step() -> CommandRefused:
+    return CommandRefused("wrong_step", _("This is not possible at this step."))
 
 
-def make_offerer(session: LiveSession, person: Participant, problem: Problem | None) -> None:
-    """``person`` becomes the offerer-role holder of ``session`` (the previous one, if any, is a
-    contributor again) and ``problem`` (or none) the situation worked on."""
+def picked_by_facilitator(session: LiveSession, actor: Participant, step) -> CommandRefused | None:
+    """The protocol rule of the volunteers' commands (commands.refusal): the protocol's bringer
+    is "volunteers" or "raised"."""
+    return None if bringer_of(session) in PICKED_BY_FACILITATOR else _wrong_step()
+
+
+def named_by_facilitator(session: LiveSession, actor: Participant, step) -> CommandRefused | None:
+    """The protocol rule of ``name_bringer``: the protocol's bringer is "raised"."""
+    return None if bringer_of(session) == "raised" else _wrong_step()
+
+
+def make_offerer(session: LiveSession, table: LiveTable, person: Participant, problem: Problem | None) -> None:
+    """``person`` becomes the offerer-role holder of ``table`` in ``session`` (the previous one,
+    if any, is a contributor again) and ``problem`` (or none) the situation worked on."""
     Participant.objects.filter(session=session, role=OFFERER).exclude(pk=person.pk).update(role=CONTRIBUTOR)
     if person.role != OFFERER:
         person.role = OFFERER
         person.save(update_fields=["role"])
-    session.offerer = person
-    session.chosen_problem = problem
+    table.offerer = person
+    table.chosen_problem = problem
 
 
-@command("withdraw_situation", roles=PARTICIPANTS, activities=CHOOSING)
+@command("withdraw_situation", roles=PARTICIPANTS, activities=CHOOSING, allowed=picked_by_facilitator)
 def withdraw_situation(context: Context) -> None:
     """Withdraw the situation one proposed; refused once it is chosen (the facilitator changes
     the choice first)."""
-    _check_picked(context)
     problem = Problem.objects.filter(session=context.session, author=context.actor).first()
     if problem is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
-    if context.session.chosen_problem_id == problem.pk:
+    if context.table.chosen_problem_id == problem.pk:
         raise CommandRefused(
             "chosen",
             _("Your situation is the one chosen: ask “%(role)s” to choose another first.") % {"role": role_name(context.session, FACILITATOR)},
@@ -68,11 +77,10 @@ def withdraw_situation(context: Context) -> None:
     problem.delete()
 
 
-@command("choose_situation", roles={FACILITATOR}, activities=CHOOSING)
+@command("choose_situation", roles={FACILITATOR}, activities=CHOOSING, allowed=picked_by_facilitator)
 def choose_situation(context: Context, problem: Id) -> None:
     """Pick the situation ``problem`` (an id) among those proposed: its author becomes the
     person who brings it. Choosing again replaces the choice while the step lasts."""
-    _check_picked(context)
     found = Problem.objects.filter(session=context.session, pk=clean_id(problem)).select_related("author").first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
@@ -81,16 +89,14 @@ def choose_situation(context: Context, problem: Id) -> None:
         raise CommandRefused("no_participant", _("This person is not in the session."))
     if author.role == FACILITATOR:
         raise _facilitator_refused(context.session)
-    make_offerer(context.session, author, found)
+    make_offerer(context.session, context.table, author, found)
 
 
-@command("name_bringer", roles={FACILITATOR}, activities={"situations"})
+@command("name_bringer", roles={FACILITATOR}, activities={"situations"}, allowed=named_by_facilitator)
 def name_bringer(context: Context, participant: Id) -> None:
     """Name ``participant`` (an id) as the person who raised the situation and brings it, when
     the protocol's bringer is "raised"; their proposed situation, if any, is the one worked."""
-    if bringer_of(context.session) != "raised":
-        raise CommandRefused("wrong_step", _("This is not possible at this step."))
     person = present_participant(context.session, participant)
     if person.role == FACILITATOR:
         raise _facilitator_refused(context.session)
-    make_offerer(context.session, person, Problem.objects.filter(session=context.session, author=person).first())
+    make_offerer(context.session, context.table, person, Problem.objects.filter(session=context.session, author=person).first())

@@ -12,24 +12,24 @@ from .vote import proposal_order
 def consent_case(context: Context, agrees: bool, problem: Id | None = None) -> None:
     """The author of the chosen problem (``problem``, its id, when the page sends it: a choice
     changed meanwhile is refused) agrees to offer it, or declines and the next is proposed."""
-    session = context.session
-    if problem is not None and clean_id(problem) != session.chosen_problem_id:
+    session, table = context.session, context.table
+    if problem is not None and clean_id(problem) != table.chosen_problem_id:
         raise CommandRefused("not_chosen", _("This problem is no longer the one proposed: look again."))
-    problem = session.chosen_problem
+    problem = table.chosen_problem
     if problem is None or problem.author_id != context.actor.pk:
         raise CommandRefused("not_yours", _("Only the author of the chosen problem answers here."))
-    if session.offerer_id is not None:
+    if table.offerer_id is not None:
         raise CommandRefused("already", _("You have already consented."))
     if agrees:
         Participant.objects.filter(session=session, role=OFFERER).update(role=CONTRIBUTOR)
         context.actor.role = OFFERER
         context.actor.save(update_fields=["role"])
-        session.offerer = context.actor
+        table.offerer = context.actor
         context.notice = _("Thank you for the generosity of this sharing.")
         return
     problem.declined = True
     problem.save(update_fields=["declined"])
     declined = set(Problem.objects.filter(session=session, declined=True).values_list("pk", flat=True))
-    following = [pid for pid in proposal_order(session) if pid not in declined]
-    session.chosen_problem_id = following[0] if following else None
+    following = [pid for pid in proposal_order(table) if pid not in declined]
+    table.chosen_problem_id = following[0] if following else None
     context.notice = _("Thank you. The next problem is proposed to its author.")

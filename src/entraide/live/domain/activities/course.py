@@ -2,8 +2,8 @@ from typing import Literal
 from datetime import datetime
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, StepKey, clean_id, command
-from ...models import LiveSession, Problem
+from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
+from ...models import LiveSession, LiveTable, Problem
 from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of
 from .vote import candidates
 from .queue import close_floor
@@ -14,21 +14,22 @@ from ..clocks import session_pauses, step_clock, turn_clock
 # --- Steps and the timer (facilitator) ------------------------------------------------------
 
 
-def enter_step(context: Context, index: int) -> None:
-    """Make step ``index`` current. Its clock starts now, or at resume when the session is
-    paused (the pause stays: one pause button for every clock)."""
-    session = context.session
-    session.step_index = index
-    session.step_started_at = context.now
-    session.extra_seconds = 0
-    session.turn_participant = None
-    session.turn_started_at = None
-    session.turn_extra_seconds = 0
+def enter_step(context: Context, index: int, table: LiveTable | None = None) -> None:
+    """Make step ``index`` current at ``table`` (the actor's by default). Its clock starts now,
+    or at resume when the session is paused (the pause stays: one pause button for every
+    clock)."""
+    table = table or context.table
+    table.step_index = index
+    table.step_started_at = context.now
+    table.extra_seconds = 0
+    table.turn_participant = None
+    table.turn_started_at = None
+    table.turn_extra_seconds = 0
     close_floor(context)
     # A step done again is no longer "skipped".
     key = context.steps[index].key
-    if key in session.skipped_steps:
-        session.skipped_steps = [skipped for skipped in session.skipped_steps if skipped != key]
+    if key in table.skipped_steps:
+        table.skipped_steps = [skipped for skipped in table.skipped_steps if skipped != key]
 
 
 def check_current_step(context: Context, step) -> None:
@@ -44,11 +45,12 @@ def check_current_step(context: Context, step) -> None:
         )
 
 
-@command("start", roles={FACILITATOR}, when=(LiveSession.Status.OPEN,))
+@command("start", roles={FACILITATOR}, when=(LiveSession.Status.OPEN,), scope=SESSION)
 def start(context: Context) -> None:
     session = context.session
     session.status = LiveSession.Status.RUNNING
-    enter_step(context, 0)
+    for table in context.tables:
+        enter_step(context, 0, table)
 
 
 def check_can_leave(context: Context) -> None:
@@ -57,17 +59,18 @@ def check_can_leave(context: Context) -> None:
     facilitator picks the person who brings the situation (spec ``bringer`` "volunteers" or
     "raised"), that person chosen. A vote with nothing to vote on never blocks."""
     session = context.session
+    table = context.table
     activity = context.step.activity
-    if activity == "vote" and session.chosen_problem_id is None and candidates(session):
+    if activity == "vote" and table.chosen_problem_id is None and candidates(table):
         raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
-    if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and session.offerer_id is None:
+    if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and table.offerer_id is None:
         if not Problem.objects.filter(session=session).exists() and bringer_of(session) == "volunteers":
             raise CommandRefused(
                 "choose_bringer",
                 _("Nobody has proposed a situation yet: ask who would like to bring one (they propose it on their phone), then choose it here."),
             )
         raise CommandRefused("choose_bringer", _("Choose the person who brings the situation before going on."))
-    if activity == "consent" and session.offerer_id is None:
+    if activity == "consent" and table.offerer_id is None:
         raise CommandRefused("consent_first", _("The offerer must consent before going on."))
 
 
@@ -76,9 +79,9 @@ def next_step(context: Context, step: StepKey | None = None) -> None:
     """Leave the current step ``step`` (its key) for the next one, once its guard allows."""
     check_current_step(context, step)
     check_can_leave(context)
-    if context.session.step_index + 1 >= len(context.steps):
+    if context.table.step_index + 1 >= len(context.steps):
         raise CommandRefused("last_step", _("This is the last step: end the session."))
-    enter_step(context, context.session.step_index + 1)
+    enter_step(context, context.table.step_index + 1)
 
 
 @command("skip_step", roles={FACILITATOR})
@@ -86,24 +89,24 @@ def skip_step(context: Context, step: StepKey | None = None) -> None:
     """Pass the current step ``step`` on purpose (one situation only, no vote needed...): no
     guard applies."""
     check_current_step(context, step)
-    if context.session.step_index + 1 >= len(context.steps):
+    if context.table.step_index + 1 >= len(context.steps):
         raise CommandRefused("last_step", _("This is the last step: end the session."))
-    skipped = set(context.session.skipped_steps)
+    skipped = set(context.table.skipped_steps)
     skipped.add(context.step.key)
-    context.session.skipped_steps = sorted(skipped)
-    enter_step(context, context.session.step_index + 1)
+    context.table.skipped_steps = sorted(skipped)
+    enter_step(context, context.table.step_index + 1)
 
 
 @command("previous_step", roles={FACILITATOR})
 def previous_step(context: Context, step: StepKey | None = None) -> None:
     """Go back from the current step ``step`` to the one before."""
     check_current_step(context, step)
-    if context.session.step_index == 0:
+    if context.table.step_index == 0:
         raise CommandRefused("first_step", _("This is the first step."))
-    enter_step(context, context.session.step_index - 1)
+    enter_step(context, context.table.step_index - 1)
 
 
-@command("pause", roles={FACILITATOR})
+@command("pause", roles={FACILITATOR}, scope=SESSION)
 def pause(context: Context) -> None:
     """Pause every clock of the session (step, turn, floor); pausing again changes nothing."""
     if context.session.paused_at is None:
@@ -117,7 +120,7 @@ def end_pause(session: LiveSession, now: datetime) -> None:
         session.paused_at = None
 
 
-@command("resume", roles={FACILITATOR})
+@command("resume", roles={FACILITATOR}, scope=SESSION)
 def resume(context: Context) -> None:
     """Every clock counts again from now; a clock started during the pause starts now."""
     end_pause(context.session, context.now)
@@ -135,20 +138,20 @@ def add_time(context: Context, minutes: int = 1, timer: Literal["step", "turn"] 
         raise CommandRefused("bad_minutes", _("Add between 1 and %(max)d minutes.") % {"max": MAX_ADDED_MINUTES})
     if timer not in TIMERS:
         raise CommandRefused("bad_args", _("This command's data is malformed."))
-    session = context.session
+    table = context.table
     if timer == "turn":
-        clock = turn_clock(session, context.step)
+        clock = turn_clock(table, context.step)
         if clock is None:
             raise CommandRefused("no_turn", _("Nobody has the turn."))
-        session.turn_extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
+        table.turn_extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
         return
-    clock = step_clock(session, context.step)
+    clock = step_clock(table, context.step)
     if clock is None:
         raise CommandRefused("untimed", _("This step has no timer."))
-    session.extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
+    table.extra_seconds = clock.extra_after_adding(minutes * 60, context.now)
 
 
-@command("end_session", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+@command("end_session", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING), scope=SESSION)
 def end_session(context: Context) -> None:
     session = context.session
     close_floor(context)

@@ -18,14 +18,20 @@ def give_consent(context: Context, agrees: bool) -> None:
     Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": agrees, "decided_at": context.now})
 
 
-@command("write_record", roles={OFFERER, FACILITATOR}, activities={"documentation"}, when=DOCUMENTATION_STATES)
+def record_writer(session: LiveSession, actor, step) -> CommandRefused | None:
+    """The protocol rule of ``write_record``: the facilitator writes it only where nobody
+    brings a situation (spec ``bringer: none``)."""
+    if actor.role == FACILITATOR and session.protocol_version.spec.bringer != "none":
+        return CommandRefused("wrong_role", _("Your role does not allow this."))
+    return None
+
+
+@command("write_record", roles={OFFERER, FACILITATOR}, activities={"documentation"}, when=DOCUMENTATION_STATES, allowed=record_writer)
 def write_record(context: Context, text: Text) -> None:
     """Write the condensed record: the offerer's, or the facilitator's where nobody brings a
     situation (spec ``bringer: none``, the brouillon d'atelier run by its facilitator)."""
-    session = context.session
-    if context.actor.role == FACILITATOR and session.protocol_version.spec.bringer != "none":
-        raise CommandRefused("wrong_role", _("Your role does not allow this."))
-    session.record = clean_text(context, text, "record")
+    table = context.table
+    table.record = clean_text(context, text, "record")
 
 
 def everyone_consents(session: LiveSession) -> bool:

@@ -13,7 +13,7 @@ def write_problem(context: Context, text: Text) -> None:
     """Write or rewrite one's problem (at a "situations" step: propose one's situation, a short
     title of at most LIMITS["situation"] characters); refused once a ballot of the vote exists
     (the ballots were cast on the problems as they were)."""
-    if ballots_exist(context.session):
+    if ballots_exist(context.table):
         raise CommandRefused("vote_started", _("The vote has begun: the problems can no longer change."))
     text = clean_text(context, text, "situation" if context.step.activity == "situations" else "problem")
     problem = Problem.objects.filter(session=context.session, author=context.actor).first()

@@ -31,16 +31,17 @@ def may_ask_floor(role: str, step) -> bool:
     return role == CONTRIBUTOR or (role == OFFERER and OFFERER in step.step.actors)
 
 
-def _check_may_ask(context: Context) -> None:
-    if not may_ask_floor(context.actor.role, context.step):
-        raise CommandRefused("wrong_role", _("Your role does not allow this."))
+def asks_floor(session: LiveSession, actor, step) -> CommandRefused | None:
+    """The protocol rule of raising and lowering a hand (commands.refusal): may_ask_floor."""
+    if step is not None and not may_ask_floor(actor.role, step):
+        return CommandRefused("wrong_role", _("Your role does not allow this."))
+    return None
 
 
-@command("raise_hand", roles=PARTICIPANTS, activities={"exchange"})
+@command("raise_hand", roles=PARTICIPANTS, activities={"exchange"}, allowed=asks_floor)
 def raise_hand(context: Context) -> None:
     """Join the queue (raised now). A hand lowered earlier at this step is raised again rather
     than stored anew, so raising and lowering in a loop adds no rows."""
-    _check_may_ask(context)
     key = context.step.key
     hands = SpeakingTurn.objects.filter(session=context.session, step_key=key, participant=context.actor, started_at__isnull=True)
     if hands.filter(withdrawn=False).exists():
@@ -54,9 +55,8 @@ def raise_hand(context: Context) -> None:
     SpeakingTurn.objects.create(session=context.session, participant=context.actor, step_key=key, raised_at=context.now)
 
 
-@command("lower_hand", roles=PARTICIPANTS, activities={"exchange"})
+@command("lower_hand", roles=PARTICIPANTS, activities={"exchange"}, allowed=asks_floor)
 def lower_hand(context: Context) -> None:
-    _check_may_ask(context)
     SpeakingTurn.objects.filter(
         session=context.session, step_key=context.step.key, participant=context.actor, started_at__isnull=True, withdrawn=False
     ).update(withdrawn=True)

@@ -7,4 +7,4 @@ from ..commands import Context, OFFERER, Text, clean_text, command
 
 @command("write_request", roles={OFFERER}, activities={"reformulate", "reflect", "exchange", "harvest"})
 def write_request(context: Context, text: Text) -> None:
-    context.session.help_request = clean_text(context, text, "request")
+    context.table.help_request = clean_text(context, text, "request")

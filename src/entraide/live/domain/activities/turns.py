@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 
 from ..commands import CommandRefused, Context, FACILITATOR, Id, active_participants, clean_id, command, present_participant
-from ...models import LiveSession, Participant, Problem
+from ...models import LiveSession, LiveTable, Participant, Problem
 from ..steps import LiveStep
 
 
@@ -27,12 +27,12 @@ def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
     return []
 
 
-def next_in_turn(session: LiveSession, step: LiveStep, order: list[Participant] | None = None) -> Participant | None:
+def next_in_turn(table: LiveTable, step: LiveStep, order: list[Participant] | None = None) -> Participant | None:
     """Who comes after the person who has the turn (the first when nobody has it); None after
     the last. What the console offers; the command itself names the person."""
-    order = turn_order(session, step) if order is None else order
+    order = turn_order(table.session, step) if order is None else order
     ids = [p.pk for p in order]
-    position = ids.index(session.turn_participant_id) + 1 if session.turn_participant_id in ids else 0
+    position = ids.index(table.turn_participant_id) + 1 if table.turn_participant_id in ids else 0
     return order[position] if position < len(order) else None
 
 
@@ -40,15 +40,15 @@ def next_in_turn(session: LiveSession, step: LiveStep, order: list[Participant] 
 def next_turn(context: Context, participant: Id) -> None:
     """Give the turn to ``participant`` (an id of the turn order); their clock starts now, or at
     resume during a pause. Giving it to the person who has it changes nothing."""
-    session = context.session
+    session, table = context.session, context.table
     person = present_participant(session, participant)
     if person.pk not in {p.pk for p in turn_order(session, context.step)}:
         raise CommandRefused("not_in_turn", _("This person has no turn at this step."))
-    if session.turn_participant_id == person.pk:
+    if table.turn_participant_id == person.pk:
         return
-    session.turn_participant = person
-    session.turn_started_at = context.now
-    session.turn_extra_seconds = 0
+    table.turn_participant = person
+    table.turn_started_at = context.now
+    table.turn_extra_seconds = 0
     if context.step.activity == "pitch":
         Problem.objects.filter(session=session, author=person, pitched_at__isnull=True).update(pitched_at=context.now)
 
@@ -56,9 +56,9 @@ def next_turn(context: Context, participant: Id) -> None:
 @command("end_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})
 def end_turn(context: Context, participant: Id) -> None:
     """End the turn of ``participant`` (an id), who must have it."""
-    session = context.session
-    if session.turn_participant_id is None or session.turn_participant_id != clean_id(participant):
+    table = context.table
+    if table.turn_participant_id is None or table.turn_participant_id != clean_id(participant):
         raise CommandRefused("not_their_turn", _("This person does not have the turn any more: look again."))
-    session.turn_participant = None
-    session.turn_started_at = None
-    session.turn_extra_seconds = 0
+    table.turn_participant = None
+    table.turn_started_at = None
+    table.turn_extra_seconds = 0

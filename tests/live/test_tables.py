@@ -1,0 +1,90 @@
+"""Tables are the engine's unit: a session holds tables; table commands change (and lock) their
+table only, session-wide commands change every table. A session with one table is the
+atelier d'entraide as it always ran."""
+
+import pytest
+
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain.commands import table_of
+from entraide.live.domain.state import session_state
+from entraide.live.models import LiveTable, Participant
+
+pytestmark = pytest.mark.integration
+
+
+def _second_table(room, people):
+    """A second table of the room, with ``people`` moved to it (what the next issue's table
+    forming will do), at the same step as the first."""
+    with all_tenants():
+        first = LiveTable.objects.get(session=room.session, number=1)
+        second = LiveTable.objects.create(session=room.session, number=2, step_index=first.step_index, step_started_at=first.step_started_at)
+        Participant.objects.filter(pk__in=[p.pk for p in people]).update(table=second)
+    for person in people:
+        person.refresh_from_db()
+    return second
+
+
+def test_a_new_session_has_one_table_where_everyone_sits(room):
+    with all_tenants():
+        tables = list(LiveTable.objects.filter(session=room.session))
+        seated = set(Participant.objects.filter(session=room.session).values_list("table_id", flat=True))
+    assert [t.number for t in tables] == [1] and seated == {tables[0].pk}
+    state = session_state(room.refresh(), room.people[0])
+    assert state["table"] == {"id": tables[0].pk, "number": 1} and state["session"]["version"] == tables[0].version
+
+
+def test_a_table_command_changes_its_own_table_only(room):
+    room.run(room.facilitator, "start")
+    room.go_to("rules")
+    other = _second_table(room, room.people[3:])
+    with all_tenants():
+        before = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
+    outcome = room.run(room.people[0], "set_ready")
+    with all_tenants():
+        after = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
+    assert after == {1: before[1] + 1, 2: before[2]} and outcome.version == after[1]
+    # The facilitator's next step moves their table; the other table stays where it is.
+    room.run(room.facilitator, "next_step")
+    with all_tenants():
+        other.refresh_from_db()
+        first = LiveTable.objects.get(session=room.session, number=1)
+    assert first.step_index == other.step_index + 1
+    # Each person sees their own table's step and version.
+    mine = session_state(room.refresh(), room.people[0])
+    theirs = session_state(room.session, room.people[4])
+    assert mine["table"]["number"] == 1 and theirs["table"]["number"] == 2
+    assert mine["step"]["key"] != theirs["step"]["key"]
+    assert theirs["session"]["version"] == other.version
+
+
+def test_a_session_wide_command_changes_every_table(room):
+    room.run(room.facilitator, "start")
+    _second_table(room, room.people[3:])
+    with all_tenants():
+        before = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
+    room.run(room.facilitator, "pause")
+    with all_tenants():
+        after = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
+    assert after == {1: before[1] + 1, 2: before[2] + 1}
+    # Paused: every table's clock stands still.
+    for person in (room.people[0], room.people[4]):
+        assert session_state(room.refresh(), person)["clock"]["running"] is False
+
+
+def test_the_offerer_of_any_table_cannot_be_removed(room):
+    room.run(room.facilitator, "start")
+    second = _second_table(room, room.people[3:])
+    with all_tenants():
+        LiveTable.objects.filter(pk=second.pk).update(offerer=room.people[4])
+    from entraide.live.domain.commands import CommandRefused
+
+    with pytest.raises(CommandRefused) as refused:
+        room.run(room.facilitator, "remove_participant", participant=room.people[4].pk)
+    assert refused.value.code == "offerer"
+
+
+def test_a_seatless_person_is_served_by_the_first_table(room):
+    with all_tenants():
+        Participant.objects.filter(pk=room.people[0].pk).update(table=None)
+    room.people[0].refresh_from_db()
+    assert table_of(room.refresh(), room.people[0]).number == 1
