@@ -88,3 +88,20 @@ def test_a_seatless_person_is_served_by_the_first_table(room):
         Participant.objects.filter(pk=room.people[0].pk).update(table=None)
     room.people[0].refresh_from_db()
     assert table_of(room.refresh(), room.people[0]).number == 1
+
+
+def test_a_facilitator_coming_back_signals_the_tables_version(room, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from entraide.live.domain import opening
+
+    sent = []
+    monkeypatch.setattr(opening, "_signal", lambda session_id, version: sent.append((session_id, version)))
+    with all_tenants():
+        Participant.objects.filter(pk=room.facilitator.pk).update(last_seen_at=timezone.now() - timedelta(minutes=5))
+    room.facilitator.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        opening.mark_seen(room.facilitator)
+    assert sent == [(room.session.pk, room.table().version)]

@@ -417,6 +417,6 @@ def mark_seen(participant: Participant) -> None:
         Participant.objects.filter(pk=participant.pk).update(last_seen_at=now)
     if came_back:
         with all_tenants():
-            version = LiveSession.objects.filter(pk=participant.session_id).values_list("version", flat=True).first()
+            version = LiveTable.objects.filter(session_id=participant.session_id).order_by("number").values_list("version", flat=True).first()
         if version is not None:
             transaction.on_commit(lambda: _signal(participant.session_id, version))
