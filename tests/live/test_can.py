@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 # Refusals about who, when and where; any other refusal is about the arguments or the
 # situation (an empty text, nobody waiting), which ``can`` does not promise.
-NOT_ALLOWED = {"wrong_role", "wrong_step", "ended", "not_started"}
+NOT_ALLOWED = {"wrong_role", "wrong_step", "ended", "not_started", "no_debrief"}
 
 
 class RolledBack(Exception):

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 LIMITS = {
     "rule": 300,
     "problem": 1000,
+    "situation": 200,  # the short title of a situation a volunteer proposes
     "question": 300,
     "answer": 1000,
     "note": 4000,
@@ -232,6 +233,9 @@ class CommandSpec:
     # TABLE: changes the actor's table only (its row is the one locked); SESSION: changes the
     # session and every table (all locked, session first).
     scope: str = "table"
+    # A rule of the protocol beyond role and step (its ``bringer``, a step's actors):
+    # ``allowed(session, actor, step)`` gives the refusal, or None; step is None unless running.
+    allowed: Callable[..., "CommandRefused | None"] | None = None
 
     def parse(self, args: dict) -> dict:
         """The handler's keyword arguments from a door's ``args`` (JSON or form values), or
@@ -264,11 +268,13 @@ TABLE = "table"
 SESSION = "session"
 
 
-def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,), scope=TABLE):
+def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,), scope=TABLE, allowed=None):
     """Register ``handler(context, **arguments)`` as the command ``name``: who may send it
     (``roles``), at which steps' activities while the session runs (None: any), in which
-    session states (``when``), and what it changes (``scope``: the actor's TABLE, or the
-    whole SESSION); its typed keyword parameters declare its arguments."""
+    session states (``when``), what it changes (``scope``: the actor's TABLE, or the whole
+    SESSION), and ``allowed(session, actor, step)``: a rule of the protocol beyond role and
+    step, returning a CommandRefused or None; its typed keyword parameters declare its
+    arguments."""
 
     def register(handler):
         COMMANDS[name] = CommandSpec(
@@ -278,6 +284,7 @@ def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status
             when=frozenset(when),
             arguments=_declared_arguments(handler),
             scope=scope,
+            allowed=allowed,
         )
         return handler
 
@@ -288,7 +295,8 @@ def refusal(
     session: LiveSession, table: LiveTable, actor: Participant, name: str, steps: list[LiveStep] | None = None
 ) -> CommandRefused | None:
     """Why ``actor`` may not send ``name`` now, whatever its arguments, or None when they may:
-    the session's state, the actor's role and the current step's activity. ``execute`` runs
+    the session's state, the actor's role, the current step's activity and the command's
+    protocol rule (``allowed``). ``execute`` runs
     this very check, and the view model's ``can`` is computed from it."""
     spec = COMMANDS.get(name)
     if spec is None:
@@ -303,6 +311,12 @@ def refusal(
         steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
         if steps[table.step_index].activity not in spec.activities:
             return CommandRefused("wrong_step", _("This is not possible at this step."))
+    if spec.allowed is not None:
+        step = None
+        if session.status == LiveSession.Status.RUNNING:
+            steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+            step = steps[table.step_index]
+        return spec.allowed(session, actor, step)
     return None
 
 

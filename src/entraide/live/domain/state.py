@@ -12,10 +12,11 @@ from entraide.core.tenancy import all_tenants
 
 from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
+from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
 from .commands import table_of
 from .parts import PartContext, build_parts
 from .activities.questions import question_order
-from .activities.queue import speaking_queue
+from .activities.queue import may_ask_floor, speaking_queue
 from .activities.turns import next_in_turn, turn_order
 from .activities.vote import candidates, current_tally
 from .opening import format_code
@@ -64,6 +65,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     role_spec = spec.roles.get(role) or spec.roles.get(LiveRole.CONTRIBUTOR)
 
     state: dict = {
+        # Every role's name in this protocol (spec.roles[...].name): what pages call people.
+        "roles": {key: value.name.get() for key, value in spec.roles.items()},
+        "bringer": spec.bringer,
         "session": {
             "id": session.pk,
             "code": format_code(session.join_code),
@@ -136,6 +140,14 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
             "purpose": step.purpose.get() if step.purpose else "",
             "instruction": step.instruction(role) or step.instruction(LiveRole.CONTRIBUTOR if role == LiveRole.OFFERER else role),
             "instructions": {key: step.instruction(key) for key in spec.roles} if is_facilitator else {},
+            # The same, in the protocol's role order, with each role's name (the console's
+            # "What each role does").
+            "role_instructions": [
+                {"role": key, "name": value.name.get(), "text": step.instruction(key)}
+                for key, value in spec.roles.items() if step.instruction(key)
+            ] if is_facilitator else [],
+            # The facilitator picks the person who brings the situation here (spec "bringer").
+            "choosing_bringer": current.activity in CHOOSING and spec.bringer in PICKED_BY_FACILITATOR,
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
@@ -184,6 +196,11 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
     state["limits"] = LIMITS_VIEW
     state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
     _activity_parts(state, session, viewer, current if running else None)
+    if state["step"] is not None:
+        offered = offered_commands(table, viewer, steps, state)
+        state["step"]["offers"] = offered
+        # Said plainly on the page when this person has nothing to send at this step.
+        state["step"]["nothing_to_do"] = not offered
     return state
 
 
@@ -205,6 +222,61 @@ def _activity_parts(state: dict, session: LiveSession, viewer: Participant, curr
 
     state["debrief"] = debrief.view(session, viewer, current.activity if current else None)
     state["roadmap"] = roadmap.view(session, viewer, current)
+# What a participant's page offers at each activity: the commands it renders a control for.
+# Generic controls (ready, private notes) and the facilitator's navigation are not counted.
+ACTIVITY_OFFERS = {
+    "rules": ("add_rule",),
+    "problem_write": ("write_problem",),
+    "pitch": ("write_problem",),
+    "situations": ("write_problem", "withdraw_situation"),
+    "vote": ("cast_vote",),
+    "consent": ("consent_case",),
+    "clarify": ("ask_question", "mark_question_asked", "answer_question"),
+    "reformulate": ("write_request",),
+    "exchange": ("raise_hand", "lower_hand", "end_floor"),
+    "harvest": ("add_idea", "remove_idea"),
+    "action_plan": ("add_action", "write_roadmap"),
+    "debrief": ("answer_debrief",),
+    "documentation": ("give_consent", "write_record"),
+}
+
+
+def offered_commands(table, viewer: Participant, steps, state: dict) -> list[str]:
+    """The commands ``viewer``'s page offers a control for at ``table``'s current step: those of
+    its activity (ACTIVITY_OFFERS) that ``state["can"]`` (``commands.refusal``, the check
+    ``execute`` runs) allows,
+    and whose object is there (a pending question to answer, one's own chosen problem to
+    consent to...). Empty: the page says there is nothing to do at this step. The
+    facilitator's console is not counted here (it always runs the step)."""
+    current = steps[table.step_index]
+    role = viewer.role
+    offered = []
+    for name in ACTIVITY_OFFERS.get(current.activity, ()):
+        if not state["can"].get(name):
+            continue
+        if name == "write_record" and role == LiveRole.FACILITATOR:
+            continue  # written on the console
+        if name in ("write_problem", "withdraw_situation") and role == LiveRole.FACILITATOR:
+            continue
+        if name == "write_problem" and current.activity == "situations" and role != LiveRole.CONTRIBUTOR:
+            continue  # the person chosen has proposed already
+        chosen = state["case"]["chosen"]["id"] if state["case"]["chosen"] else None
+        if name == "withdraw_situation" and not any(p["mine"] and p["id"] != chosen for p in state["problems"]):
+            continue
+        if name == "cast_vote" and (not state["vote"] or state["vote"]["revealed"] or not state["vote"]["candidates"]):
+            continue
+        if name == "consent_case" and not (state["case"]["chosen"] and state["case"]["chosen"]["mine"] and not state["case"]["offerer"]):
+            continue
+        if name in ("mark_question_asked", "answer_question") and not any(not q["answer"] for q in state["questions"]):
+            continue
+        if name == "end_floor" and not (state["queue"] and state["queue"]["speaking"] and state["queue"]["speaking"]["mine"]):
+            continue
+        if name == "add_idea" and len(state["ideas"]) >= commands.MAX_IDEAS:
+            continue
+        if name == "remove_idea" and not state["ideas"]:
+            continue
+        offered.append(name)
+    return offered
 
 
 def _problems(session, table, viewer, ended, names) -> list[dict]:
@@ -266,6 +338,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
             "mine": speaking.participant_id == viewer.pk,
         } if speaking else None,
         "hand_raised": any(t.participant_id == viewer.pk for t in waiting),
+        "may_raise": may_ask_floor(viewer.role, current),
         "airtime": None,
     }
     if is_facilitator:
@@ -276,7 +349,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
             seconds = clocks.floor_clock(session, turn, pauses).elapsed(now)
             airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + seconds
             turns[turn.participant_id] = turns.get(turn.participant_id, 0) + 1
-        speakers = [p for p in people if p.role == LiveRole.CONTRIBUTOR or p.pk in airtime]
+        speakers = [p for p in people if may_ask_floor(p.role, current) or p.pk in airtime]
         queue["airtime"] = [
             {"id": p.pk, "name": p.display_name, "seconds": int(airtime.get(p.pk, 0)), "turns": turns.get(p.pk, 0)}
             for p in speakers

@@ -156,6 +156,7 @@ class Step:
     instructions: Mapping[str, Text] = field(default_factory=dict)
     worksheet: str | None = None
     purpose: Text | None = None
+    facilitator_turn: str = "none"  # share rounds: "first", "last" or "none" (gives the turns only)
 
     @property
     def timed(self) -> bool:
@@ -178,6 +179,7 @@ class ProtocolSpec:
     steps: tuple[Step, ...]
     table_min: int | None = None
     table_max: int | None = None
+    bringer: str = "vote"  # how the offerer is chosen: see BRINGERS
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -217,6 +219,7 @@ class ProtocolSpec:
                 instructions={k: Text.from_data(v) for k, v in step.get("instructions", {}).items()},
                 worksheet=step.get("worksheet"),
                 purpose=Text.from_data(step.get("purpose")),
+                facilitator_turn=step.get("facilitator_turn", "none"),
             )
             for step in data["steps"]
         )
@@ -232,8 +235,32 @@ class ProtocolSpec:
             steps=steps,
             table_min=tables.get("min"),
             table_max=tables.get("max"),
+            bringer=declared_bringer(data),
             data=data,
         )
+
+
+# How the person who brings the situation (role "offerer") is chosen, field ``bringer``:
+# "vote": the dot vote on the problems written, then the consent of the chosen one's author
+# (field document 001); "volunteers": participants propose a situation on their phone and the
+# facilitator picks one (documents 003, 004); "raised": the facilitator names the person who
+# raised it, among volunteers or directly (document 000, supervisions); "none": nobody brings
+# one (document 000, brouillons d'ateliers: the member who runs the trial workshop facilitates).
+BRINGERS = ("vote", "volunteers", "raised", "none")
+# Steps where the bringer is chosen: the activities that settle who the offerer is.
+CHOOSING_ACTIVITIES = {"vote": ("consent",), "volunteers": ("situations", "pitch"), "raised": ("situations",), "none": ()}
+
+
+def declared_bringer(data: Mapping[str, Any]) -> str:
+    """The spec's ``bringer`` (one of BRINGERS); when absent (specs written before the field):
+    "none" without an offerer role, "vote" with a vote step, else "volunteers"."""
+    if data.get("bringer"):
+        return data["bringer"]
+    if "offerer" not in data.get("roles", {}):
+        return "none"
+    if any(step.get("activity") == "vote" for step in data.get("steps", [])):
+        return "vote"
+    return "volunteers"
 
 
 def _texts(data: Any, key: str | None = None) -> Iterable[Any]:
@@ -408,11 +435,49 @@ def _semantic_issues(filename: str, data: dict, *, strict: bool) -> Iterable[Spe
                 yield SpecIssue(filename, key, f"instructions.{role}", _("role “%(role)s” is not defined under “roles”.") % {"role": role})
         if step.get("scope") == "table" and "tables" not in data:
             yield SpecIssue(filename, key, "scope", _("a step per table needs the table size (“tables: {min, max}”)."))
+    yield from _bringer_issues(filename, data)
     if not any(step.get("phase", "session") == "session" for step in data["steps"]):
         yield SpecIssue(filename, None, "steps", _("at least one step must take place during the session."))
 
     if strict:
         yield from _language_issues(filename, data)
+
+
+def _bringer_issues(filename: str, data: dict) -> Iterable[SpecIssue]:
+    """The rules of the field ``bringer`` (see BRINGERS) and of the steps that depend on it:
+    an offerer role exactly when someone brings a situation; a step that chooses them before
+    any other step the offerer acts in; writing problems before any vote on them; the
+    "situations" activity only where the facilitator picks the bringer; a facilitator's turn
+    only in a share round they take part in."""
+    bringer = declared_bringer(data)
+    has_offerer = "offerer" in data["roles"]
+    if bringer == "none" and has_offerer:
+        yield SpecIssue(filename, None, "bringer", _("“none”: nobody brings a situation, so there is no role “offerer”; remove it or choose how it is chosen."))
+    if bringer != "none" and not has_offerer:
+        yield SpecIssue(filename, None, "bringer", _("“%(bringer)s” chooses the person who brings a situation: define the role “offerer”.") % {"bringer": bringer})
+    session_steps = [step for step in data["steps"] if step.get("phase", "session") != "before"]
+    choosing = CHOOSING_ACTIVITIES.get(bringer, ())
+    chosen = False
+    written = False
+    for step in session_steps:
+        key, activity = step["key"], step["activity"]
+        if activity == "vote" and not written:
+            yield SpecIssue(filename, key, "activity", _("a vote needs the problems written first: put a step “problem_write” or “pitch” before it."))
+        if activity in ("problem_write", "pitch", "situations"):
+            written = True
+        if activity == "situations" and bringer not in ("volunteers", "raised"):
+            yield SpecIssue(filename, key, "activity", _("the facilitator picks the person who brings the situation only with “bringer: volunteers” or “bringer: raised”."))
+        if activity in choosing:
+            chosen = True
+        elif bringer != "none" and "offerer" in step.get("actors", []) and not chosen:
+            yield SpecIssue(
+                filename, key, "actors",
+                _("the person who brings the situation acts here before being chosen: put a step “%(activity)s” before it.") % {"activity": choosing[0]},
+            )
+            chosen = True  # one report is enough
+        turn = step.get("facilitator_turn", "none")
+        if turn != "none" and (activity != "share_round" or "facilitator" not in step.get("actors", [])):
+            yield SpecIssue(filename, key, "facilitator_turn", _("only a share round whose actors include the facilitator gives them a turn."))
 
 
 def _single_line_issues(filename: str, step: str | None, field_name: str, text: Any) -> Iterable[SpecIssue]:

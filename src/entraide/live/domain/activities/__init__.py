@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     course,
     people,
     problems,
+    bringer,
     turns,
     vote,
     consent,

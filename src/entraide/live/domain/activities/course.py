@@ -3,7 +3,9 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
-from ...models import LiveSession, LiveTable
+from ...models import LiveSession, LiveTable, Problem
+from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of
+from .vote import candidates
 from .queue import close_floor
 from .. import rules
 from ..clocks import session_pauses, step_clock, turn_clock
@@ -52,10 +54,22 @@ def start(context: Context) -> None:
 
 
 def check_can_leave(context: Context) -> None:
+    """Refuse (CommandRefused, saying what to do) to leave a step whose work decides what
+    follows: a vote with problems to vote on must be settled, the consent given, and where the
+    facilitator picks the person who brings the situation (spec ``bringer`` "volunteers" or
+    "raised"), that person chosen. A vote with nothing to vote on never blocks."""
+    session = context.session
     table = context.table
     activity = context.step.activity
-    if activity == "vote" and table.chosen_problem_id is None:
+    if activity == "vote" and table.chosen_problem_id is None and candidates(table):
         raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
+    if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and table.offerer_id is None:
+        if not Problem.objects.filter(session=session).exists() and bringer_of(session) == "volunteers":
+            raise CommandRefused(
+                "choose_bringer",
+                _("Nobody has proposed a situation yet: ask who would like to bring one (they propose it on their phone), then choose it here."),
+            )
+        raise CommandRefused("choose_bringer", _("Choose the person who brings the situation before going on."))
     if activity == "consent" and table.offerer_id is None:
         raise CommandRefused("consent_first", _("The offerer must consent before going on."))
 

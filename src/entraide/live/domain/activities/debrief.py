@@ -80,12 +80,15 @@ def has_debrief(session: LiveSession) -> bool:
     return any(step.activity == ACTIVITY for step in session.protocol_version.spec.steps)
 
 
-@command("debrief_mode", roles={LiveRole.FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
+def with_debrief(session: LiveSession, actor: Participant, step) -> CommandRefused | None:
+    """The protocol rule of ``debrief_mode`` (commands.refusal): the protocol has a debrief."""
+    return None if has_debrief(session) else CommandRefused("no_debrief", _("This protocol has no debrief."))
+
+
+@command("debrief_mode", roles={LiveRole.FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING), allowed=with_debrief)
 def debrief_mode(context: Context, anonymous: bool) -> None:
     """The facilitating member chooses named (``anonymous`` false) or anonymous answers, at any
     step before the first answer. Refused: a protocol without a debrief, a choice after answers."""
-    if not has_debrief(context.session):
-        raise CommandRefused("no_debrief", _("This protocol has no debrief."))
     value = anonymous
     setup = _setup(context)
     if DebriefAnswer.objects.filter(session=context.session).exists():

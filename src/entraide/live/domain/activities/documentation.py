@@ -1,7 +1,9 @@
 """Documentation (atelier d'entraide, step "Documentation"): each person says whether the
 condensed record may be shared; the offerer writes it. Both stay possible after the session."""
 
-from ..commands import Context, OFFERER, Text, active_participants, clean_text, command
+from django.utils.translation import gettext as _
+
+from ..commands import CommandRefused, Context, FACILITATOR, OFFERER, Text, active_participants, clean_text, command
 from ...models import Consent, LiveSession
 
 
@@ -16,8 +18,18 @@ def give_consent(context: Context, agrees: bool) -> None:
     Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": agrees, "decided_at": context.now})
 
 
-@command("write_record", roles={OFFERER}, activities={"documentation"}, when=DOCUMENTATION_STATES)
+def record_writer(session: LiveSession, actor, step) -> CommandRefused | None:
+    """The protocol rule of ``write_record``: the facilitator writes it only where nobody
+    brings a situation (spec ``bringer: none``)."""
+    if actor.role == FACILITATOR and session.protocol_version.spec.bringer != "none":
+        return CommandRefused("wrong_role", _("Your role does not allow this."))
+    return None
+
+
+@command("write_record", roles={OFFERER, FACILITATOR}, activities={"documentation"}, when=DOCUMENTATION_STATES, allowed=record_writer)
 def write_record(context: Context, text: Text) -> None:
+    """Write the condensed record: the offerer's, or the facilitator's where nobody brings a
+    situation (spec ``bringer: none``, the brouillon d'atelier run by its facilitator)."""
     table = context.table
     table.record = clean_text(context, text, "record")
 

@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 
 from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, SESSION, StepKey, command, present_participant
 from ...models import LiveSession, SpeakingTurn
+from .bringer import role_name
 from .course import check_current_step
 
 
@@ -14,7 +15,10 @@ def remove_participant(context: Context, participant: Id) -> None:
     if person.pk == context.actor.pk:
         raise CommandRefused("self", _("Hand the facilitation over before leaving."))
     if any(person.pk == table.offerer_id for table in context.tables):
-        raise CommandRefused("offerer", _("The offerer cannot be removed while the case is being worked on."))
+        raise CommandRefused(
+            "offerer",
+            _("“%(role)s” cannot be removed while the situation is being worked on.") % {"role": role_name(context.session, OFFERER)},
+        )
     person.removed_at = context.now
     person.save(update_fields=["removed_at"])
     SpeakingTurn.objects.filter(session=context.session, participant=person, started_at__isnull=True).update(withdrawn=True)
@@ -27,7 +31,7 @@ def hand_over(context: Context, participant: Id) -> None:
     if person.pk == context.actor.pk:
         raise CommandRefused("self", _("Choose someone else."))
     if person.role == OFFERER:
-        raise CommandRefused("offerer", _("The offerer cannot also facilitate."))
+        raise CommandRefused("offerer", _("“%(role)s” cannot also facilitate.") % {"role": role_name(context.session, OFFERER)})
     person.role = FACILITATOR
     person.save(update_fields=["role"])
     context.actor.role = CONTRIBUTOR

@@ -8,13 +8,14 @@ from .vote import ballots_exist
 # --- Problems and pitches -----------------------------------------------------------------
 
 
-@command("write_problem", roles=PARTICIPANTS, activities={"problem_write", "pitch"})
+@command("write_problem", roles=PARTICIPANTS, activities={"problem_write", "pitch", "situations"})
 def write_problem(context: Context, text: Text) -> None:
-    """Write or rewrite one's problem; refused once a ballot of the vote exists (the ballots
-    were cast on the problems as they were)."""
+    """Write or rewrite one's problem (at a "situations" step: propose one's situation, a short
+    title of at most LIMITS["situation"] characters); refused once a ballot of the vote exists
+    (the ballots were cast on the problems as they were)."""
     if ballots_exist(context.table):
         raise CommandRefused("vote_started", _("The vote has begun: the problems can no longer change."))
-    text = clean_text(context, text, "problem")
+    text = clean_text(context, text, "situation" if context.step.activity == "situations" else "problem")
     problem = Problem.objects.filter(session=context.session, author=context.actor).first()
     if problem is None:
         Problem.objects.create(session=context.session, author=context.actor, text=text)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, clean_id, command
+from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, PARTICIPANTS, clean_id, command
 from ...models import LiveSession, SpeakingTurn
 from .. import rules
 
@@ -24,7 +24,21 @@ def speaking_queue(session: LiveSession, step_key: str) -> list[SpeakingTurn]:
     return [by_person[hand.person] for hand in order]
 
 
-@command("raise_hand", roles={CONTRIBUTOR}, activities={"exchange"})
+def may_ask_floor(role: str, step) -> bool:
+    """Whether a person of ``role`` queues for the floor at this exchange step (a LiveStep):
+    contributors always; the offerer where the step's actors include them (the analysis of
+    their own experience, field documents 003 and 004), not in the atelier's exchanges."""
+    return role == CONTRIBUTOR or (role == OFFERER and OFFERER in step.step.actors)
+
+
+def asks_floor(session: LiveSession, actor, step) -> CommandRefused | None:
+    """The protocol rule of raising and lowering a hand (commands.refusal): may_ask_floor."""
+    if step is not None and not may_ask_floor(actor.role, step):
+        return CommandRefused("wrong_role", _("Your role does not allow this."))
+    return None
+
+
+@command("raise_hand", roles=PARTICIPANTS, activities={"exchange"}, allowed=asks_floor)
 def raise_hand(context: Context) -> None:
     """Join the queue (raised now). A hand lowered earlier at this step is raised again rather
     than stored anew, so raising and lowering in a loop adds no rows."""
@@ -41,7 +55,7 @@ def raise_hand(context: Context) -> None:
     SpeakingTurn.objects.create(session=context.session, participant=context.actor, step_key=key, raised_at=context.now)
 
 
-@command("lower_hand", roles={CONTRIBUTOR}, activities={"exchange"})
+@command("lower_hand", roles=PARTICIPANTS, activities={"exchange"}, allowed=asks_floor)
 def lower_hand(context: Context) -> None:
     SpeakingTurn.objects.filter(
         session=context.session, step_key=context.step.key, participant=context.actor, started_at__isnull=True, withdrawn=False
@@ -70,7 +84,7 @@ def give_floor(context: Context, participant: Id) -> None:
     turn.save(update_fields=["started_at"])
 
 
-@command("end_floor", roles={FACILITATOR, CONTRIBUTOR}, activities={"exchange"})
+@command("end_floor", roles={FACILITATOR, CONTRIBUTOR, OFFERER}, activities={"exchange"})
 def end_floor(context: Context, participant: Id) -> None:
     """End the floor of ``participant`` (an id: a contributor ends only their own)."""
     person_id = clean_id(participant)

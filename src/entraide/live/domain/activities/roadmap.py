@@ -41,13 +41,19 @@ def parse_due(value, today: date) -> date | None:
     return due
 
 
-@command("write_roadmap", roles={LiveRole.OFFERER, LiveRole.CONTRIBUTOR}, activities={"action_plan"})
+def at_roadmap_step(session: LiveSession, actor: Participant, step) -> CommandRefused | None:
+    """The protocol rule of ``write_roadmap`` (commands.refusal): the current step is a roadmap
+    step; the atelier d'entraide's action plan is the offerer's alone."""
+    if step is not None and is_roadmap_step(step.step):
+        return None
+    return CommandRefused("wrong_step", _("This is not possible at this step."))
+
+
+@command("write_roadmap", roles={LiveRole.OFFERER, LiveRole.CONTRIBUTOR}, activities={"action_plan"}, allowed=at_roadmap_step)
 def write_roadmap(context: Context, text: Text, due: DateText | None = None) -> None:
     """The actor's roadmap at this step (a new version replaces the previous one), at most
     ``ROADMAP_MAX`` characters, charged to the write quota; ``due``: an optional date. Refused at
     an action plan step that is not a roadmap step (the atelier's plan is the offerer's)."""
-    if not is_roadmap_step(context.step.step):
-        raise CommandRefused("wrong_step", _("This is not possible at this step."))
     text = clean_text(context, text, "roadmap")
     due_date = parse_due(due, context.now.date())
     Roadmap.objects.update_or_create(

@@ -6,14 +6,24 @@ from ..steps import LiveStep
 
 
 def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
-    """Who speaks in turn at this step: problem authors for pitches, else the sharers."""
+    """Who speaks in turn at this step: problem authors for pitches; in a share round the
+    step's actors, never the facilitator unless the step's ``facilitator_turn`` says first or
+    last (all but the facilitator when no actor is left)."""
     people = list(active_participants(session))
     if step.activity == "pitch":
         authors = set(Problem.objects.filter(session=session).values_list("author_id", flat=True))
         return [p for p in people if p.pk in authors]
     if step.activity == "share_round":
-        actors = set(step.step.actors)
-        return [p for p in people if p.role in actors] or [p for p in people if p.role != FACILITATOR]
+        # The facilitator gives the turns; they take one only where the step says so
+        # (spec field ``facilitator_turn``: "first" or "last").
+        actors = set(step.step.actors) - {FACILITATOR}
+        sharers = [p for p in people if p.role in actors] or [p for p in people if p.role != FACILITATOR]
+        facilitators = [p for p in people if p.role == FACILITATOR]
+        if step.step.facilitator_turn == "first":
+            return facilitators + sharers
+        if step.step.facilitator_turn == "last":
+            return sharers + facilitators
+        return sharers
     return []
 
 
