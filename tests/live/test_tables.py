@@ -105,3 +105,11 @@ def test_a_facilitator_coming_back_signals_the_tables_version(room, monkeypatch,
     with django_capture_on_commit_callbacks(execute=True):
         opening.mark_seen(room.facilitator)
     assert sent == [(room.session.pk, room.table().version)]
+
+
+def test_the_view_model_has_exactly_the_fields_its_type_declares(room):
+    from entraide.live.domain.state import LiveView
+
+    room.run(room.facilitator, "start")
+    for viewer in (room.facilitator, room.people[0]):
+        assert set(session_state(room.refresh(), viewer)) == set(LiveView.__annotations__)

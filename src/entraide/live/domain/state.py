@@ -5,6 +5,7 @@ session, problems that were not chosen are shown to their authors only; the cond
 only when everyone consents; airtime only to the facilitator."""
 
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -45,13 +46,49 @@ def clock_view(clock: rules.Clock, session: LiveSession, now: datetime) -> dict:
     }
 
 
-def session_state(session: LiveSession, viewer: Participant, now: datetime | None = None) -> dict:
+class LiveView(TypedDict):
+    """What one viewer sees of a live session (built by ``session_state``, one per viewer): the
+    pages render it, the websocket sends it as JSON. Nested parts are plain JSON objects, their
+    fields documented in docs/asyncapi.yaml's State. ``can`` and ``limits`` come from the
+    command path itself (commands.refusal, commands.LIMITS): pages never re-derive them."""
+
+    roles: dict[str, str]  # role key -> its name in this protocol
+    bringer: str  # how the protocol chooses the situation bringer
+    session: dict  # id, code, title, protocol, status, version (the viewer's table's)
+    table: dict  # id, number
+    server_now_ms: int
+    me: dict  # id, name, role, role_name, role_card, writing (quota)
+    steps: list[dict]
+    participants: list[dict]
+    rules: list[dict]
+    facilitator_present: bool
+    facilitator_present_until_ms: int | None
+    step: dict | None  # the current step, None unless running
+    clock: dict | None
+    turn: dict | None
+    problems: list[dict]
+    vote: dict | None
+    case: dict
+    questions: list[dict]
+    my_notes: list[dict]  # the viewer's own, never anyone else's
+    queue: dict | None
+    ideas: list[dict]
+    actions: list[dict]
+    documentation: dict
+    can: dict[str, bool]  # command name -> whether the command path would let it through now
+    limits: dict
+    parts: dict  # what other apps add (live.domain.parts): theme, shared_plans...
+    debrief: dict | None
+    roadmap: dict | None
+
+
+def session_state(session: LiveSession, viewer: Participant, now: datetime | None = None) -> LiveView:
     now = now or timezone.now()
     with all_tenants():
         return _state(session, viewer, now)
 
 
-def _state(session: LiveSession, viewer: Participant, now: datetime) -> dict:
+def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView:
     table = table_of(session, viewer)
     spec = session.protocol_version.spec
     steps = live_steps(spec, session.agenda)
