@@ -152,7 +152,7 @@ class Client:
         kind = message.get("type")
         if kind == "fragment":
             self.hold(message["version"])
-        elif kind in ("changed", "hello", "state") and self.http is not None:
+        elif kind in ("changed", "state") and self.http is not None:
             if message.get("version", 0) > self.version or (kind == "changed" and message.get("version") == self.version):
                 asyncio.get_running_loop().create_task(self.refresh())
 
@@ -184,6 +184,8 @@ async def run_clients(members: list[list[dict]], port: int, every: float, durati
         http = HttpClient(port) if member.get("fragment") else None
         client = Client(room, ws, http, member.get("fragment"), {**member["headers"], "HX-Request": "true", "Accept-Language": "fr"})
         tasks.append(asyncio.create_task(reader(client, index == 0)))
+        if http is not None:  # live.js asks for what it misses on opening (its page is at version 0 here)
+            await ws.send(json.dumps({"type": "sync", "version": 0}))
         return client
 
     for room, people in enumerate(members):
@@ -280,7 +282,7 @@ def entraide(args, workdir: Path) -> dict:
                 for index, secret in enumerate(s["secrets"]):
                     view = f"/s/{s['code']}/console/" if index == 0 else f"/s/{s['code']}/"
                     headers = {"Cookie": f"entraide_live_{s['id']}={secret}", "Origin": f"http://127.0.0.1:{port}"}
-                    people.append({"ws": f"ws://127.0.0.1:{port}/ws/s/{s['code']}/", "headers": headers, "fragment": view + "?fragment=1"})
+                    people.append({"ws": f"ws://127.0.0.1:{port}/ws/s/{s['code']}/?view={'console' if index == 0 else 'participant'}", "headers": headers, "fragment": view + "?fragment=1"})
                 members.append(people)
             ready = {}
 

@@ -1,14 +1,24 @@
 """The websocket door of a live session. Thin: decode, check, call the domain, answer.
 
 Messages (documented in docs/asyncapi.yaml, and checked against it by the tests):
-client → server: command, sync, ping; server → client: hello, changed, state, synced,
-result, error, pong. The channel layer only says "changed"; the state itself always comes
-from the database.
+client → server: command, sync, ping; server → client: hello, changed, fragment, state,
+synced, result, error, pong. The channel layer only says "changed"; the state itself always
+comes from the database.
+
+A connection opened with ``?view=participant|console|projector`` (live.js) asks for the
+rendered HTML of that view instead of the bare signal: on "changed" the consumer renders it
+(realtime.render: once per version and role view for the contributors' phones, personal parts
+apart) in the thread pool and pushes a ``fragment``. A burst of changes while a render is on
+its way makes one more render, not one per change. A ``sync`` behind the current version is
+answered by a fragment too. Without ``view`` a connection gets ``changed`` and ``state`` as
+before.
 """
 
+import asyncio
 import json
 import logging
 import time
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
@@ -24,6 +34,8 @@ from entraide.live.domain.notify import group_name
 from entraide.live.domain.opening import count_failure, facilitator_for_user, mark_seen, normalise_code, participant_for_secret
 from entraide.live.domain.state import session_state
 from entraide.live.models import LiveSession, Participant
+
+from . import render
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +106,12 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     session_id: int | None = None
     participant_id: int | None = None
     bucket: rules.TokenBucket | None = None
+    view: str | None = None  # the view whose fragments this connection receives, if any
+    pushed = 0  # the version of the last fragment pushed
+    wanted = 0  # the newest version signalled
+    again = False  # a signal came while a fragment was on its way
+    fresh = False  # a signal at an already pushed version: presence changed, render anew
+    pusher: asyncio.Task | None = None
 
     async def dispatch(self, message) -> None:
         """As Channels' dispatch, without its ``aclose_old_connections()`` before every message:
@@ -114,11 +132,15 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=NOT_A_PARTICIPANT)
             return
         self.session_id, self.participant_id, version, role = found
+        asked = parse_qs((self.scope.get("query_string") or b"").decode("latin-1")).get("view", [None])[0]
+        self.view = asked if asked in render.views_for(role) else None
         await self.channel_layer.group_add(group_name(self.session_id), self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "version": version, "participant": self.participant_id, "role": role})
 
     async def disconnect(self, code: int) -> None:
+        if self.pusher is not None:
+            self.pusher.cancel()
         if self.session_id is not None:
             await self.channel_layer.group_discard(group_name(self.session_id), self.channel_name)
 
@@ -211,6 +233,17 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             return commands.execute(self.session_id, self.participant_id, client_id, name, args)
 
     async def _resync(self, version) -> None:
+        if self.view is not None:
+            known = version if isinstance(version, int) else -1
+            current = await database_sync_to_async(self._current_version)()
+            if current is None:
+                await self.close(code=NOT_A_PARTICIPANT)
+            elif known >= current:
+                await self.send_json({"type": "synced", "version": known})
+            else:
+                self.pushed = min(self.pushed, known)
+                self._want(current)
+            return
         state = await database_sync_to_async(self._state)(version if isinstance(version, int) else None)
         if state is None:
             await self.close(code=NOT_A_PARTICIPANT)
@@ -232,7 +265,58 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     async def _error(self, client_id: str | None, code: str, message: str) -> None:
         await self.send_json({"type": "error", "id": client_id, "code": code, "message": message})
 
+    def _current_version(self) -> int | None:
+        with all_tenants():
+            if not Participant.objects.filter(pk=self.participant_id, removed_at__isnull=True).exists():
+                return None
+            return LiveSession.objects.filter(pk=self.session_id).values_list("version", flat=True).first()
+
     # --- From the channel layer -------------------------------------------------------------
 
     async def session_changed(self, event: dict) -> None:
-        await self.send_json({"type": "changed", "version": event["version"]})
+        if self.view is None:
+            await self.send_json({"type": "changed", "version": event["version"]})
+            return
+        self._want(event["version"])
+
+    def _want(self, version: int) -> None:
+        """Ask for a fragment at ``version`` or later; the push runs beside the message loop,
+        so that this connection keeps answering while it renders."""
+        if version <= self.pushed:
+            self.fresh = True  # same version, something else changed (presence)
+        self.wanted = max(self.wanted, version)
+        if self.pusher is not None and not self.pusher.done():
+            self.again = True
+            return
+        self.pusher = asyncio.get_running_loop().create_task(self._push())
+
+    async def _push(self) -> None:
+        while True:
+            self.again = False
+            fresh, self.fresh = self.fresh, False
+            try:
+                rendered = await database_sync_to_async(self._fragment)(fresh)
+            except Exception:
+                logger.exception("live fragment failed in session %s", self.session_id)
+                rendered = False
+            if rendered is None:  # no longer a participant
+                await self.close(code=NOT_A_PARTICIPANT)
+                return
+            if rendered is False:  # the page re-fetches it over HTTP
+                await self.send_json({"type": "changed", "version": self.wanted})
+                return
+            version, html = rendered
+            if version > self.pushed or fresh:
+                self.pushed = max(self.pushed, version)
+                await self.send_json({"type": "fragment", "version": version, "view": self.view, "html": html})
+            if not self.again:
+                return
+
+    def _fragment(self, fresh: bool):
+        headers = dict(self.scope.get("headers") or [])
+        host = headers.get(b"host", b"localhost").decode("latin-1")
+        scheme = "https" if self.scope.get("scheme") == "wss" else "http"
+        secret = (self.scope.get("cookies") or {}).get(f"entraide_live_{self.session_id}", "")
+        return render.fragment(
+            self.session_id, self.participant_id, self.view, self.language, base_url=f"{scheme}://{host}", secret=secret, fresh=fresh
+        )

@@ -1,0 +1,261 @@
+"""The live fragments the websocket pushes: rendered once per (session, version, view, role,
+language) and served to every viewer of that view, with what is personal rendered apart.
+
+Of a room of 12, the facilitator's console is one viewer and renders for them alone (as
+does the offerer's phone and every view of an ended session); the contributors' phones share
+one render: the fragment is rendered for a *phantom* contributor (a seat with no name, no
+note, no vote, never "me"), so that the shared part holds nothing personal by construction;
+the parts marked ``{% personal %}`` in the templates (templatetags/live_render.py) are then
+rendered for each viewer from their own state, which ``personal_state`` derives from the
+phantom's with one small query for the ids of what is theirs and one for their notes.
+
+The shared entry lives in this process (each worker has its own), keyed by session id,
+version, view, role and language, and only for a moment (``SHARED_TTL``): the clocks and
+presence it shows are those of its render. A signal at an unchanged version (the facilitator
+came back) asks for a fresh render.
+
+Without JavaScript nothing here is used: the pages render as before (web/live_views.py), and
+``{% personal %}`` renders its part in place.
+"""
+
+import copy
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import translation
+
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands, rules
+from entraide.live.domain.state import session_state
+from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
+from entraide.web.live_views import VIEWS, CommandErrors, fragment_context
+from entraide.web.templatetags.live_render import SLOTS
+
+SHARED_TTL = 1.0  # seconds a shared render serves a version
+MAX_ENTRIES = 512
+# Pushed fragments carry no CSRF token: the page's own is put into their forms by live.js.
+CSRF_PLACEHOLDER = "__csrf__"
+MARKER = re.compile(r"<!--personal:(\d+)-->")
+
+
+class _NoIds:
+    """Pushed forms carry no client id: live.js gives each submission its own."""
+
+    def __getattr__(self, name: str) -> str:
+        return ""
+
+
+NO_IDS = _NoIds()
+
+
+def views_for(role: str) -> tuple[str, ...]:
+    """The views (keys of web.live_views.VIEWS) a participant of ``role`` may receive."""
+    return ("console", "projector") if role == LiveRole.FACILITATOR else ("participant",)
+
+
+@dataclass
+class Shared:
+    created: float
+    version: int
+    state: dict
+    parts: list  # str, or int: the index of a personal slot
+    slots: list  # (PersonalNode, kept variables)
+    template: object  # the django.template.base.Template the slots belong to
+
+
+_cache: dict[tuple, Shared] = {}
+_building: dict[tuple, threading.Event] = {}
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every shared render (tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False):
+    """The HTML fragment of ``view`` for this participant as (version, html), or None when
+    they no longer have a seat or may not see that view. ``base_url`` ("http://host") makes
+    the join and personal links absolute; ``secret`` is the viewer's own (their personal
+    link). ``fresh`` skips the shared render of the same version (presence changed)."""
+    with all_tenants(), translation.override(language):
+        session = LiveSession.objects.select_related("protocol_version", "chosen_problem").get(pk=session_id)
+        viewer = Participant.objects.filter(pk=participant_id, session_id=session_id, removed_at__isnull=True).first()
+        if viewer is None or view not in views_for(viewer.role):
+            return None
+        code = session.join_code
+        rejoin_path = reverse("web:live-rejoin", kwargs={"code": code, "secret": secret or "-"})
+        links = {
+            "join_url": base_url + reverse("web:live-join") + f"?code={code}",
+            "rejoin_path": rejoin_path,
+            "rejoin_url": base_url + rejoin_path,
+        }
+        if shareable(session, viewer, view):
+            shared = _shared(session, viewer.role, view, language, links, fresh)
+            return shared.version, fill(shared, session, viewer, links)
+        return session.version, render_alone(session, viewer, view, links)
+
+
+def render_alone(session: LiveSession, viewer: Participant, view: str, links: dict, now: datetime | None = None) -> str:
+    """The fragment of ``view`` rendered for ``viewer`` alone, as the HTTP fragment URL renders
+    it (minus messages, client ids and the CSRF token)."""
+    state = session_state(session, viewer, now)
+    context = _context(session, view, state, links, with_seats=viewer.role == LiveRole.FACILITATOR)
+    return get_template(VIEWS[view][1]).render(context)
+
+
+def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:
+    """Whether this viewer's fragment comes from the shared render of their role: the
+    contributors' phones while the session is open or running."""
+    return view == "participant" and viewer.role == LiveRole.CONTRIBUTOR and session.status != LiveSession.Status.ENDED
+
+
+def _context(session, view, state, links, *, with_seats: bool) -> dict:
+    context = fragment_context(
+        session, view, state, ids=NO_IDS, general_messages=[], command_errors=CommandErrors(), with_seats=with_seats, **links
+    )
+    context["csrf_token"] = CSRF_PLACEHOLDER
+    return context
+
+
+def phantom(session: LiveSession, role: str) -> Participant:
+    """A seat of ``role`` that is nobody: no name, nothing written, never "me"."""
+    return Participant(pk=0, session_id=session.pk, role=role, display_name="", written_items=0, written_bytes=0)
+
+
+def shared_state(session: LiveSession, role: str, now: datetime | None = None) -> dict:
+    """``session_state`` as a phantom of ``role`` sees it: what every viewer of the role shares."""
+    return session_state(session, phantom(session, role), now)
+
+
+def _shared(session: LiveSession, role: str, view: str, language: str, links: dict, fresh: bool) -> Shared:
+    key = (session.pk, view, role, language)
+    while True:
+        with _lock:
+            entry = _cache.get(key)
+            if entry is not None and entry.version == session.version and not fresh and time.monotonic() - entry.created < SHARED_TTL:
+                return entry
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Event()
+                break
+        building.wait(5)  # another thread renders this very key: take its result
+        fresh = False
+    try:
+        entry = build_shared(session, role, view, links)
+        with _lock:
+            if len(_cache) >= MAX_ENTRIES:
+                old = time.monotonic() - SHARED_TTL
+                for stale in [k for k, v in _cache.items() if v.created < old]:
+                    del _cache[stale]
+            _cache[key] = entry
+        return entry
+    finally:
+        with _lock:
+            _building.pop(key, None)
+        building.set()
+
+
+def build_shared(session: LiveSession, role: str, view: str, links: dict, now: datetime | None = None) -> Shared:
+    """The shared render of ``view`` for ``role``: the phantom's fragment with a marker in
+    place of each personal part, and those parts kept to be filled per viewer."""
+    state = shared_state(session, role, now)
+    slots: list = []
+    template = get_template(VIEWS[view][1])
+    context = _context(session, view, state, {**links, "rejoin_url": "", "rejoin_path": ""}, with_seats=False)
+    context[SLOTS] = slots
+    html = template.render(context)
+    pieces = MARKER.split(html)
+    parts = [int(piece) if index % 2 else piece for index, piece in enumerate(pieces)]
+    return Shared(time.monotonic(), session.version, state, parts, slots, template.template)
+
+
+def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict) -> str:
+    """The shared fragment with every personal part rendered for ``viewer``."""
+    state = personal_state(shared.state, session, viewer)
+    own = {"live": state, "ids": NO_IDS, "command_errors": CommandErrors(), "csrf_token": CSRF_PLACEHOLDER, **links}
+    out = []
+    for part in shared.parts:
+        if isinstance(part, int):
+            node, kept = shared.slots[part]
+            out.append(node.render_for(kept, own, shared.template))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def personal_state(shared: dict, session: LiveSession, viewer: Participant) -> dict:
+    """What ``session_state(session, viewer)`` gives, derived from ``shared`` (the state of a
+    phantom of the viewer's role, ``shared_state``) with two small queries: the ids of what is
+    the viewer's (rules, problems, questions, vote lines, consent), and their notes. For the
+    roles ``shareable`` allows (a contributor, the session not ended); tests/realtime checks
+    that it equals ``session_state`` at every step."""
+    state = copy.deepcopy(shared)
+    me = viewer.pk
+    mine = _my_ids(session, viewer, state["vote"]["round"] if state.get("vote") else None)
+    state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer)})
+    for person in state["participants"]:
+        person["me"] = person["id"] == me
+    for rule in state["rules"]:
+        rule["mine"] = rule["id"] in mine["r"]
+    for problem in state["problems"]:
+        problem["mine"] = problem["id"] in mine["p"]
+    for question in state["questions"]:
+        question["mine"] = question["id"] in mine["q"]
+    chosen = (state.get("case") or {}).get("chosen")
+    if chosen:
+        chosen["mine"] = chosen["id"] in mine["p"]
+    if state.get("turn"):
+        speaking = state["turn"]["participant"]
+        state["turn"]["mine"] = bool(speaking) and speaking["id"] == me
+    if state.get("vote"):
+        ballot = mine["v"]
+        state["vote"]["my_ballot"] = {str(problem): count for problem, count in ballot.items()}
+        state["vote"]["votes_left"] = rules.VOTES_PER_PERSON - sum(ballot.values())
+    queue = state.get("queue")
+    if queue:
+        for hand in queue["waiting"]:
+            hand["mine"] = hand["id"] == me
+        if queue["speaking"]:
+            queue["speaking"]["mine"] = queue["speaking"]["id"] == me
+        queue["hand_raised"] = any(hand["id"] == me for hand in queue["waiting"])
+    state["documentation"]["my_consent"] = mine["c"]
+    state["my_notes"] = [
+        {"id": n.pk, "step_key": n.step_key, "text": n.text} for n in PrivateNote.objects.filter(session=session, author=viewer)
+    ]
+    return state
+
+
+def _my_ids(session: LiveSession, viewer: Participant, vote_round: int | None) -> dict:
+    """{"r": rule ids, "p": problem ids, "q": question ids, "v": {problem id: votes},
+    "c": consent (None, True, False)} of ``viewer``: one query."""
+    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
+    sql = (
+        f"SELECT 'r', id, 0 FROM {table(GroundRule)} WHERE session_id = %s AND author_id = %s"
+        f" UNION ALL SELECT 'p', id, 0 FROM {table(Problem)} WHERE session_id = %s AND author_id = %s"
+        f" UNION ALL SELECT 'q', id, 0 FROM {table(Question)} WHERE session_id = %s AND author_id = %s"
+        f" UNION ALL SELECT 'c', id, CASE WHEN agrees THEN 1 ELSE 0 END FROM {table(Consent)} WHERE session_id = %s AND participant_id = %s"
+    )
+    params = [session.pk, viewer.pk] * 4
+    if vote_round is not None:
+        sql += f" UNION ALL SELECT 'v', problem_id, {connection.ops.quote_name('count')} FROM {table(Vote)} WHERE session_id = %s AND voter_id = %s AND round = %s"
+        params += [session.pk, viewer.pk, vote_round]
+    found: dict = {"r": set(), "p": set(), "q": set(), "v": {}, "c": None}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, ident, value in cursor.fetchall():
+            if kind == "v":
+                found["v"][ident] = value
+            elif kind == "c":
+                found["c"] = bool(value)
+            else:
+                found[kind].add(ident)
+    return found
+
