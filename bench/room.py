@@ -226,6 +226,8 @@ async def run_clients(members: list[list[dict]], port: int, every: float, durati
         times = [next((at for v, at in c.history if v >= version), None) for c in room_of(room)]
         if None not in times:
             latencies.append((max(times) - sent) * 1000)
+            if os.environ.get("ROOM_TRACE"):
+                print(f"trace {sent - start:7.2f} room {room:3d} v{version} {(max(times) - sent) * 1000:8.1f} ms", file=sys.stderr)
     return {
         "commands": len(sends),
         "acknowledged": len(versions),

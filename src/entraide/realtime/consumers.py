@@ -318,5 +318,6 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
         scheme = "https" if self.scope.get("scheme") == "wss" else "http"
         secret = (self.scope.get("cookies") or {}).get(f"entraide_live_{self.session_id}", "")
         return render.fragment(
-            self.session_id, self.participant_id, self.view, self.language, base_url=f"{scheme}://{host}", secret=secret, fresh=fresh
+            self.session_id, self.participant_id, self.view, self.language, base_url=f"{scheme}://{host}", secret=secret, fresh=fresh,
+            version=self.wanted,
         )

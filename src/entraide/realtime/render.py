@@ -34,6 +34,7 @@ from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.state import session_state
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
+from entraide.realtime import sessions
 from entraide.web.live_views import VIEWS, CommandErrors, fragment_context
 from entraide.web.templatetags.live_render import SLOTS
 
@@ -67,6 +68,7 @@ class Shared:
     parts: list  # str, or int: the index of a personal slot
     slots: list  # (PersonalNode, kept variables)
     template: object  # the django.template.base.Template the slots belong to
+    session: LiveSession  # as it was read for this render
 
 
 _cache: dict[tuple, Shared] = {}
@@ -80,27 +82,43 @@ def clear() -> None:
         _cache.clear()
 
 
-def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False):
+def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False, version: int | None = None):
     """The HTML fragment of ``view`` for this participant as (version, html), or None when
     they no longer have a seat or may not see that view. ``base_url`` ("http://host") makes
     the join and personal links absolute; ``secret`` is the viewer's own (their personal
-    link). ``fresh`` skips the shared render of the same version (presence changed)."""
+    link). ``fresh`` skips the shared render of the same version (presence changed);
+    ``version``, the version signalled, lets a phone take a shared render of it without
+    reading the session."""
     with all_tenants(), translation.override(language):
-        session = LiveSession.objects.select_related("protocol_version", "chosen_problem").get(pk=session_id)
-        viewer = Participant.objects.filter(pk=participant_id, session_id=session_id, removed_at__isnull=True).first()
+        viewer = seat(session_id, participant_id)
         if viewer is None or view not in views_for(viewer.role):
             return None
-        code = session.join_code
-        rejoin_path = reverse("web:live-rejoin", kwargs={"code": code, "secret": secret or "-"})
-        links = {
-            "join_url": base_url + reverse("web:live-join") + f"?code={code}",
-            "rejoin_path": rejoin_path,
-            "rejoin_url": base_url + rejoin_path,
-        }
+        if not fresh and version is not None:
+            # Most signals: the shared render of this very version is there (another phone of
+            # the room asked first), no need to read the session again.
+            entry = _cached((session_id, view, viewer.role, language), version)
+            if entry is not None and shareable(entry.session, viewer, view):
+                return entry.version, fill(entry, entry.session, viewer, _links(entry.session, base_url, secret))
+        session = sessions.load(session_id)
+        links = _links(session, base_url, secret)
         if shareable(session, viewer, view):
             shared = _shared(session, viewer.role, view, language, links, fresh)
             return shared.version, fill(shared, session, viewer, links)
         return session.version, render_alone(session, viewer, view, links)
+
+
+def _cached(key: tuple, version: int):
+    with _lock:
+        entry = _cache.get(key)
+    if entry is not None and entry.version == version and time.monotonic() - entry.created < SHARED_TTL:
+        return entry
+    return None
+
+
+def _links(session: LiveSession, base_url: str, secret: str) -> dict:
+    code = session.join_code
+    rejoin_path = reverse("web:live-rejoin", kwargs={"code": code, "secret": secret or "-"})
+    return {"join_url": base_url + reverse("web:live-join") + f"?code={code}", "rejoin_path": rejoin_path, "rejoin_url": base_url + rejoin_path}
 
 
 def render_alone(session: LiveSession, viewer: Participant, view: str, links: dict, now: datetime | None = None) -> str:
@@ -174,7 +192,7 @@ def build_shared(session: LiveSession, role: str, view: str, links: dict, now: d
     html = template.render(context)
     pieces = MARKER.split(html)
     parts = [int(piece) if index % 2 else piece for index, piece in enumerate(pieces)]
-    return Shared(time.monotonic(), session.version, state, parts, slots, template.template)
+    return Shared(time.monotonic(), session.version, state, parts, slots, template.template, session)
 
 
 def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict) -> str:
@@ -227,10 +245,60 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant) -> d
             queue["speaking"]["mine"] = queue["speaking"]["id"] == me
         queue["hand_raised"] = any(hand["id"] == me for hand in queue["waiting"])
     state["documentation"]["my_consent"] = mine["c"]
-    state["my_notes"] = [
-        {"id": n.pk, "step_key": n.step_key, "text": n.text} for n in PrivateNote.objects.filter(session=session, author=viewer)
-    ]
+    state["my_notes"] = _my_notes(session, viewer)
     return state
+
+
+# The queries of a push, once per viewer and per change: plain SQL, since building an ORM query
+# cost several times more than running it (cProfile of bench/room.py's load).
+
+
+def _select(model, fields: list[str], where: str, params: list) -> list[dict]:
+    """Rows of ``model`` as {field name: value}, each value through its field's converter (the
+    encrypted texts are decrypted as the ORM would)."""
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = f"SELECT {', '.join(quote(field.column) for field in columns)} FROM {quote(model._meta.db_table)} WHERE {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = [(field, connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in columns]
+    out = []
+    for row in rows:
+        item = {}
+        for (field, found), value in zip(converters, row):
+            for converter in found:
+                value = converter(value, _Column(field), connection)
+            item[field.name] = value
+        out.append(item)
+    return out
+
+
+class _Column:
+    """What a database converter is given as its expression: the field's output field."""
+
+    def __init__(self, field) -> None:
+        self.output_field = field
+        self.target = field
+
+
+def seat(session_id: int, participant_id: int) -> Participant | None:
+    """The participant, if they still have a seat in this session: one plain query."""
+    rows = _select(
+        Participant, ["id", "session", "role", "display_name", "written_items", "written_bytes"],
+        "id = %s AND session_id = %s AND removed_at IS NULL", [participant_id, session_id],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return Participant(pk=row["id"], session_id=row["session"], role=row["role"], display_name=row["display_name"],
+                       written_items=row["written_items"], written_bytes=row["written_bytes"])
+
+
+def _my_notes(session: LiveSession, viewer: Participant) -> list[dict]:
+    rows = _select(PrivateNote, ["id", "step_key", "text", "created_at"], "session_id = %s AND author_id = %s", [session.pk, viewer.pk])
+    rows.sort(key=lambda row: (row["created_at"], row["id"]))  # the model's ordering
+    return [{"id": row["id"], "step_key": row["step_key"], "text": row["text"]} for row in rows]
 
 
 def _my_ids(session: LiveSession, viewer: Participant, vote_round: int | None) -> dict:

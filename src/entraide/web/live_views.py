@@ -86,8 +86,10 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 
 def _session_or_none(code: str) -> LiveSession | None:
+    from entraide.realtime.sessions import with_protocol
+
     with all_tenants():
-        return LiveSession.objects.select_related("protocol_version", "chosen_problem").filter(join_code=normalise_code(code)).first()
+        return with_protocol(LiveSession.objects.select_related("chosen_problem").filter(join_code=normalise_code(code)).first())
 
 
 def _viewer(request: HttpRequest, session: LiveSession) -> tuple[Participant | None, str | None]:
