@@ -8,8 +8,9 @@ comes from the database.
 A connection opened with ``?view=participant|console|projector`` (live.js) asks for the
 rendered HTML of that view instead of the bare signal: on "changed" the consumer renders it
 (realtime.render: once per version and role view for the contributors' phones, personal parts
-apart) in the thread pool and pushes a ``fragment``. A burst of changes while a render is on
-its way makes one more render, not one per change. A ``sync`` behind the current version is
+apart) in the thread pool, a session's connections together (RoomPushes), and pushes a
+``fragment``. A burst of changes while a render is on its way makes one more render, not one
+per change. A ``sync`` behind the current version is
 answered by a fragment too. Without ``view`` a connection gets ``changed`` and ``state`` as
 before.
 """
@@ -109,9 +110,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     view: str | None = None  # the view whose fragments this connection receives, if any
     pushed = 0  # the version of the last fragment pushed
     wanted = 0  # the newest version signalled
-    again = False  # a signal came while a fragment was on its way
     fresh = False  # a signal at an already pushed version: presence changed, render anew
-    pusher: asyncio.Task | None = None
 
     async def dispatch(self, message) -> None:
         """As Channels' dispatch, without its ``aclose_old_connections()`` before every message:
@@ -139,8 +138,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "version": version, "participant": self.participant_id, "role": role})
 
     async def disconnect(self, code: int) -> None:
-        if self.pusher is not None:
-            self.pusher.cancel()
+        PUSHES.discard(self)
         if self.session_id is not None:
             await self.channel_layer.group_discard(group_name(self.session_id), self.channel_name)
 
@@ -280,44 +278,86 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
         self._want(event["version"])
 
     def _want(self, version: int) -> None:
-        """Ask for a fragment at ``version`` or later; the push runs beside the message loop,
-        so that this connection keeps answering while it renders."""
+        """Ask for a fragment at ``version`` or later. The pushes of a session's connections in
+        this process are rendered together (``RoomPushes``), beside the message loops."""
         if version <= self.pushed:
             self.fresh = True  # same version, something else changed (presence)
         self.wanted = max(self.wanted, version)
-        if self.pusher is not None and not self.pusher.done():
-            self.again = True
-            return
-        self.pusher = asyncio.get_running_loop().create_task(self._push())
+        PUSHES.want(self)
 
-    async def _push(self) -> None:
-        while True:
-            self.again = False
-            fresh, self.fresh = self.fresh, False
-            try:
-                rendered = await database_sync_to_async(self._fragment)(fresh)
-            except Exception:
-                logger.exception("live fragment failed in session %s", self.session_id)
-                rendered = False
-            if rendered is None:  # no longer a participant
-                await self.close(code=NOT_A_PARTICIPANT)
-                return
-            if rendered is False:  # the page re-fetches it over HTTP
-                await self.send_json({"type": "changed", "version": self.wanted})
-                return
+    def _fragment_job(self) -> dict:
+        """What rendering this connection's fragment needs, taken on the event loop."""
+        headers = dict(self.scope.get("headers") or [])
+        host = headers.get(b"host", b"localhost").decode("latin-1")
+        scheme = "https" if self.scope.get("scheme") == "wss" else "http"
+        fresh, self.fresh = self.fresh, False
+        return {
+            "session_id": self.session_id, "participant_id": self.participant_id, "view": self.view, "language": self.language,
+            "base_url": f"{scheme}://{host}", "secret": (self.scope.get("cookies") or {}).get(f"entraide_live_{self.session_id}", ""),
+            "fresh": fresh, "version": self.wanted,
+        }
+
+    async def _deliver(self, rendered, fresh: bool) -> None:
+        if rendered is None:  # no longer a participant
+            await self.close(code=NOT_A_PARTICIPANT)
+        elif rendered is False:  # the page re-fetches it over HTTP
+            await self.send_json({"type": "changed", "version": self.wanted})
+        else:
             version, html = rendered
             if version > self.pushed or fresh:
                 self.pushed = max(self.pushed, version)
                 await self.send_json({"type": "fragment", "version": version, "view": self.view, "html": html})
-            if not self.again:
-                return
 
-    def _fragment(self, fresh: bool):
-        headers = dict(self.scope.get("headers") or [])
-        host = headers.get(b"host", b"localhost").decode("latin-1")
-        scheme = "https" if self.scope.get("scheme") == "wss" else "http"
-        secret = (self.scope.get("cookies") or {}).get(f"entraide_live_{self.session_id}", "")
-        return render.fragment(
-            self.session_id, self.participant_id, self.view, self.language, base_url=f"{scheme}://{host}", secret=secret, fresh=fresh,
-            version=self.wanted,
-        )
+
+def _render_jobs(jobs: list[dict]) -> list:
+    """Each job's fragment (realtime.render.fragment), one after the other in this thread: the
+    first renders the shared part, the others take it. A failure gives False for that job."""
+    results = []
+    for job in jobs:
+        try:
+            results.append(render.fragment(**job))
+        except Exception:
+            logger.exception("live fragment failed in session %s", job["session_id"])
+            results.append(False)
+    return results
+
+
+class RoomPushes:
+    """The fragments to push, per session, in this process. A session's connections that asked
+    are rendered in one call in the thread pool (so one room's renders do not interleave with
+    every other room's, and the thread hop is paid once), different sessions side by side; the
+    connections that ask while it renders are the next batch (a burst renders once more, not
+    once per change)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, dict] = {}  # session id -> {consumer: None}
+        self.running: dict[int, asyncio.Task] = {}
+
+    def want(self, consumer: "LiveSessionConsumer") -> None:
+        self.waiting.setdefault(consumer.session_id, {})[consumer] = None
+        task = self.running.get(consumer.session_id)
+        loop = asyncio.get_running_loop()
+        if task is None or task.done() or task.get_loop() is not loop:  # (a test's loop may have gone)
+            self.running[consumer.session_id] = loop.create_task(self._run(consumer.session_id))
+
+    def discard(self, consumer: "LiveSessionConsumer") -> None:
+        self.waiting.get(consumer.session_id, {}).pop(consumer, None)
+
+    async def _run(self, session_id: int) -> None:
+        try:
+            while self.waiting.get(session_id):
+                batch = list(self.waiting.pop(session_id))
+                jobs = [consumer._fragment_job() for consumer in batch]
+                results = await database_sync_to_async(_render_jobs)(jobs)
+                for consumer, job, rendered in zip(batch, jobs, results):
+                    try:
+                        await consumer._deliver(rendered, job["fresh"])
+                    except Exception:  # a connection closing meanwhile
+                        logger.debug("fragment not delivered in session %s", session_id, exc_info=True)
+        finally:
+            self.running.pop(session_id, None)
+            if self.waiting.get(session_id):  # cancelled with connections still waiting
+                self.waiting.pop(session_id, None)
+
+
+PUSHES = RoomPushes()
