@@ -309,19 +309,6 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "fragment", "version": version, "view": self.view, "html": html})
 
 
-def _render_jobs(jobs: list[dict]) -> list:
-    """Each job's fragment (realtime.render.fragment), one after the other in this thread: the
-    first renders the shared part, the others take it. A failure gives False for that job."""
-    results = []
-    for job in jobs:
-        try:
-            results.append(render.fragment(**job))
-        except Exception:
-            logger.exception("live fragment failed in session %s", job["session_id"])
-            results.append(False)
-    return results
-
-
 class RoomPushes:
     """The fragments to push, per session, in this process. A session's connections that asked
     are rendered in one call in the thread pool (so one room's renders do not interleave with
@@ -347,17 +334,24 @@ class RoomPushes:
         try:
             while self.waiting.get(session_id):
                 batch = list(self.waiting.pop(session_id))
-                jobs = [consumer._fragment_job() for consumer in batch]
-                results = await database_sync_to_async(_render_jobs)(jobs)
-                for consumer, job, rendered in zip(batch, jobs, results):
-                    try:
-                        await consumer._deliver(rendered, job["fresh"])
-                    except Exception:  # a connection closing meanwhile
-                        logger.debug("fragment not delivered in session %s", session_id, exc_info=True)
+                # The phones (one shared render) and the facilitator's views (rendered alone)
+                # side by side: on PostgreSQL their reads overlap.
+                parts = [[c for c in batch if c.view == "participant"], [c for c in batch if c.view != "participant"]]
+                parts = [part for part in parts if part]
+                await asyncio.gather(*(self._push(session_id, part) for part in parts))
         finally:
             self.running.pop(session_id, None)
             if self.waiting.get(session_id):  # cancelled with connections still waiting
                 self.waiting.pop(session_id, None)
+
+    async def _push(self, session_id: int, consumers: list) -> None:
+        jobs = [consumer._fragment_job() for consumer in consumers]
+        results = await database_sync_to_async(render.fragments)(jobs)
+        for consumer, job, rendered in zip(consumers, jobs, results):
+            try:
+                await consumer._deliver(rendered, job["fresh"])
+            except Exception:  # a connection closing meanwhile
+                logger.debug("fragment not delivered in session %s", session_id, exc_info=True)
 
 
 PUSHES = RoomPushes()

@@ -19,6 +19,7 @@ Without JavaScript nothing here is used: the pages render as before (web/live_vi
 """
 
 import copy
+import logging
 import re
 import threading
 import time
@@ -37,6 +38,8 @@ from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Par
 from entraide.realtime import sessions
 from entraide.web.live_views import VIEWS, CommandErrors, fragment_context
 from entraide.web.templatetags.live_render import SLOTS
+
+logger = logging.getLogger(__name__)
 
 SHARED_TTL = 1.0  # seconds a shared render serves a version
 MAX_ENTRIES = 512
@@ -105,6 +108,62 @@ def fragment(session_id: int, participant_id: int, view: str, language: str, *, 
             shared = _shared(session, viewer.role, view, language, links, fresh)
             return shared.version, fill(shared, session, viewer, links)
         return session.version, render_alone(session, viewer, view, links)
+
+
+def fragments(jobs: list[dict]) -> list:
+    """``fragment(**job)`` for each job, all of one session, as a batch: the seats are read in
+    one query, and for the phones that share a render, what is theirs (ids, notes) in two
+    queries for all of them, whatever their number (on PostgreSQL each round trip counts).
+    A job that fails gives False (the page then re-fetches over HTTP)."""
+    results: list = [False] * len(jobs)
+    if not jobs:
+        return results
+    session_id = jobs[0]["session_id"]
+    try:
+        with all_tenants():
+            found = seats(session_id, [job["participant_id"] for job in jobs])
+            session = None
+            groups: dict[tuple, list[int]] = {}
+            for index, job in enumerate(jobs):
+                viewer = found.get(job["participant_id"])
+                if viewer is None or job["view"] not in views_for(viewer.role):
+                    results[index] = None
+                elif viewer.role == LiveRole.CONTRIBUTOR and job["view"] == "participant":
+                    groups.setdefault((job["language"], job["fresh"]), []).append(index)
+                else:
+                    results[index] = _one(job)
+            for (language, fresh), indexes in groups.items():
+                with translation.override(language):
+                    version = max(jobs[i]["version"] or 0 for i in indexes)
+                    entry = None if fresh else _cached((session_id, "participant", LiveRole.CONTRIBUTOR, language), version)
+                    if entry is None:
+                        session = session or sessions.load(session_id)
+                        if session.status == LiveSession.Status.ENDED:
+                            for i in indexes:
+                                results[i] = _one(jobs[i])
+                            continue
+                        entry = _shared(session, LiveRole.CONTRIBUTOR, "participant", language, _links(session, jobs[indexes[0]]["base_url"], ""), fresh)
+                    viewers = [found[jobs[i]["participant_id"]] for i in indexes]
+                    vote_round = entry.state["vote"]["round"] if entry.state.get("vote") else None
+                    mine = _my_ids(entry.session, viewers, vote_round)
+                    notes = _my_notes(entry.session, viewers)
+                    for i, viewer in zip(indexes, viewers):
+                        try:
+                            links = _links(entry.session, jobs[i]["base_url"], jobs[i]["secret"])
+                            results[i] = entry.version, fill(entry, entry.session, viewer, links, mine=mine[viewer.pk], notes=notes[viewer.pk])
+                        except Exception:
+                            logger.exception("live fragment failed in session %s", session_id)
+    except Exception:
+        logger.exception("live fragments failed in session %s", session_id)
+    return results
+
+
+def _one(job: dict):
+    try:
+        return fragment(**job)
+    except Exception:
+        logger.exception("live fragment failed in session %s", job["session_id"])
+        return False
 
 
 def _cached(key: tuple, version: int):
@@ -195,9 +254,10 @@ def build_shared(session: LiveSession, role: str, view: str, links: dict, now: d
     return Shared(time.monotonic(), session.version, state, parts, slots, template.template, session)
 
 
-def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict) -> str:
-    """The shared fragment with every personal part rendered for ``viewer``."""
-    state = personal_state(shared.state, session, viewer)
+def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None) -> str:
+    """The shared fragment with every personal part rendered for ``viewer`` (``mine`` and
+    ``notes``: read beforehand for a batch, see ``personal_state``)."""
+    state = personal_state(shared.state, session, viewer, mine=mine, notes=notes)
     own = {"live": state, "ids": NO_IDS, "command_errors": CommandErrors(), "csrf_token": CSRF_PLACEHOLDER, **links}
     out = []
     for part in shared.parts:
@@ -209,15 +269,19 @@ def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict)
     return "".join(out)
 
 
-def personal_state(shared: dict, session: LiveSession, viewer: Participant) -> dict:
+def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, mine: dict | None = None, notes: list | None = None) -> dict:
     """What ``session_state(session, viewer)`` gives, derived from ``shared`` (the state of a
     phantom of the viewer's role, ``shared_state``) with two small queries: the ids of what is
     the viewer's (rules, problems, questions, vote lines, consent), and their notes. For the
     roles ``shareable`` allows (a contributor, the session not ended); tests/realtime checks
-    that it equals ``session_state`` at every step."""
+    that it equals ``session_state`` at every step. ``mine`` and ``notes``, when given, are
+    this viewer's entries of ``_my_ids`` and ``_my_notes`` read for several viewers at once."""
     state = copy.deepcopy(shared)
     me = viewer.pk
-    mine = _my_ids(session, viewer, state["vote"]["round"] if state.get("vote") else None)
+    if mine is None:
+        mine = _my_ids(session, [viewer], state["vote"]["round"] if state.get("vote") else None)[me]
+    if notes is None:
+        notes = _my_notes(session, [viewer])[me]
     state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer)})
     for person in state["participants"]:
         person["me"] = person["id"] == me
@@ -245,7 +309,7 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant) -> d
             queue["speaking"]["mine"] = queue["speaking"]["id"] == me
         queue["hand_raised"] = any(hand["id"] == me for hand in queue["waiting"])
     state["documentation"]["my_consent"] = mine["c"]
-    state["my_notes"] = _my_notes(session, viewer)
+    state["my_notes"] = notes
     return state
 
 
@@ -284,46 +348,64 @@ class _Column:
 
 def seat(session_id: int, participant_id: int) -> Participant | None:
     """The participant, if they still have a seat in this session: one plain query."""
+    return seats(session_id, [participant_id]).get(participant_id)
+
+
+def seats(session_id: int, participant_ids: list[int]) -> dict[int, Participant]:
+    """{id: participant} of those of ``participant_ids`` who still have a seat in this session."""
+    among = ", ".join(["%s"] * len(participant_ids))
     rows = _select(
         Participant, ["id", "session", "role", "display_name", "written_items", "written_bytes"],
-        "id = %s AND session_id = %s AND removed_at IS NULL", [participant_id, session_id],
+        f"session_id = %s AND removed_at IS NULL AND id IN ({among})", [session_id, *participant_ids],
     )
-    if not rows:
-        return None
-    row = rows[0]
-    return Participant(pk=row["id"], session_id=row["session"], role=row["role"], display_name=row["display_name"],
-                       written_items=row["written_items"], written_bytes=row["written_bytes"])
+    return {
+        row["id"]: Participant(pk=row["id"], session_id=row["session"], role=row["role"], display_name=row["display_name"],
+                               written_items=row["written_items"], written_bytes=row["written_bytes"])
+        for row in rows
+    }
 
 
-def _my_notes(session: LiveSession, viewer: Participant) -> list[dict]:
-    rows = _select(PrivateNote, ["id", "step_key", "text", "created_at"], "session_id = %s AND author_id = %s", [session.pk, viewer.pk])
+def _my_notes(session: LiveSession, viewers: list[Participant]) -> dict[int, list[dict]]:
+    """{viewer id: their private notes as session_state gives them}: one query."""
+    ids = [viewer.pk for viewer in viewers]
+    among = ", ".join(["%s"] * len(ids))
+    rows = _select(PrivateNote, ["id", "author", "step_key", "text", "created_at"], f"session_id = %s AND author_id IN ({among})", [session.pk, *ids])
     rows.sort(key=lambda row: (row["created_at"], row["id"]))  # the model's ordering
-    return [{"id": row["id"], "step_key": row["step_key"], "text": row["text"]} for row in rows]
-
-
-def _my_ids(session: LiveSession, viewer: Participant, vote_round: int | None) -> dict:
-    """{"r": rule ids, "p": problem ids, "q": question ids, "v": {problem id: votes},
-    "c": consent (None, True, False)} of ``viewer``: one query."""
-    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
-    sql = (
-        f"SELECT 'r', id, 0 FROM {table(GroundRule)} WHERE session_id = %s AND author_id = %s"
-        f" UNION ALL SELECT 'p', id, 0 FROM {table(Problem)} WHERE session_id = %s AND author_id = %s"
-        f" UNION ALL SELECT 'q', id, 0 FROM {table(Question)} WHERE session_id = %s AND author_id = %s"
-        f" UNION ALL SELECT 'c', id, CASE WHEN agrees THEN 1 ELSE 0 END FROM {table(Consent)} WHERE session_id = %s AND participant_id = %s"
-    )
-    params = [session.pk, viewer.pk] * 4
-    if vote_round is not None:
-        sql += f" UNION ALL SELECT 'v', problem_id, {connection.ops.quote_name('count')} FROM {table(Vote)} WHERE session_id = %s AND voter_id = %s AND round = %s"
-        params += [session.pk, viewer.pk, vote_round]
-    found: dict = {"r": set(), "p": set(), "q": set(), "v": {}, "c": None}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, ident, value in cursor.fetchall():
-            if kind == "v":
-                found["v"][ident] = value
-            elif kind == "c":
-                found["c"] = bool(value)
-            else:
-                found[kind].add(ident)
+    found: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for row in rows:
+        found[row["author"]].append({"id": row["id"], "step_key": row["step_key"], "text": row["text"]})
     return found
 
+
+def _my_ids(session: LiveSession, viewers: list[Participant], vote_round: int | None) -> dict:
+    """{viewer id: {"r": rule ids, "p": problem ids, "q": question ids, "v": {problem id:
+    votes}, "c": consent (None, True, False)}} of these viewers: one query."""
+    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
+    ids = [viewer.pk for viewer in viewers]
+    among = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT 'r', author_id, id, 0 FROM {table(GroundRule)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'p', author_id, id, 0 FROM {table(Problem)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'q', author_id, id, 0 FROM {table(Question)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'c', participant_id, id, CASE WHEN agrees THEN 1 ELSE 0 END FROM {table(Consent)}"
+        f" WHERE session_id = %s AND participant_id IN ({among})"
+    )
+    params = [session.pk, *ids] * 4
+    if vote_round is not None:
+        sql += (
+            f" UNION ALL SELECT 'v', voter_id, problem_id, {connection.ops.quote_name('count')} FROM {table(Vote)}"
+            f" WHERE session_id = %s AND round = %s AND voter_id IN ({among})"
+        )
+        params += [session.pk, vote_round, *ids]
+    found = {pk: {"r": set(), "p": set(), "q": set(), "v": {}, "c": None} for pk in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, who, ident, value in cursor.fetchall():
+            theirs = found[who]
+            if kind == "v":
+                theirs["v"][ident] = value
+            elif kind == "c":
+                theirs["c"] = bool(value)
+            else:
+                theirs[kind].add(ident)
+    return found
