@@ -18,7 +18,6 @@ Without JavaScript nothing here is used: the pages render as before (web/live_vi
 ``{% personal %}`` renders its part in place.
 """
 
-import copy
 import logging
 import re
 import threading
@@ -276,7 +275,7 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, m
     roles ``shareable`` allows (a contributor, the session not ended); tests/realtime checks
     that it equals ``session_state`` at every step. ``mine`` and ``notes``, when given, are
     this viewer's entries of ``_my_ids`` and ``_my_notes`` read for several viewers at once."""
-    state = copy.deepcopy(shared)
+    state = _copy_personal(shared)
     me = viewer.pk
     if mine is None:
         mine = _my_ids(session, [viewer], state["vote"]["round"] if state.get("vote") else None)[me]
@@ -310,6 +309,29 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, m
         queue["hand_raised"] = any(hand["id"] == me for hand in queue["waiting"])
     state["documentation"]["my_consent"] = mine["c"]
     state["my_notes"] = notes
+    return state
+
+
+def _copy_personal(shared: dict) -> dict:
+    """``shared`` with a copy of each part ``personal_state`` changes; the rest (the steps, the
+    ideas...) is the shared render's, read only. A deep copy was the first cost of a push."""
+    state = dict(shared)
+    state["me"] = dict(shared["me"])
+    for key in ("participants", "rules", "problems", "questions"):
+        state[key] = [dict(item) for item in shared[key]]
+    state["case"] = dict(shared["case"])
+    if shared["case"].get("chosen"):
+        state["case"]["chosen"] = dict(shared["case"]["chosen"])
+    if shared.get("turn"):
+        state["turn"] = dict(shared["turn"])
+    if shared.get("vote"):
+        state["vote"] = dict(shared["vote"])
+    if shared.get("queue"):
+        queue = state["queue"] = dict(shared["queue"])
+        queue["waiting"] = [dict(hand) for hand in shared["queue"]["waiting"]]
+        if queue["speaking"]:
+            queue["speaking"] = dict(queue["speaking"])
+    state["documentation"] = dict(shared["documentation"])
     return state
 
 
