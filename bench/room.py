@@ -24,6 +24,10 @@ The storage path follows DATABASE_URL / REDIS_URL (a fresh database is created o
 and dropped afterwards), as the other benchmarks. The last line printed is one JSON object:
 ``complete`` is the number of commands that every client of the room held before the end of
 the drain; p50/p99 are over those; ``ratio_vs_baseline`` is Entraide's p99 over the baseline's.
+With ROOM_TRACE=1, each command's latency is printed on stderr (when it was sent, room, version).
+
+The Entraide clients open their websocket as live.js does (``?view=console`` / ``participant``)
+and send ``sync`` on opening; against a server that only signals "changed" they re-fetch.
 """
 
 import argparse
