@@ -85,16 +85,19 @@ def clear() -> None:
 
 
 def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False, version: int | None = None):
-    """The HTML fragment of ``view`` for this participant as (version, html), or None when
-    they no longer have a seat or may not see that view. ``base_url`` ("http://host") makes
+    """The HTML fragment of ``view`` for this participant as (version, html); None when they
+    no longer have a seat; False when their role no longer sees that view (the page then
+    re-fetches over HTTP, which leads to the view of their role). ``base_url`` ("http://host") makes
     the join and personal links absolute; ``secret`` is the viewer's own (their personal
     link). ``fresh`` skips the shared render of the same version (presence changed);
     ``version``, the version signalled, lets a phone take a shared render of it without
     reading the session."""
     with all_tenants(), translation.override(language):
         viewer = seat(session_id, participant_id)
-        if viewer is None or view not in views_for(viewer.role):
+        if viewer is None:
             return None
+        if view not in views_for(viewer.role):  # their role changed (hand-over): the page re-fetches
+            return False
         if not fresh and version is not None:
             # Most signals: the shared render of this very version is there (another phone of
             # the room asked first), no need to read the session again.
@@ -125,8 +128,10 @@ def fragments(jobs: list[dict]) -> list:
             groups: dict[tuple, list[int]] = {}
             for index, job in enumerate(jobs):
                 viewer = found.get(job["participant_id"])
-                if viewer is None or job["view"] not in views_for(viewer.role):
+                if viewer is None:
                     results[index] = None
+                elif job["view"] not in views_for(viewer.role):
+                    results[index] = False
                 elif viewer.role == LiveRole.CONTRIBUTOR and job["view"] == "participant":
                     groups.setdefault((job["language"], job["fresh"]), []).append(index)
                 else:

@@ -97,6 +97,8 @@
     if (focused && el.contains(focused) && (focused.tagName === "BUTTON" || focused.type === "radio")) { focused.blur(); }
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
     keepCsrf();
+    // Another view now (the facilitation was handed over): its socket asks for that view.
+    if (socket && socketPath && root().dataset.ws !== socketPath) { socket.close(); }
     measureOffset();
     tick();
     watchPresence();
@@ -204,9 +206,11 @@
       });
   });
 
+  var socketPath = null;
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root().dataset.ws);
+    socketPath = root().dataset.ws;
+    socket = new WebSocket(scheme + location.host + socketPath);
     socket.onopen = function () {
       retry = 500;
       socket.send(JSON.stringify({ type: "sync", version: version() }));
