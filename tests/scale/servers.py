@@ -213,11 +213,12 @@ def shared_postgres_database():
         postgres_database(os.environ["DATABASE_URL"], name, create=False)
 
 
-def connect(port: int, seats: dict, who: str, **options):
+def connect(port: int, seats: dict, who: str, view: str | None = None, **options):
+    """A websocket of ``who``; with ``view`` ("participant"...), one that receives fragments."""
     from websockets.sync.client import connect as ws_connect
 
     return ws_connect(
-        f"ws://127.0.0.1:{port}/ws/s/{seats['code']}/",
+        f"ws://127.0.0.1:{port}/ws/s/{seats['code']}/" + (f"?view={view}" if view else ""),
         additional_headers={"Cookie": f"entraide_live_{seats['id']}={seats[who]}", "Origin": f"http://127.0.0.1:{port}"},
         open_timeout=10,
         **options,

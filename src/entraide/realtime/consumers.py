@@ -1,14 +1,25 @@
 """The websocket door of a live session. Thin: decode, check, call the domain, answer.
 
 Messages (documented in docs/asyncapi.yaml, and checked against it by the tests):
-client → server: command, sync, ping; server → client: hello, changed, state, synced,
-result, error, pong. The channel layer only says "changed"; the state itself always comes
-from the database.
+client → server: command, sync, ping; server → client: hello, changed, fragment, state,
+synced, result, error, pong. The channel layer only says "changed"; the state itself always
+comes from the database.
+
+A connection opened with ``?view=participant|console|projector`` (live.js) asks for the
+rendered HTML of that view instead of the bare signal: on "changed" the consumer renders it
+(realtime.render: once per version and role view for the contributors' phones, personal parts
+apart) in the thread pool, a session's connections together (RoomPushes), and pushes a
+``fragment``. A burst of changes while a render is on its way makes one more render, not one
+per change. A ``sync`` behind the current version is
+answered by a fragment too. Without ``view`` a connection gets ``changed`` and ``state`` as
+before.
 """
 
+import asyncio
 import json
 import logging
 import time
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
@@ -24,6 +35,8 @@ from entraide.live.domain.notify import group_name
 from entraide.live.domain.opening import count_failure, mark_seen, normalise_code, seat_for
 from entraide.live.domain.state import session_state
 from entraide.live.models import LiveSession, Participant
+
+from . import render
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +107,10 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     session_id: int | None = None
     participant_id: int | None = None
     bucket: rules.TokenBucket | None = None
+    view: str | None = None  # the view whose fragments this connection receives, if any
+    pushed = 0  # the version of the last fragment pushed
+    wanted = 0  # the newest version signalled
+    fresh = False  # a signal at an already pushed version: presence changed, render anew
 
     async def dispatch(self, message) -> None:
         """As Channels' dispatch, without its ``aclose_old_connections()`` before every message:
@@ -114,11 +131,14 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=NOT_A_PARTICIPANT)
             return
         self.session_id, self.participant_id, version, role = found
+        asked = parse_qs((self.scope.get("query_string") or b"").decode("latin-1")).get("view", [None])[0]
+        self.view = asked if asked in render.views_for(role) else None
         await self.channel_layer.group_add(group_name(self.session_id), self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "version": version, "participant": self.participant_id, "role": role})
 
     async def disconnect(self, code: int) -> None:
+        PUSHES.discard(self)
         if self.session_id is not None:
             await self.channel_layer.group_discard(group_name(self.session_id), self.channel_name)
 
@@ -211,6 +231,17 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             return commands.execute(self.session_id, self.participant_id, client_id, name, args)
 
     async def _resync(self, version) -> None:
+        if self.view is not None:
+            known = version if isinstance(version, int) else -1
+            current = await database_sync_to_async(self._current_version)()
+            if current is None:
+                await self.close(code=NOT_A_PARTICIPANT)
+            elif known >= current:
+                await self.send_json({"type": "synced", "version": known})
+            else:
+                self.pushed = min(self.pushed, known)
+                self._want(current)
+            return
         state = await database_sync_to_async(self._state)(version if isinstance(version, int) else None)
         if state is None:
             await self.close(code=NOT_A_PARTICIPANT)
@@ -232,7 +263,97 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
     async def _error(self, client_id: str | None, code: str, message: str) -> None:
         await self.send_json({"type": "error", "id": client_id, "code": code, "message": message})
 
+    def _current_version(self) -> int | None:
+        with all_tenants():
+            participant = Participant.objects.filter(pk=self.participant_id, removed_at__isnull=True).first()
+            if participant is None:
+                return None
+            session = LiveSession.objects.filter(pk=self.session_id).first()
+            return commands.table_of(session, participant).version if session else None
+
     # --- From the channel layer -------------------------------------------------------------
 
     async def session_changed(self, event: dict) -> None:
-        await self.send_json({"type": "changed", "version": event["version"]})
+        if self.view is None:
+            await self.send_json({"type": "changed", "version": event["version"]})
+            return
+        self._want(event["version"])
+
+    def _want(self, version: int) -> None:
+        """Ask for a fragment at ``version`` or later. The pushes of a session's connections in
+        this process are rendered together (``RoomPushes``), beside the message loops."""
+        if version <= self.pushed:
+            self.fresh = True  # same version, something else changed (presence)
+        self.wanted = max(self.wanted, version)
+        PUSHES.want(self)
+
+    def _fragment_job(self) -> dict:
+        """What rendering this connection's fragment needs, taken on the event loop."""
+        headers = dict(self.scope.get("headers") or [])
+        host = headers.get(b"host", b"localhost").decode("latin-1")
+        scheme = "https" if self.scope.get("scheme") == "wss" else "http"
+        fresh, self.fresh = self.fresh, False
+        return {
+            "session_id": self.session_id, "participant_id": self.participant_id, "view": self.view, "language": self.language,
+            "base_url": f"{scheme}://{host}", "secret": (self.scope.get("cookies") or {}).get(f"entraide_live_{self.session_id}", ""),
+            "fresh": fresh, "version": self.wanted,
+        }
+
+    async def _deliver(self, rendered, fresh: bool) -> None:
+        if rendered is None:  # no longer a participant
+            await self.close(code=NOT_A_PARTICIPANT)
+        elif rendered is False:  # the page re-fetches it over HTTP
+            await self.send_json({"type": "changed", "version": self.wanted})
+        else:
+            version, html = rendered
+            if version > self.pushed or fresh:
+                self.pushed = max(self.pushed, version)
+                await self.send_json({"type": "fragment", "version": version, "view": self.view, "html": html})
+
+
+class RoomPushes:
+    """The fragments to push, per session, in this process. A session's connections that asked
+    are rendered in one call in the thread pool (so one room's renders do not interleave with
+    every other room's, and the thread hop is paid once), different sessions side by side; the
+    connections that ask while it renders are the next batch (a burst renders once more, not
+    once per change)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, dict] = {}  # session id -> {consumer: None}
+        self.running: dict[int, asyncio.Task] = {}
+
+    def want(self, consumer: "LiveSessionConsumer") -> None:
+        self.waiting.setdefault(consumer.session_id, {})[consumer] = None
+        task = self.running.get(consumer.session_id)
+        loop = asyncio.get_running_loop()
+        if task is None or task.done() or task.get_loop() is not loop:  # (a test's loop may have gone)
+            self.running[consumer.session_id] = loop.create_task(self._run(consumer.session_id))
+
+    def discard(self, consumer: "LiveSessionConsumer") -> None:
+        self.waiting.get(consumer.session_id, {}).pop(consumer, None)
+
+    async def _run(self, session_id: int) -> None:
+        try:
+            while self.waiting.get(session_id):
+                batch = list(self.waiting.pop(session_id))
+                # The phones (one shared render) and the facilitator's views (rendered alone)
+                # side by side: on PostgreSQL their reads overlap.
+                parts = [[c for c in batch if c.view == "participant"], [c for c in batch if c.view != "participant"]]
+                parts = [part for part in parts if part]
+                await asyncio.gather(*(self._push(session_id, part) for part in parts))
+        finally:
+            self.running.pop(session_id, None)
+            if self.waiting.get(session_id):  # cancelled with connections still waiting
+                self.waiting.pop(session_id, None)
+
+    async def _push(self, session_id: int, consumers: list) -> None:
+        jobs = [consumer._fragment_job() for consumer in consumers]
+        results = await database_sync_to_async(render.fragments)(jobs)
+        for consumer, job, rendered in zip(consumers, jobs, results):
+            try:
+                await consumer._deliver(rendered, job["fresh"])
+            except Exception:  # a connection closing meanwhile
+                logger.debug("fragment not delivered in session %s", session_id, exc_info=True)
+
+
+PUSHES = RoomPushes()

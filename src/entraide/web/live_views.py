@@ -87,8 +87,10 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 
 def _session_or_none(code: str) -> LiveSession | None:
+    from entraide.realtime.sessions import with_protocol
+
     with all_tenants():
-        return LiveSession.objects.select_related("protocol_version").filter(join_code=normalise_code(code)).first()
+        return with_protocol(LiveSession.objects.filter(join_code=normalise_code(code)).first())
 
 
 def _viewer(request: HttpRequest, session: LiveSession, claim: bool = False) -> tuple[Participant | None, str | None]:
@@ -234,21 +236,11 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
     secret = request.COOKIES.get(cookie_name(session)) or new_secret or ""
     rejoin_path = reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})
     general, near_forms = _split_messages(request)
-    context = {
-        "live": state,
-        "code": session.join_code,
-        "view": view,
-        "fragment_url": reverse(VIEW_URLS[view], kwargs={"code": session.join_code}) + "?fragment=1",
-        # Every form of the page posts here: reversed once, not once per button.
-        "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
-        "ids": _fresh_ids(),
-        "join_url": join_url(request, session),
-        "rejoin_path": rejoin_path,
-        "rejoin_url": request.build_absolute_uri(rejoin_path),
-        "general_messages": general,
-        "command_errors": near_forms,
-        "seats": {"taken": seats_taken(session), "limit": seat_limit(session)} if is_facilitator else None,
-    }
+    context = fragment_context(
+        session, view, state,
+        join_url=join_url(request, session), rejoin_path=rejoin_path, rejoin_url=request.build_absolute_uri(rejoin_path),
+        ids=_fresh_ids(), general_messages=general, command_errors=near_forms, with_seats=is_facilitator,
+    )
     full, fragment = VIEWS[view]
     template = fragment if request.htmx and request.GET.get("fragment") else full
     html = render_to_string(template, context, request)
@@ -259,6 +251,28 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         context["command_errors"] = CommandErrors()
         html = render_to_string(template, context, request)
     return _with_cookie(HttpResponse(html), session, new_secret)
+
+
+def fragment_context(session: LiveSession, view: str, state: dict, *, join_url: str, rejoin_path: str, rejoin_url: str,
+                     ids, general_messages: list, command_errors: "CommandErrors", with_seats: bool) -> dict:
+    """The context of a live page or fragment (``VIEWS``), for an HTTP request and for the
+    fragments the websocket pushes (``realtime.render``) alike: ``state`` is
+    ``session_state(session, viewer)``; ``view`` a key of ``VIEWS``."""
+    return {
+        "live": state,
+        "code": session.join_code,
+        "view": view,
+        "fragment_url": reverse(VIEW_URLS[view], kwargs={"code": session.join_code}) + "?fragment=1",
+        # Every form of the page posts here: reversed once, not once per button.
+        "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
+        "ids": ids,
+        "join_url": join_url,
+        "rejoin_path": rejoin_path,
+        "rejoin_url": rejoin_url,
+        "general_messages": general_messages,
+        "command_errors": command_errors,
+        "seats": {"taken": seats_taken(session), "limit": seat_limit(session)} if with_seats else None,
+    }
 
 
 class _Said:

@@ -1,6 +1,7 @@
-// Live session client. The server holds the truth: the websocket only says "changed" (and may
-// lose messages), so on every signal, reconnect or visibility change the page re-fetches its
-// fragment when the version moved. The timer counts down from the server's deadline, corrected
+// Live session client. The server holds the truth. The websocket (opened for this page's view)
+// pushes the rendered fragment of each new version ("fragment"); it may lose messages, so on
+// reconnect or visibility change the page asks for what it missed by version ("sync"), and
+// when a push fails ("changed") or the socket is down it re-fetches its fragment over HTTP. The timer counts down from the server's deadline, corrected
 // by the clock offset measured at render, so every device shows the same remaining time.
 (function () {
   "use strict";
@@ -13,6 +14,22 @@
   var pending = false;
 
   function version() { return parseInt(root().dataset.version || "0", 10); }
+
+  // Pushed fragments carry no CSRF token (one render serves many people): the page's own goes
+  // into their forms.
+  var CSRF_PLACEHOLDER = "__csrf__";
+  var csrf = "";
+  function keepCsrf() {
+    var token = root() && root().dataset.csrf;
+    if (token && token !== CSRF_PLACEHOLDER) { csrf = token; }
+  }
+  function giveCsrf(fresh) {
+    if (!csrf) { return; }
+    if (fresh.dataset.csrf === CSRF_PLACEHOLDER) { fresh.dataset.csrf = csrf; }
+    fresh.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      if (input.value === CSRF_PLACEHOLDER) { input.value = csrf; input.setAttribute("value", csrf); }
+    });
+  }
 
   function measureOffset() {
     var serverNow = parseInt(root().dataset.serverNow || "0", 10);
@@ -29,6 +46,7 @@
     template.innerHTML = html.trim();
     var fresh = template.content.querySelector("#live");
     if (!el || !fresh) { return; }
+    giveCsrf(fresh);
     // A refresh that is not newer than the screen is stale (it raced a command's answer),
     // unless the facilitator came or went: presence changes no version.
     if (!fromCommand && parseInt(fresh.dataset.version || "0", 10) <= version() && fresh.dataset.presence === el.dataset.presence) {
@@ -78,6 +96,9 @@
     var focused = document.activeElement;
     if (focused && el.contains(focused) && (focused.tagName === "BUTTON" || focused.type === "radio")) { focused.blur(); }
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
+    keepCsrf();
+    // Another view now (the facilitation was handed over): its socket asks for that view.
+    if (socket && socketPath && root().dataset.ws !== socketPath) { socket.close(); }
     measureOffset();
     tick();
     watchPresence();
@@ -185,9 +206,11 @@
       });
   });
 
+  var socketPath = null;
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root().dataset.ws);
+    socketPath = root().dataset.ws;
+    socket = new WebSocket(scheme + location.host + socketPath);
     socket.onopen = function () {
       retry = 500;
       socket.send(JSON.stringify({ type: "sync", version: version() }));
@@ -195,7 +218,8 @@
     socket.onmessage = function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
-      if ((message.type === "changed" || message.type === "hello" || message.type === "state") && message.version > version()) { refresh(); }
+      if (message.type === "fragment") { swap(message.html); } // swap keeps what is not newer out
+      else if ((message.type === "changed" || message.type === "state") && message.version > version()) { refresh(); }
       else if (message.type === "changed" && message.version === version()) { refresh(); } // presence
     };
     socket.onclose = function () {
@@ -251,6 +275,7 @@
       select();
     }
   });
+  keepCsrf();
   measureOffset();
   watchPresence();
   connect();

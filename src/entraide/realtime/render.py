@@ -1,0 +1,465 @@
+"""The live fragments the websocket pushes: rendered once per (session, version, view, role,
+language) and served to every viewer of that view, with what is personal rendered apart.
+
+Of a room of 12, the facilitator's console is one viewer and renders for them alone (as
+does the offerer's phone and every view of an ended session); the contributors' phones share
+one render: the fragment is rendered for a *phantom* contributor (a seat with no name, no
+note, no vote, never "me"), so that the shared part holds nothing personal by construction;
+the parts marked ``{% personal %}`` in the templates (templatetags/live_render.py) are then
+rendered for each viewer from their own state, which ``personal_state`` derives from the
+phantom's with one small query for the ids of what is theirs and one for their notes.
+
+The shared entry lives in this process (each worker has its own), keyed by session id,
+version, view, role and language, and only for a moment (``SHARED_TTL``): the clocks and
+presence it shows are those of its render. A signal at an unchanged version (the facilitator
+came back) asks for a fresh render.
+
+Without JavaScript nothing here is used: the pages render as before (web/live_views.py), and
+``{% personal %}`` renders its part in place.
+"""
+
+import logging
+import re
+import threading
+import time
+from types import SimpleNamespace
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import translation
+
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands, rules
+from entraide.live.domain.state import session_state
+from entraide.live.domain.steps import live_steps
+from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
+from entraide.realtime import sessions
+from entraide.web.live_views import VIEWS, CommandErrors, fragment_context
+from entraide.web.templatetags.live_render import SLOTS
+
+logger = logging.getLogger(__name__)
+
+SHARED_TTL = 1.0  # seconds a shared render serves a version
+MAX_ENTRIES = 512
+# Pushed fragments carry no CSRF token: the page's own is put into their forms by live.js.
+CSRF_PLACEHOLDER = "__csrf__"
+MARKER = re.compile(r"<!--personal:(\d+)-->")
+
+
+class _NoIds:
+    """Pushed forms carry no client id: live.js gives each submission its own."""
+
+    def __getattr__(self, name: str) -> str:
+        return ""
+
+
+NO_IDS = _NoIds()
+
+
+def views_for(role: str) -> tuple[str, ...]:
+    """The views (keys of web.live_views.VIEWS) a participant of ``role`` may receive."""
+    return ("console", "projector") if role == LiveRole.FACILITATOR else ("participant",)
+
+
+@dataclass
+class Shared:
+    created: float
+    version: int
+    state: dict
+    parts: list  # str, or int: the index of a personal slot
+    slots: list  # (PersonalNode, kept variables)
+    template: object  # the django.template.base.Template the slots belong to
+    session: LiveSession  # as it was read for this render
+
+
+_cache: dict[tuple, Shared] = {}
+_building: dict[tuple, threading.Event] = {}
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every shared render (tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False, version: int | None = None):
+    """The HTML fragment of ``view`` for this participant as (version, html); None when they
+    no longer have a seat; False when their role no longer sees that view (the page then
+    re-fetches over HTTP, which leads to the view of their role). ``base_url`` ("http://host") makes
+    the join and personal links absolute; ``secret`` is the viewer's own (their personal
+    link). ``fresh`` skips the shared render of the same version (presence changed);
+    ``version``, the version signalled, lets a phone take a shared render of it without
+    reading the session."""
+    with all_tenants(), translation.override(language):
+        viewer = seat(session_id, participant_id)
+        if viewer is None:
+            return None
+        if view not in views_for(viewer.role):  # their role changed (hand-over): the page re-fetches
+            return False
+        if not fresh and version is not None:
+            # Most signals: the shared render of this very version is there (another phone of
+            # the room asked first), no need to read the session again.
+            entry = _cached((session_id, view, viewer.role, language), version)
+            if entry is not None and shareable(entry.session, viewer, view):
+                return entry.version, fill(entry, entry.session, viewer, _links(entry.session, base_url, secret))
+        session = sessions.load(session_id)
+        links = _links(session, base_url, secret)
+        if shareable(session, viewer, view):
+            shared = _shared(session, viewer.role, view, language, links, fresh)
+            return shared.version, fill(shared, session, viewer, links)
+        state = session_state(session, viewer)
+        return state["session"]["version"], render_alone(session, viewer, view, links, state=state)
+
+
+def fragments(jobs: list[dict]) -> list:
+    """``fragment(**job)`` for each job, all of one session, as a batch: the seats are read in
+    one query, and for the phones that share a render, what is theirs (ids, notes) in two
+    queries for all of them, whatever their number (on PostgreSQL each round trip counts).
+    A job that fails gives False (the page then re-fetches over HTTP)."""
+    results: list = [False] * len(jobs)
+    if not jobs:
+        return results
+    session_id = jobs[0]["session_id"]
+    try:
+        with all_tenants():
+            found = seats(session_id, [job["participant_id"] for job in jobs])
+            session = None
+            groups: dict[tuple, list[int]] = {}
+            for index, job in enumerate(jobs):
+                viewer = found.get(job["participant_id"])
+                if viewer is None:
+                    results[index] = None
+                elif job["view"] not in views_for(viewer.role):
+                    results[index] = False
+                elif viewer.role == LiveRole.CONTRIBUTOR and job["view"] == "participant":
+                    groups.setdefault((job["language"], job["fresh"]), []).append(index)
+                else:
+                    results[index] = _one(job)
+            for (language, fresh), indexes in groups.items():
+                with translation.override(language):
+                    version = max(jobs[i]["version"] or 0 for i in indexes)
+                    entry = None if fresh else _cached((session_id, "participant", LiveRole.CONTRIBUTOR, language), version)
+                    if entry is None:
+                        session = session or sessions.load(session_id)
+                        if session.status == LiveSession.Status.ENDED:
+                            for i in indexes:
+                                results[i] = _one(jobs[i])
+                            continue
+                        entry = _shared(session, LiveRole.CONTRIBUTOR, "participant", language, _links(session, jobs[indexes[0]]["base_url"], ""), fresh)
+                    viewers = [found[jobs[i]["participant_id"]] for i in indexes]
+                    vote_round = entry.state["vote"]["round"] if entry.state.get("vote") else None
+                    mine = _my_ids(entry.session, viewers, vote_round)
+                    notes = _my_notes(entry.session, viewers)
+                    for i, viewer in zip(indexes, viewers):
+                        try:
+                            links = _links(entry.session, jobs[i]["base_url"], jobs[i]["secret"])
+                            results[i] = entry.version, fill(entry, entry.session, viewer, links, mine=mine[viewer.pk], notes=notes[viewer.pk])
+                        except Exception:
+                            logger.exception("live fragment failed in session %s", session_id)
+    except Exception:
+        logger.exception("live fragments failed in session %s", session_id)
+    return results
+
+
+def _one(job: dict):
+    try:
+        return fragment(**job)
+    except Exception:
+        logger.exception("live fragment failed in session %s", job["session_id"])
+        return False
+
+
+def _cached(key: tuple, version: int):
+    with _lock:
+        entry = _cache.get(key)
+    if entry is not None and entry.version == version and time.monotonic() - entry.created < SHARED_TTL:
+        return entry
+    return None
+
+
+def _links(session: LiveSession, base_url: str, secret: str) -> dict:
+    code = session.join_code
+    rejoin_path = reverse("web:live-rejoin", kwargs={"code": code, "secret": secret or "-"})
+    return {"join_url": base_url + reverse("web:live-join") + f"?code={code}", "rejoin_path": rejoin_path, "rejoin_url": base_url + rejoin_path}
+
+
+def render_alone(session: LiveSession, viewer: Participant, view: str, links: dict, now: datetime | None = None, state: dict | None = None) -> str:
+    """The fragment of ``view`` rendered for ``viewer`` alone, as the HTTP fragment URL renders
+    it (minus messages, client ids and the CSRF token); ``state``: theirs, when already built."""
+    state = state if state is not None else session_state(session, viewer, now)
+    context = _context(session, view, state, links, with_seats=viewer.role == LiveRole.FACILITATOR)
+    return get_template(VIEWS[view][1]).render(context)
+
+
+def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:
+    """Whether this viewer's fragment comes from the shared render of their role: the
+    contributors' phones while the session is open or running."""
+    return view == "participant" and viewer.role == LiveRole.CONTRIBUTOR and session.status != LiveSession.Status.ENDED
+
+
+def _context(session, view, state, links, *, with_seats: bool) -> dict:
+    context = fragment_context(
+        session, view, state, ids=NO_IDS, general_messages=[], command_errors=CommandErrors(), with_seats=with_seats, **links
+    )
+    context["csrf_token"] = CSRF_PLACEHOLDER
+    return context
+
+
+def phantom(session: LiveSession, role: str) -> Participant:
+    """A seat of ``role`` that is nobody: no name, nothing written, never "me"."""
+    return Participant(pk=0, session_id=session.pk, role=role, display_name="", written_items=0, written_bytes=0)
+
+
+def shared_state(session: LiveSession, role: str, now: datetime | None = None) -> dict:
+    """``session_state`` as a phantom of ``role`` sees it: what every viewer of the role shares."""
+    return session_state(session, phantom(session, role), now)
+
+
+def _shared(session: LiveSession, role: str, view: str, language: str, links: dict, fresh: bool) -> Shared:
+    key = (session.pk, view, role, language)
+    while True:
+        with _lock:
+            entry = _cache.get(key)
+            if entry is not None and entry.version == session.table_version and not fresh and time.monotonic() - entry.created < SHARED_TTL:
+                return entry
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Event()
+                break
+        building.wait(5)  # another thread renders this very key: take its result
+        fresh = False
+    try:
+        entry = build_shared(session, role, view, links)
+        with _lock:
+            if len(_cache) >= MAX_ENTRIES:
+                old = time.monotonic() - SHARED_TTL
+                for stale in [k for k, v in _cache.items() if v.created < old]:
+                    del _cache[stale]
+            _cache[key] = entry
+        return entry
+    finally:
+        with _lock:
+            _building.pop(key, None)
+        building.set()
+
+
+def build_shared(session: LiveSession, role: str, view: str, links: dict, now: datetime | None = None) -> Shared:
+    """The shared render of ``view`` for ``role``: the phantom's fragment with a marker in
+    place of each personal part, and those parts kept to be filled per viewer."""
+    state = shared_state(session, role, now)
+    slots: list = []
+    template = get_template(VIEWS[view][1])
+    context = _context(session, view, state, {**links, "rejoin_url": "", "rejoin_path": ""}, with_seats=False)
+    context[SLOTS] = slots
+    html = template.render(context)
+    pieces = MARKER.split(html)
+    parts = [int(piece) if index % 2 else piece for index, piece in enumerate(pieces)]
+    return Shared(time.monotonic(), state["session"]["version"], state, parts, slots, template.template, session)
+
+
+def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None) -> str:
+    """The shared fragment with every personal part rendered for ``viewer`` (``mine`` and
+    ``notes``: read beforehand for a batch, see ``personal_state``)."""
+    state = personal_state(shared.state, session, viewer, mine=mine, notes=notes)
+    own = {"live": state, "ids": NO_IDS, "command_errors": CommandErrors(), "csrf_token": CSRF_PLACEHOLDER, **links}
+    out = []
+    for part in shared.parts:
+        if isinstance(part, int):
+            node, kept = shared.slots[part]
+            out.append(node.render_for(kept, own, shared.template))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, mine: dict | None = None, notes: list | None = None) -> dict:
+    """What ``session_state(session, viewer)`` gives, derived from ``shared`` (the state of a
+    phantom of the viewer's role, ``shared_state``) with two small queries: the ids of what is
+    the viewer's (rules, problems, questions, vote lines, consent), and their notes. For the
+    roles ``shareable`` allows (a contributor, the session not ended); tests/realtime checks
+    that it equals ``session_state`` at every step. ``mine`` and ``notes``, when given, are
+    this viewer's entries of ``_my_ids`` and ``_my_notes`` read for several viewers at once."""
+    state = _copy_personal(shared)
+    me = viewer.pk
+    if mine is None:
+        mine = _my_ids(session, [viewer], state["vote"]["round"] if state.get("vote") else None)[me]
+    if notes is None:
+        notes = _my_notes(session, [viewer])[me]
+    state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer)})
+    for person in state["participants"]:
+        person["me"] = person["id"] == me
+    for rule in state["rules"]:
+        rule["mine"] = rule["id"] in mine["r"]
+    for problem in state["problems"]:
+        problem["mine"] = problem["id"] in mine["p"]
+    for question in state["questions"]:
+        question["mine"] = question["id"] in mine["q"]
+    chosen = (state.get("case") or {}).get("chosen")
+    if chosen:
+        chosen["mine"] = chosen["id"] in mine["p"]
+    if state.get("turn"):
+        speaking = state["turn"]["participant"]
+        state["turn"]["mine"] = bool(speaking) and speaking["id"] == me
+    if state.get("vote"):
+        ballot = mine["v"]
+        state["vote"]["my_ballot"] = {str(problem): count for problem, count in ballot.items()}
+        state["vote"]["votes_left"] = rules.VOTES_PER_PERSON - sum(ballot.values())
+    queue = state.get("queue")
+    if queue:
+        for hand in queue["waiting"]:
+            hand["mine"] = hand["id"] == me
+        if queue["speaking"]:
+            queue["speaking"]["mine"] = queue["speaking"]["id"] == me
+        queue["hand_raised"] = any(hand["id"] == me for hand in queue["waiting"])
+    state["documentation"]["my_consent"] = mine["c"]
+    state["my_notes"] = notes
+    _personal_activity_parts(state, session, viewer)
+    return state
+
+
+def _personal_activity_parts(state: dict, session: LiveSession, viewer: Participant) -> None:
+    """The activity parts that are the viewer's own (their debrief answer, their roadmap) and
+    what their page offers at this step, read again for them where the shared state has them."""
+    from entraide.live.domain.activities import debrief, roadmap
+    from entraide.live.domain.state import offered_commands
+
+    step = state.get("step")
+    current = None
+    if step is not None or state.get("debrief") is not None:
+        steps = live_steps(session.protocol_version.spec, session.agenda)
+        current = steps[step["index"]] if step is not None else None
+    if state.get("debrief") is not None:
+        state["debrief"] = debrief.view(session, viewer, current.activity if current else None)
+    if state.get("roadmap") is not None:
+        state["roadmap"] = roadmap.view(session, viewer, current)
+    if step is not None:
+        state["step"] = dict(step)
+        # offered_commands reads only where the table is: the shared state's current step.
+        offered = offered_commands(SimpleNamespace(step_index=step["index"]), viewer, steps, state)
+        state["step"]["offers"] = offered
+        state["step"]["nothing_to_do"] = not offered
+
+
+def _copy_personal(shared: dict) -> dict:
+    """``shared`` with a copy of each part ``personal_state`` changes; the rest (the steps, the
+    ideas...) is the shared render's, read only. A deep copy was the first cost of a push."""
+    state = dict(shared)
+    state["me"] = dict(shared["me"])
+    for key in ("participants", "rules", "problems", "questions"):
+        state[key] = [dict(item) for item in shared[key]]
+    state["case"] = dict(shared["case"])
+    if shared["case"].get("chosen"):
+        state["case"]["chosen"] = dict(shared["case"]["chosen"])
+    if shared.get("turn"):
+        state["turn"] = dict(shared["turn"])
+    if shared.get("vote"):
+        state["vote"] = dict(shared["vote"])
+    if shared.get("queue"):
+        queue = state["queue"] = dict(shared["queue"])
+        queue["waiting"] = [dict(hand) for hand in shared["queue"]["waiting"]]
+        if queue["speaking"]:
+            queue["speaking"] = dict(queue["speaking"])
+    state["documentation"] = dict(shared["documentation"])
+    return state
+
+
+# The queries of a push, once per viewer and per change: plain SQL, since building an ORM query
+# cost several times more than running it (cProfile of bench/room.py's load).
+
+
+def _select(model, fields: list[str], where: str, params: list) -> list[dict]:
+    """Rows of ``model`` as {field name: value}, each value through its field's converter (the
+    encrypted texts are decrypted as the ORM would)."""
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = f"SELECT {', '.join(quote(field.column) for field in columns)} FROM {quote(model._meta.db_table)} WHERE {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = [(field, connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in columns]
+    out = []
+    for row in rows:
+        item = {}
+        for (field, found), value in zip(converters, row):
+            for converter in found:
+                value = converter(value, _Column(field), connection)
+            item[field.name] = value
+        out.append(item)
+    return out
+
+
+class _Column:
+    """What a database converter is given as its expression: the field's output field."""
+
+    def __init__(self, field) -> None:
+        self.output_field = field
+        self.target = field
+
+
+def seat(session_id: int, participant_id: int) -> Participant | None:
+    """The participant, if they still have a seat in this session: one plain query."""
+    return seats(session_id, [participant_id]).get(participant_id)
+
+
+def seats(session_id: int, participant_ids: list[int]) -> dict[int, Participant]:
+    """{id: participant} of those of ``participant_ids`` who still have a seat in this session."""
+    among = ", ".join(["%s"] * len(participant_ids))
+    rows = _select(
+        Participant, ["id", "session", "role", "display_name", "written_items", "written_bytes"],
+        f"session_id = %s AND removed_at IS NULL AND id IN ({among})", [session_id, *participant_ids],
+    )
+    return {
+        row["id"]: Participant(pk=row["id"], session_id=row["session"], role=row["role"], display_name=row["display_name"],
+                               written_items=row["written_items"], written_bytes=row["written_bytes"])
+        for row in rows
+    }
+
+
+def _my_notes(session: LiveSession, viewers: list[Participant]) -> dict[int, list[dict]]:
+    """{viewer id: their private notes as session_state gives them}: one query."""
+    ids = [viewer.pk for viewer in viewers]
+    among = ", ".join(["%s"] * len(ids))
+    rows = _select(PrivateNote, ["id", "author", "step_key", "text", "created_at"], f"session_id = %s AND author_id IN ({among})", [session.pk, *ids])
+    rows.sort(key=lambda row: (row["created_at"], row["id"]))  # the model's ordering
+    found: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for row in rows:
+        found[row["author"]].append({"id": row["id"], "step_key": row["step_key"], "text": row["text"]})
+    return found
+
+
+def _my_ids(session: LiveSession, viewers: list[Participant], vote_round: int | None) -> dict:
+    """{viewer id: {"r": rule ids, "p": problem ids, "q": question ids, "v": {problem id:
+    votes}, "c": consent (None, True, False)}} of these viewers: one query."""
+    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
+    ids = [viewer.pk for viewer in viewers]
+    among = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT 'r', author_id, id, 0 FROM {table(GroundRule)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'p', author_id, id, 0 FROM {table(Problem)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'q', author_id, id, 0 FROM {table(Question)} WHERE session_id = %s AND author_id IN ({among})"
+        f" UNION ALL SELECT 'c', participant_id, id, CASE WHEN agrees THEN 1 ELSE 0 END FROM {table(Consent)}"
+        f" WHERE session_id = %s AND participant_id IN ({among})"
+    )
+    params = [session.pk, *ids] * 4
+    if vote_round is not None:
+        sql += (
+            f" UNION ALL SELECT 'v', voter_id, problem_id, {connection.ops.quote_name('count')} FROM {table(Vote)}"
+            f" WHERE session_id = %s AND round = %s AND voter_id IN ({among})"
+        )
+        params += [session.pk, vote_round, *ids]
+    found = {pk: {"r": set(), "p": set(), "q": set(), "v": {}, "c": None} for pk in ids}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, who, ident, value in cursor.fetchall():
+            theirs = found[who]
+            if kind == "v":
+                theirs["v"][ident] = value
+            elif kind == "c":
+                theirs["c"] = bool(value)
+            else:
+                theirs[kind].add(ident)
+    return found
