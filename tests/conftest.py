@@ -16,6 +16,29 @@ def _own_cache_namespace(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_at_teardown(django_db_setup, django_db_blocker):
+    """Before pytest-django drops the PostgreSQL test database, end the connections the
+    websocket tests' thread pool left open (idle, each in its own worker thread): otherwise
+    the drop fails with "being accessed by other users". Its teardown runs before
+    django_db_setup's (it depends on it)."""
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        connections.close_all()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        finally:
+            connection.close()
+
+
 @pytest.fixture
 def builtins(db):
     load_builtins()
