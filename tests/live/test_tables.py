@@ -2,12 +2,14 @@
 table only, session-wide commands change every table. A session with one table is the
 atelier d'entraide as it always ran."""
 
+import os
+
 import pytest
 
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.commands import table_of
 from entraide.live.domain.state import session_state
-from entraide.live.models import LiveTable, Participant
+from entraide.live.models import LiveSession, LiveTable, Participant
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +115,47 @@ def test_the_view_model_has_exactly_the_fields_its_type_declares(room):
     room.run(room.facilitator, "start")
     for viewer in (room.facilitator, room.people[0]):
         assert set(session_state(room.refresh(), viewer)) == set(LiveView.__annotations__)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="row locks: PostgreSQL only")
+def test_a_table_command_locks_its_own_table_only(builtins, organisation, facilitator):
+    """While a command holds table 2's row (and the session's, as a session-wide command
+    does), a command at table 1 goes through at once; one at table 2 waits for it (here: gives
+    up after the lock timeout)."""
+    import threading
+    from datetime import time
+
+    from django.db import OperationalError, connection, transaction
+
+    from .conftest import open_room
+
+    room = open_room(organisation, facilitator, "atelier-entraide", time(14), time(16, 30))
+    room.run(room.facilitator, "start")
+    second = _second_table(room, room.people[3:])
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_second_table():
+        try:
+            with all_tenants(), transaction.atomic():
+                LiveSession.objects.select_for_update(no_key=True).get(pk=room.session.pk)
+                LiveTable.objects.select_for_update().get(pk=second.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_second_table)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        room.run(room.people[0], "set_ready")  # table 1: not blocked by table 2's lock
+        with pytest.raises(OperationalError):
+            room.run(room.people[4], "set_ready")  # table 2: waits for its row
+    finally:
+        release.set()
+        holder.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
