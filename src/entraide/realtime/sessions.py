@@ -8,7 +8,8 @@ reading and parsing it again cost a render more than the rest of the session's r
 import threading
 
 from entraide.core.tenancy import all_tenants
-from entraide.live.models import LiveSession, LiveTable
+from entraide.live.domain.commands import table_of
+from entraide.live.models import LiveSession
 from entraide.protocols.models import ProtocolVersion
 
 MAX_VERSIONS = 256
@@ -44,5 +45,7 @@ def load(session_id: int) -> LiveSession:
     version of its first table (the whole room while a session has one table)."""
     with all_tenants():
         session = with_protocol(LiveSession.objects.get(pk=session_id))
-        session.table_version = LiveTable.objects.filter(session_id=session_id).order_by("number").values_list("version", flat=True).first() or 1
+        # The first table's version, with the session's state read in the same statement
+        # (commands.table_of): never an older state under a newer version.
+        session.table_version = table_of(session).version
     return session

@@ -406,12 +406,21 @@ def table_of(session: LiveSession, participant: Participant | None = None) -> Li
     """The table ``participant`` sits at, or the session's first table (the whole group while a
     session has one table; the plenary's view when it has several). Not locked."""
     with all_tenants():
-        tables = LiveTable.objects.filter(session=session)
+        tables = LiveTable.objects.filter(session=session).select_related("session")
         found = tables.filter(pk=participant.table_id).first() if participant is not None and participant.table_id else None
         found = found or tables.order_by("number").first()
     if found is not None:
+        # The table and its session in one statement, one snapshot: ``session`` takes the state
+        # read with the table's version, so that a view never shows an older state (say, still
+        # running) under a newer version (the session's end), which clients would then skip.
+        for name in SNAPSHOT_FIELDS:
+            setattr(session, name, getattr(found.session, name))
         found.session = session
     return found
+
+
+# The session's fields a command changes, refreshed by table_of with the table's version.
+SNAPSHOT_FIELDS = ("status", "ended_at", "paused_at", "pauses", "seat_margin")
 
 
 # The actor's columns the command path itself keeps (saved once per applied command by _execute).
