@@ -123,3 +123,36 @@ def prepare(env: dict, workdir: Path, setup_script: str):
 
 def uvicorn_argv(app: str, port: int, *extra: str) -> list[str]:
     return [str(BIN / "uvicorn"), app, "--port", str(port), "--lifespan", "off", "--no-access-log", "--ws-per-message-deflate", "false", *extra]
+
+
+# A room: a facilitator and PER_SESSION - 1 phones. ``rooms_setup(n)`` is the script that opens
+# n started atelier sessions of the demo organisation and prints [{"id", "code", "secrets"}]
+# (bench/fanout.py and bench/room.py).
+PER_SESSION = 12
+
+_ROOMS_SETUP = """
+import json, uuid
+from datetime import time
+from entraide.core.models import Organisation, User
+from entraide.core.tenancy import all_tenants
+from entraide.live.domain import commands
+from entraide.live.domain.opening import join, open_session
+from entraide.protocols.models import Protocol
+with all_tenants():
+    protocol = Protocol.objects.get(organisation=None, key="atelier-entraide")
+facilitator = User.objects.get(email="facilitation@demo.entraide.test")
+organisation = Organisation.objects.get(slug="demo")
+sessions = []
+for _ in range(SESSIONS):
+    session, seat = open_session(organisation=organisation, protocol=protocol, facilitator=facilitator,
+                                 participants=12, start=time(9), end=time(12))
+    seats = [seat] + [join(session, f"P{i}") for i in range(PER_SESSION - 1)]
+    commands.execute(session.pk, seat.participant.pk, str(uuid.uuid4()), "start", {})
+    sessions.append({"id": session.pk, "code": session.join_code, "secrets": [s.secret for s in seats]})
+print(json.dumps(sessions))
+"""
+
+
+def rooms_setup(sessions: int) -> str:
+    """The setup script (for ``prepare``) of ``sessions`` rooms of PER_SESSION people."""
+    return _ROOMS_SETUP.replace("SESSIONS", str(sessions)).replace("PER_SESSION", str(PER_SESSION))

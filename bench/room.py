@@ -42,32 +42,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, ROOT, Server, embedded_env, free_port, percentile, prepare, print_json_last, uvicorn_argv, wait_http, wait_port  # noqa: E402
+from common import BIN, PER_SESSION, ROOT, Server, embedded_env, free_port, percentile, prepare, print_json_last, rooms_setup, uvicorn_argv, wait_http, wait_port  # noqa: E402
 
-PER_SESSION = 12
 VERSION_RE = re.compile(rb'data-version="(\d+)"')
-
-SETUP = """
-import json, uuid
-from datetime import time
-from entraide.core.models import Organisation, User
-from entraide.core.tenancy import all_tenants
-from entraide.live.domain import commands
-from entraide.live.domain.opening import join, open_session
-from entraide.protocols.models import Protocol
-with all_tenants():
-    protocol = Protocol.objects.get(organisation=None, key="atelier-entraide")
-facilitator = User.objects.get(email="facilitation@demo.entraide.test")
-organisation = Organisation.objects.get(slug="demo")
-sessions = []
-for _ in range(SESSIONS):
-    session, seat = open_session(organisation=organisation, protocol=protocol, facilitator=facilitator,
-                                 participants=12, start=time(9), end=time(12))
-    seats = [seat] + [join(session, f"P{i}") for i in range(PER_SESSION - 1)]
-    commands.execute(session.pk, seat.participant.pk, str(uuid.uuid4()), "start", {})
-    sessions.append({"id": session.pk, "code": session.join_code, "secrets": [s.secret for s in seats]})
-print(json.dumps(sessions))
-"""
 
 
 class HttpClient:
@@ -273,7 +250,7 @@ def entraide(args, workdir: Path) -> dict:
     else:
         env = embedded_env(workdir)
     try:
-        sessions = prepare(env, workdir, SETUP.replace("SESSIONS", str(args.sessions)).replace("PER_SESSION", str(PER_SESSION)))
+        sessions = prepare(env, workdir, rooms_setup(args.sessions))
         port = free_port()
         if production():
             argv = [str(BIN / "entraide"), "serve", "--port", str(port), "--workers", str(args.workers), "--no-collectstatic"]
