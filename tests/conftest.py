@@ -16,6 +16,15 @@ def _own_cache_namespace(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_protocol_versions():
+    """Each test reads protocol versions anew: a rolled-back test's version id can be another
+    test's on SQLite, and the per-process cache (live.domain.versions) is keyed by id."""
+    from entraide.live.domain import versions
+
+    versions.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_connection_left_at_teardown(django_db_setup, django_db_blocker):
     """Before pytest-django drops the PostgreSQL test database, end the connections the

@@ -2,6 +2,7 @@
 (live.domain.parts)."""
 
 from entraide.live.domain.parts import PartContext, part
+from entraide.live.domain.reads import read
 
 from .domain.review import shared_plans
 
@@ -27,5 +28,5 @@ def shared_plans_part(context: PartContext) -> list[dict] | None:
                 for action in plan.actions
             ],
         }
-        for plan in shared_plans(context.session.pk)
+        for plan in read(("shared_plans", context.session.pk), lambda: shared_plans(context.session.pk))
     ]

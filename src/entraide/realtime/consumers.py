@@ -335,12 +335,9 @@ class RoomPushes:
     async def _run(self, session_id: int) -> None:
         try:
             while self.waiting.get(session_id):
-                batch = list(self.waiting.pop(session_id))
                 # The phones (one shared render) and the facilitator's views (rendered alone)
-                # side by side: on PostgreSQL their reads overlap.
-                parts = [[c for c in batch if c.view == "participant"], [c for c in batch if c.view != "participant"]]
-                parts = [part for part in parts if part]
-                await asyncio.gather(*(self._push(session_id, part) for part in parts))
+                # in one call: they share the table's reads (live.domain.reads).
+                await self._push(session_id, list(self.waiting.pop(session_id)))
         finally:
             self.running.pop(session_id, None)
             if self.waiting.get(session_id):  # cancelled with connections still waiting

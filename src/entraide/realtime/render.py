@@ -33,6 +33,7 @@ from django.utils import translation
 
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
+from entraide.live.domain.reads import shared_reads
 from entraide.live.domain.state import session_state
 from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
@@ -125,9 +126,8 @@ def fragments(jobs: list[dict]) -> list:
         return results
     session_id = jobs[0]["session_id"]
     try:
-        with all_tenants():
+        with all_tenants(), shared_reads():
             found = seats(session_id, [job["participant_id"] for job in jobs])
-            session = None
             groups: dict[tuple, list[int]] = {}
             for index, job in enumerate(jobs):
                 viewer = found.get(job["participant_id"])
@@ -138,16 +138,16 @@ def fragments(jobs: list[dict]) -> list:
                 elif viewer.role == LiveRole.CONTRIBUTOR and job["view"] == "participant":
                     groups.setdefault((job["language"], job["fresh"]), []).append(index)
                 else:
-                    results[index] = _one(job)
+                    results[index] = _alone(job, viewer)
             for (language, fresh), indexes in groups.items():
                 with translation.override(language):
                     version = max(jobs[i]["version"] or 0 for i in indexes)
                     entry = None if fresh else _cached((session_id, "participant", LiveRole.CONTRIBUTOR, language), version)
                     if entry is None:
-                        session = session or sessions.load(session_id)
+                        session = sessions.load(session_id)
                         if session.status == LiveSession.Status.ENDED:
                             for i in indexes:
-                                results[i] = _one(jobs[i])
+                                results[i] = _alone(jobs[i], found[jobs[i]["participant_id"]])
                             continue
                         entry = _shared(session, LiveRole.CONTRIBUTOR, "participant", language, _links(session, jobs[indexes[0]]["base_url"], ""), fresh)
                     viewers = [found[jobs[i]["participant_id"]] for i in indexes]
@@ -165,9 +165,15 @@ def fragments(jobs: list[dict]) -> list:
     return results
 
 
-def _one(job: dict):
+def _alone(job: dict, viewer: Participant):
+    """The fragment of a viewer who does not share a render (the console, the projector, an
+    ended session), as (version, html), within the batch's shared reads; False on failure."""
     try:
-        return fragment(**job)
+        with translation.override(job["language"]):
+            session = sessions.load(job["session_id"])
+            state = session_state(session, viewer)
+            links = _links(session, job["base_url"], job["secret"])
+            return state["session"]["version"], render_alone(session, viewer, job["view"], links, state=state)
     except Exception:
         logger.exception("live fragment failed in session %s", job["session_id"])
         return False

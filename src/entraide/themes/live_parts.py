@@ -1,6 +1,7 @@
 """The theme attached to a live session, as a part of the live view model (live.domain.parts)."""
 
 from entraide.live.domain.parts import PartContext, part
+from entraide.live.domain.reads import read
 
 from .domain.library import theme_for_session
 
@@ -9,7 +10,7 @@ from .domain.library import theme_for_session
 def theme_part(context: PartContext) -> dict | None:
     """The session's thematic input ({"id", "title", "kind", "kind_label", "summary",
     "paragraphs", "reference_lines"}), or None when none is attached."""
-    theme = theme_for_session(context.session.pk)
+    theme = read(("theme", context.session.pk), lambda: theme_for_session(context.session.pk))
     if theme is None:
         return None
     return {

@@ -43,6 +43,7 @@ from entraide.live.domain.opening import (
     seats_taken,
 )
 from entraide.live.domain.state import session_state
+from entraide.live.domain.versions import with_protocol
 from entraide.live.models import LiveRole, LiveSession, Participant
 from entraide.core.text import SingleLineError
 from entraide.protocols.domain.agenda import AgendaError
@@ -87,8 +88,6 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 
 def _session_or_none(code: str) -> LiveSession | None:
-    from entraide.realtime.sessions import with_protocol
-
     with all_tenants():
         return with_protocol(LiveSession.objects.filter(join_code=normalise_code(code)).first())
 

@@ -14,6 +14,7 @@ views (with or without JavaScript), the API and the tests call it. It
 Refusals raise ``CommandRefused`` with a message in the actor's language; nothing is changed.
 """
 
+import copy
 import inspect
 import logging
 import types
@@ -35,6 +36,7 @@ from ..models import AppliedCommand, LiveRole, LiveSession, LiveTable, Participa
 from . import rules
 from .notify import signal_changed
 from .steps import LiveStep, live_steps
+from .versions import with_protocol
 
 logger = logging.getLogger(__name__)
 
@@ -354,12 +356,12 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         # never the joined protocol version, which every session of a protocol shares.
         actor = Participant.objects.filter(pk=actor_id, session_id=session_id, removed_at__isnull=True).first()
         if spec.scope == SESSION:
-            session = LiveSession.objects.select_for_update(no_key=True, of=("self",)).select_related("protocol_version").filter(pk=session_id).first()
+            session = with_protocol(LiveSession.objects.select_for_update(no_key=True).filter(pk=session_id).first())
             tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id))
         else:
             table = _locked_table(session_id, actor)
             tables = [table] if table is not None else []
-            session = LiveSession.objects.select_related("protocol_version").filter(pk=session_id).first()
+            session = with_protocol(LiveSession.objects.filter(pk=session_id).first())
         if session is None or not tables:
             raise CommandRefused("no_session", _("This session does not exist."))
         repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
@@ -370,6 +372,8 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         table = next((t for t in tables if t.pk == actor.table_id), tables[0])
         for each in tables:
             each.session = session
+        before = {each.pk: _saved_values(each) for each in tables}
+        session_before = _saved_values(session)
         steps = live_steps(session.protocol_version.spec, session.agenda)
         refused = refusal(session, table, actor, name, steps)
         if refused is not None:
@@ -381,15 +385,32 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         # The actor's token bucket and write quota, in one row update whatever the command wrote.
         actor.save(update_fields=ACTOR_COUNTERS)
         if spec.scope == SESSION:
-            session.save()
+            changed = _changed(session, session_before)
+            if changed:
+                session.save(update_fields=changed)
         for each in tables:
             each.version += 1
-            each.save()
+            each.save(update_fields=[*_changed(each, before[each.pk]), "version"])
         version = table.version
         AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=version)
         transaction.on_commit(lambda: signal_changed(session_id, version))
     logger.info("live command %s applied to session %s (v%s)", name, session_id, version)
     return Outcome(name=name, version=version, notice=context.notice)
+
+
+def _saved_values(row) -> dict:
+    """{column attribute: value} of ``row`` as read, lists and dicts copied (a handler may
+    change them in place), to save only what the command changed: an encrypted text saved
+    again costs its encryption, and a full row was half a command's SQL."""
+    return {
+        field.attname: copy.copy(getattr(row, field.attname))
+        for field in row._meta.concrete_fields if not field.primary_key
+    }
+
+
+def _changed(row, before: dict) -> list[str]:
+    """The attributes of ``row`` that differ from ``before`` (``_saved_values``)."""
+    return [name for name, value in before.items() if getattr(row, name) != value]
 
 
 def _locked_table(session_id: int, actor: Participant | None) -> LiveTable | None:

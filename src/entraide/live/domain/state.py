@@ -16,6 +16,7 @@ from . import clocks, commands, rules
 from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
 from .commands import table_of
 from .parts import PartContext, build_parts
+from .reads import read
 from .activities.questions import question_order
 from .activities.queue import may_ask_floor, speaking_queue
 from .activities.turns import next_in_turn, turn_order
@@ -89,7 +90,7 @@ def session_state(session: LiveSession, viewer: Participant, now: datetime | Non
 
 
 def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView:
-    table = table_of(session, viewer)
+    table = _table(session, viewer)
     spec = session.protocol_version.spec
     steps = live_steps(spec, session.agenda)
     running = session.status == LiveSession.Status.RUNNING
@@ -97,7 +98,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     current = steps[table.step_index] if steps else None
     role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
-    people = list(Participant.objects.filter(session=session, removed_at__isnull=True))
+    people = read(("people", session.pk), lambda: list(Participant.objects.filter(session=session, removed_at__isnull=True)))
     names = {p.pk: p.display_name for p in people}
     role_spec = spec.roles.get(role) or spec.roles.get(LiveRole.CONTRIBUTOR)
 
@@ -152,7 +153,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         ],
         "rules": [
             {"id": r.pk, "text": r.text, "mine": r.author_id == viewer.pk}
-            for r in GroundRule.objects.filter(session=session)
+            for r in read(("rules", session.pk), lambda: list(GroundRule.objects.filter(session=session)))
         ],
         "step": None,
         "clock": None,
@@ -192,7 +193,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         if step_clock is not None:
             state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
-            order = turn_order(session, current)
+            order = read(("turn_order", session.pk, current.key), lambda: turn_order(session, current))
             following = next_in_turn(table, current, order)
             speaking = table.turn_participant_id
             turn_clock = clocks.turn_clock(table, current)
@@ -214,17 +215,17 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     }
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
-        for q in question_order(session)
+        for q in read(("questions", session.pk), lambda: question_order(session))
     ]
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
         for n in PrivateNote.objects.filter(session=session, author=viewer)
     ]
     state["queue"] = _queue(session, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
-    state["ideas"] = [{"id": i.pk, "text": i.text} for i in Idea.objects.filter(session=session)]
+    state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", session.pk), lambda: list(Idea.objects.filter(session=session)))]
     state["actions"] = [
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
-        for a in Action.objects.filter(session=session)
+        for a in read(("actions", session.pk), lambda: list(Action.objects.filter(session=session)))
     ]
     state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
     # What this viewer may send now, by the very check the command path runs (commands.refusal),
@@ -316,8 +317,18 @@ def offered_commands(table, viewer: Participant, steps, state: dict) -> list[str
     return offered
 
 
+def _table(session: LiveSession, viewer: Participant):
+    """``table_of(session, viewer)``, read once per push (live.domain.reads): ``session`` takes
+    the state read with the table's version."""
+    table = read(("table", session.pk, viewer.table_id), lambda: table_of(session, viewer))
+    if table.session is not session:
+        for name in commands.SNAPSHOT_FIELDS:
+            setattr(session, name, getattr(table.session, name))
+    return table
+
+
 def _problems(session, table, viewer, ended, names) -> list[dict]:
-    problems = Problem.objects.filter(session=session)
+    problems = read(("problems", session.pk), lambda: list(Problem.objects.filter(session=session)))
     if ended:
         # What was not chosen is kept by its author only.
         problems = [p for p in problems if p.author_id == viewer.pk or p.pk == table.chosen_problem_id]
@@ -337,7 +348,7 @@ def _problems(session, table, viewer, ended, names) -> list[dict]:
 def _vote(session, table, viewer, current, names) -> dict:
     round_candidates = candidates(table)
     mine = dict(Vote.objects.filter(session=session, voter=viewer, round=table.vote_round).values_list("problem_id", "count"))
-    voters = set(Vote.objects.filter(session=session, round=table.vote_round).values_list("voter_id", flat=True))
+    voters = read(("voters", table.pk, table.vote_round), lambda: set(Vote.objects.filter(session=session, round=table.vote_round).values_list("voter_id", flat=True)))
     vote = {
         "round": table.vote_round,
         "candidates": round_candidates,
@@ -363,8 +374,8 @@ def _vote(session, table, viewer, current, names) -> dict:
 def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict:
     key = current.key
     pauses = clocks.session_pauses(session)
-    waiting = speaking_queue(session, key)
-    speaking = SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first()
+    waiting = read(("queue", session.pk, key), lambda: speaking_queue(session, key))
+    speaking = read(("speaking", session.pk, key), lambda: SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first())
     queue = {
         "waiting": [{"id": t.participant_id, "name": names.get(t.participant_id, ""), "mine": t.participant_id == viewer.pk} for t in waiting],
         "speaking": {
@@ -395,7 +406,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
 
 
 def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
-    consents = dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees"))
+    consents = read(("consents", session.pk), lambda: dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees")))
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
     is_offerer = viewer.pk == table.offerer_id
     return {
