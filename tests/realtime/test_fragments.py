@@ -32,13 +32,16 @@ def check_every_viewer(room) -> int:
     session = room.refresh()
     now = timezone.now()
     checked = 0
+    memo: dict = {}  # one batch: the phones share the renders of the parts that read nothing of theirs
     with all_tenants(), translation.override("fr"):
         shared = render.build_shared(session, LiveRole.CONTRIBUTOR, "participant", LINKS, now)
         for viewer in people(room):
             if not render.shareable(session, viewer, "participant"):
                 continue
+            alone = render.render_alone(session, viewer, "participant", LINKS, now)
             assert render.personal_state(shared.state, session, viewer) == session_state(session, viewer, now)
-            assert render.fill(shared, session, viewer, LINKS) == render.render_alone(session, viewer, "participant", LINKS, now)
+            assert render.fill(shared, session, viewer, LINKS) == alone
+            assert render.fill(shared, session, viewer, LINKS, memo=memo) == alone
             checked += 1
     return checked
 
@@ -222,3 +225,53 @@ def test_every_protocol_s_shared_render_is_each_phone_s_own_page(builtins, organ
 
 def _can(room, person, name) -> bool:
     return session_state(room.refresh(), person)["can"][name]
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("{{ live.step.title }}", {"known": True, "participants": False, "identity": False, "links": False}),
+    ("{{ live.me.name }}", {"known": True, "identity": True}),
+    ("{% if live.case.offerer.id == live.me.id %}x{% endif %}", {"known": True, "identity": True}),
+    ("{% with m=live.me %}{{ m.role }}{% endwith %}", {"known": True, "identity": True}),
+    ("{% for p in live.participants %}{% if p.me %}{{ p.ready }}{% endif %}{% endfor %}", {"known": True, "participants": True}),
+    ("{% blocktranslate %}Your link: {{ rejoin_url }}{% endblocktranslate %}", {"known": True, "links": True}),
+    ("{% include name %}", {"known": False}),
+    ("{{ live|length }}", {"known": False}),
+    ("{{ live|my_problem }}", {"known": True, "identity": False}),
+])
+def test_what_a_personal_part_reads_is_found_in_its_template(source, expected):
+    """A personal part shares its render between phones only by what its template reads
+    (PersonalNode.needs): the viewer's id or name, the participants list with its "me" flag,
+    the personal link; a part the analysis cannot follow is rendered for each phone."""
+    from django.template import engines
+
+    template = engines["django"].from_string("{% load live_render live_tags i18n %}{% personal %}" + source + "{% endpersonal %}")
+    node = next(n for n in template.template.nodelist if type(n).__name__ == "PersonalNode")
+    needs = node.needs()
+    for name, value in expected.items():
+        assert getattr(needs, name) == value, (source, name)
+
+
+@pytest.mark.django_db
+def test_phones_that_differ_only_by_name_share_the_render_of_their_parts(room, monkeypatch):
+    """In one batch, the activity part of six phones with nothing of their own renders once,
+    not six times; each phone still gets its own name and link."""
+    from entraide.web.templatetags.live_render import PersonalNode
+
+    room.run(room.facilitator, "start")
+    calls = []
+    original = PersonalNode.render_for
+    monkeypatch.setattr(PersonalNode, "render_for", lambda self, *args: calls.append(self) or original(self, *args))
+    session = room.refresh()
+    jobs = [
+        {"session_id": session.pk, "participant_id": viewer.pk, "view": "participant", "language": "fr",
+         "base_url": "http://testserver", "secret": f"s{viewer.pk}", "fresh": True, "version": None}
+        for viewer in people(room) if viewer.role == LiveRole.CONTRIBUTOR
+    ]
+    results = render.fragments(jobs)
+    assert len(jobs) >= 5 and all(result for result in results)
+    slots = len(set(calls))
+    per_phone = len(calls) / len(jobs)
+    assert per_phone < slots  # some parts were rendered once for all
+    for job, (_version, html) in zip(jobs, results):
+        viewer = next(p for p in people(room) if p.pk == job["participant_id"])
+        assert viewer.display_name in html and f"s{viewer.pk}" in html

@@ -18,6 +18,7 @@ Without JavaScript nothing here is used: the pages render as before (web/live_vi
 ``{% personal %}`` renders its part in place.
 """
 
+import json
 import logging
 import re
 import threading
@@ -154,10 +155,11 @@ def fragments(jobs: list[dict]) -> list:
                     vote_round = entry.state["vote"]["round"] if entry.state.get("vote") else None
                     mine = _my_ids(entry.session, viewers, vote_round)
                     notes = _my_notes(entry.session, viewers)
+                    memo: dict = {}
                     for i, viewer in zip(indexes, viewers):
                         try:
                             links = _links(entry.session, jobs[i]["base_url"], jobs[i]["secret"])
-                            results[i] = entry.version, fill(entry, entry.session, viewer, links, mine=mine[viewer.pk], notes=notes[viewer.pk])
+                            results[i] = entry.version, fill(entry, entry.session, viewer, links, mine=mine[viewer.pk], notes=notes[viewer.pk], memo=memo)
                         except Exception:
                             logger.exception("live fragment failed in session %s", session_id)
     except Exception:
@@ -267,19 +269,51 @@ def build_shared(session: LiveSession, role: str, view: str, links: dict, now: d
     return Shared(time.monotonic(), state["session"]["version"], state, parts, slots, template.template, session)
 
 
-def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None) -> str:
+def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None, memo: dict | None = None) -> str:
     """The shared fragment with every personal part rendered for ``viewer`` (``mine`` and
-    ``notes``: read beforehand for a batch, see ``personal_state``)."""
+    ``notes``: read beforehand for a batch, see ``personal_state``).
+
+    ``memo``, a dict kept for the phones of one batch, lets viewers whose part would be the
+    same share its render: a part's key is the viewer's *fingerprint* (their whole view
+    model but the participants list and their id and name, as JSON) plus what of the viewer
+    that part's template reads beyond it (``PersonalNode.needs``: the participants list,
+    their id or name, their link). Most phones of a room differ only by name, so most parts
+    render once per batch instead of once per phone."""
     state = personal_state(shared.state, session, viewer, mine=mine, notes=notes)
     own = {"live": state, "ids": NO_IDS, "command_errors": CommandErrors(), "csrf_token": CSRF_PLACEHOLDER, **links}
+    fingerprint = None
     out = []
     for part in shared.parts:
-        if isinstance(part, int):
-            node, kept = shared.slots[part]
-            out.append(node.render_for(kept, own, shared.template))
-        else:
+        if not isinstance(part, int):
             out.append(part)
+            continue
+        node, kept = shared.slots[part]
+        needs = node.needs() if memo is not None else None
+        if needs is None or not needs.known:
+            out.append(node.render_for(kept, own, shared.template))
+            continue
+        if fingerprint is None:
+            fingerprint = _fingerprint(state)
+        key = (
+            part, fingerprint,
+            (viewer.pk, viewer.display_name) if needs.identity else None,
+            json.dumps(state["participants"], sort_keys=True, default=str) if needs.participants else None,
+            tuple(sorted(links.items())) if needs.links else None,
+        )
+        html = memo.get(key)
+        if html is None:
+            html = memo[key] = node.render_for(kept, own, shared.template)
+        out.append(html)
     return "".join(out)
+
+
+def _fingerprint(state: dict) -> str:
+    """The viewer's view model as JSON, but the participants list and the viewer's id and
+    name: what two viewers must share for a personal part that reads none of those to render
+    the same for both."""
+    rest = {key: value for key, value in state.items() if key not in ("participants", "me")}
+    rest["me"] = {key: value for key, value in state["me"].items() if key not in ("id", "name")}
+    return json.dumps(rest, sort_keys=True, default=str)
 
 
 def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, mine: dict | None = None, notes: list | None = None) -> dict:
@@ -298,6 +332,8 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, m
     state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer)})
     for person in state["participants"]:
         person["me"] = person["id"] == me
+        if person["me"]:
+            state["me"]["ready"] = person["ready"]
     for rule in state["rules"]:
         rule["mine"] = rule["id"] in mine["r"]
     for problem in state["problems"]:
@@ -307,6 +343,8 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, m
     chosen = (state.get("case") or {}).get("chosen")
     if chosen:
         chosen["mine"] = chosen["id"] in mine["p"]
+    if state["case"].get("offerer"):
+        state["case"]["offerer"]["mine"] = state["case"]["offerer"]["id"] == me
     if state.get("turn"):
         speaking = state["turn"]["participant"]
         state["turn"]["mine"] = bool(speaking) and speaking["id"] == me
@@ -360,6 +398,8 @@ def _copy_personal(shared: dict) -> dict:
     state["case"] = dict(shared["case"])
     if shared["case"].get("chosen"):
         state["case"]["chosen"] = dict(shared["case"]["chosen"])
+    if shared["case"].get("offerer"):
+        state["case"]["offerer"] = dict(shared["case"]["offerer"])
     if shared.get("turn"):
         state["turn"] = dict(shared["turn"])
     if shared.get("vote"):

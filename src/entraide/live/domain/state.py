@@ -58,7 +58,7 @@ class LiveView(TypedDict):
     session: dict  # id, code, title, protocol, status, version (the viewer's table's)
     table: dict  # id, number
     server_now_ms: int
-    me: dict  # id, name, role, role_name, role_card, writing (quota)
+    me: dict  # id, name, role, role_name, role_card, ready, writing (quota)
     steps: list[dict]
     participants: list[dict]
     rules: list[dict]
@@ -122,6 +122,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
             "role": role,
             "role_name": role_spec.name.get() if role_spec else "",
             "role_card": role_spec.card.get() if role_spec else "",
+            "ready": running and viewer.ready_step == table.step_index,
             "writing": commands.write_quota(viewer),
         },
         "steps": [
@@ -210,7 +211,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     chosen = table.chosen_problem
     state["case"] = {
         "chosen": {"id": chosen.pk, "text": chosen.text, "author": names.get(chosen.author_id, ""), "mine": chosen.author_id == viewer.pk} if chosen else None,
-        "offerer": {"id": table.offerer_id, "name": names.get(table.offerer_id, "")} if table.offerer_id else None,
+        "offerer": {"id": table.offerer_id, "name": names.get(table.offerer_id, ""), "mine": table.offerer_id == viewer.pk} if table.offerer_id else None,
         "help_request": table.help_request or "",
     }
     state["questions"] = [
