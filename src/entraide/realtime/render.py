@@ -35,6 +35,7 @@ from django.utils import translation
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.reads import shared_reads
+from entraide.live.domain.rows import select as _select
 from entraide.live.domain.state import session_state
 from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
@@ -413,37 +414,7 @@ def _copy_personal(shared: dict) -> dict:
     return state
 
 
-# The queries of a push, once per viewer and per change: plain SQL, since building an ORM query
-# cost several times more than running it (cProfile of bench/room.py's load).
-
-
-def _select(model, fields: list[str], where: str, params: list) -> list[dict]:
-    """Rows of ``model`` as {field name: value}, each value through its field's converter (the
-    encrypted texts are decrypted as the ORM would)."""
-    columns = [model._meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    sql = f"SELECT {', '.join(quote(field.column) for field in columns)} FROM {quote(model._meta.db_table)} WHERE {where}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    converters = [(field, connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in columns]
-    out = []
-    for row in rows:
-        item = {}
-        for (field, found), value in zip(converters, row):
-            for converter in found:
-                value = converter(value, _Column(field), connection)
-            item[field.name] = value
-        out.append(item)
-    return out
-
-
-class _Column:
-    """What a database converter is given as its expression: the field's output field."""
-
-    def __init__(self, field) -> None:
-        self.output_field = field
-        self.target = field
+# The queries of a push, once per viewer and per change: plain SQL (live.domain.rows).
 
 
 def seat(session_id: int, participant_id: int) -> Participant | None:

@@ -40,7 +40,6 @@ from entraide.live.domain.opening import (
     remember_room,
     seat_for,
     seat_limit,
-    seats_taken,
 )
 from entraide.live.domain.state import session_state
 from entraide.live.domain.versions import with_protocol
@@ -270,7 +269,8 @@ def fragment_context(session: LiveSession, view: str, state: dict, *, join_url: 
         "rejoin_url": rejoin_url,
         "general_messages": general_messages,
         "command_errors": command_errors,
-        "seats": {"taken": seats_taken(session), "limit": seat_limit(session)} if with_seats else None,
+        # The view model's participants are those holding a seat (seats_taken), read already.
+        "seats": {"taken": len(state["participants"]), "limit": seat_limit(session)} if with_seats else None,
     }
 
 

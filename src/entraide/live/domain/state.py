@@ -17,6 +17,7 @@ from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
 from .commands import table_of
 from .parts import PartContext, build_parts
 from .reads import read
+from .rows import instances, select
 from .activities.questions import question_order
 from .activities.queue import may_ask_floor, speaking_queue
 from .activities.turns import next_in_turn, turn_order
@@ -98,7 +99,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     current = steps[table.step_index] if steps else None
     role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
-    people = read(("people", session.pk), lambda: list(Participant.objects.filter(session=session, removed_at__isnull=True)))
+    people = read(("people", session.pk), lambda: instances(Participant, "session_id = %s AND removed_at IS NULL", [session.pk]))
     names = {p.pk: p.display_name for p in people}
     role_spec = spec.roles.get(role) or spec.roles.get(LiveRole.CONTRIBUTOR)
 
@@ -154,7 +155,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         ],
         "rules": [
             {"id": r.pk, "text": r.text, "mine": r.author_id == viewer.pk}
-            for r in read(("rules", session.pk), lambda: list(GroundRule.objects.filter(session=session)))
+            for r in read(("rules", session.pk), lambda: instances(GroundRule, "session_id = %s", [session.pk]))
         ],
         "step": None,
         "clock": None,
@@ -223,10 +224,10 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         for n in PrivateNote.objects.filter(session=session, author=viewer)
     ]
     state["queue"] = _queue(session, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
-    state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", session.pk), lambda: list(Idea.objects.filter(session=session)))]
+    state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", session.pk), lambda: instances(Idea, "session_id = %s", [session.pk]))]
     state["actions"] = [
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
-        for a in read(("actions", session.pk), lambda: list(Action.objects.filter(session=session)))
+        for a in read(("actions", session.pk), lambda: instances(Action, "session_id = %s", [session.pk]))
     ]
     state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
     # What this viewer may send now, by the very check the command path runs (commands.refusal),
@@ -329,7 +330,7 @@ def _table(session: LiveSession, viewer: Participant):
 
 
 def _problems(session, table, viewer, ended, names) -> list[dict]:
-    problems = read(("problems", session.pk), lambda: list(Problem.objects.filter(session=session)))
+    problems = read(("problems", session.pk), lambda: instances(Problem, "session_id = %s", [session.pk]))
     if ended:
         # What was not chosen is kept by its author only.
         problems = [p for p in problems if p.author_id == viewer.pk or p.pk == table.chosen_problem_id]
@@ -407,7 +408,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
 
 
 def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
-    consents = read(("consents", session.pk), lambda: dict(Consent.objects.filter(session=session).values_list("participant_id", "agrees")))
+    consents = read(("consents", session.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "session_id = %s", [session.pk])})
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
     is_offerer = viewer.pk == table.offerer_id
     return {

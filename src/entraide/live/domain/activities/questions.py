@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, Text, clean_id, clean_text, command
 from ...models import LiveSession, Question
+from ..rows import instances
 from .. import rules
 
 
@@ -22,7 +23,7 @@ class QuestionHand(rules.Hand):
 def question_order(session: LiveSession) -> list[Question]:
     """Every question, one query: the pending ones in turn (each contributor asks once before
     anyone asks twice, the rule of the speaking queue), then those already asked."""
-    questions = list(Question.objects.filter(session=session).order_by("created_at", "pk"))
+    questions = instances(Question, "session_id = %s", [session.pk])  # in created_at, pk order
     asked: dict[int, int] = {}
     for question in questions:
         if question.asked_at:

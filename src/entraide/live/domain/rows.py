@@ -1,0 +1,61 @@
+"""Rows read in plain SQL, for the reads of every push (live.domain.state, realtime.render):
+building an ORM query cost several times more than running it (cProfile of bench/room.py's
+load). Values go through their fields' converters, so encrypted texts are decrypted and dates
+made aware as the ORM would; ``instances`` gives model instances the view builders use as if
+the ORM had read them. Callers are inside ``all_tenants()``: no tenant filter applies here.
+"""
+
+from django.db import connection, models
+
+
+class _Column:
+    """What a database converter is given as its expression: the field's output field."""
+
+    def __init__(self, field) -> None:
+        self.output_field = field
+        self.target = field
+
+
+def _converters(fields) -> list:
+    return [(field, connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in fields]
+
+
+def _fetch(model, fields, where: str, params: list, order_by: list[str] | None) -> list[tuple]:
+    quote = connection.ops.quote_name
+    sql = f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(model._meta.db_table)} WHERE {where}"
+    if order_by:
+        sql += " ORDER BY " + ", ".join(_order_term(model, term) for term in order_by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = _converters(fields)
+    out = []
+    for row in rows:
+        values = []
+        for (field, converters), value in zip(found, row):
+            for converter in converters:
+                value = converter(value, _Column(field), connection)
+            values.append(value)
+        out.append(tuple(values))
+    return out
+
+
+def _order_term(model, term: str) -> str:
+    name = term.lstrip("-")
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return connection.ops.quote_name(field.column) + (" DESC" if term.startswith("-") else " ASC")
+
+
+def select(model: type[models.Model], fields: list[str], where: str, params: list) -> list[dict]:
+    """Rows of ``model`` as {field name: value} (a foreign key by its name gives the id).
+    ``where`` is SQL with %s placeholders for ``params``."""
+    columns = [model._meta.get_field(name) for name in fields]
+    return [dict(zip(fields, row)) for row in _fetch(model, columns, where, params, None)]
+
+
+def instances(model: type[models.Model], where: str, params: list) -> list:
+    """Every column of the rows of ``model`` matching ``where``, as instances (``from_db``, as
+    the ORM makes them), in the model's ``Meta.ordering`` (plain field names and "pk")."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [model.from_db(connection.alias, names, row) for row in _fetch(model, fields, where, params, list(model._meta.ordering))]
