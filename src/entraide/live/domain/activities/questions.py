@@ -11,7 +11,7 @@ from .. import rules
 
 @command("ask_question", roles={CONTRIBUTOR}, activities={"clarify"})
 def ask_question(context: Context, text: Text) -> None:
-    Question.objects.create(session=context.session, author=context.actor, text=clean_text(context, text, "question"))
+    Question.objects.create(session=context.session, table=context.table, author=context.actor, text=clean_text(context, text, "question"))
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,10 @@ class QuestionHand(rules.Hand):
     question: Question = None
 
 
-def question_order(session: LiveSession) -> list[Question]:
+def question_order(table) -> list[Question]:
     """Every question, one query: the pending ones in turn (each contributor asks once before
     anyone asks twice, the rule of the speaking queue), then those already asked."""
-    questions = list(Question.objects.filter(session=session).order_by("created_at", "pk"))
+    questions = list(Question.objects.filter(table=table).order_by("created_at", "pk"))
     asked: dict[int, int] = {}
     for question in questions:
         if question.asked_at:
@@ -33,7 +33,7 @@ def question_order(session: LiveSession) -> list[Question]:
 
 @command("mark_question_asked", roles={FACILITATOR, OFFERER}, activities={"clarify"})
 def mark_question_asked(context: Context, question: Id) -> None:
-    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    found = Question.objects.filter(table=context.table, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     if found.asked_at is None:
@@ -43,7 +43,7 @@ def mark_question_asked(context: Context, question: Id) -> None:
 
 @command("answer_question", roles={OFFERER}, activities={"clarify"})
 def answer_question(context: Context, question: Id, text: Text) -> None:
-    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    found = Question.objects.filter(table=context.table, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     found.answer = clean_text(context, text, "answer")
