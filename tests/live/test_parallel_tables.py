@@ -256,3 +256,63 @@ def test_one_table_runs_the_atelier_as_always(group):
     assert {table_of(group.refresh(), p).number for p in group.people} == {1}
     group.run(group.people[0], "write_problem", text="Un problème")
     assert len(session_state(group.refresh(), group.people[5])["problems"]) == 1
+
+
+def test_pages_show_the_tables_without_javascript(builtins, organisation, facilitator, client):
+    """The console's panel (forming, "Déplacer vers…", help call, recall), a phone's table card
+    with the host's controls, and the projector's status of every table, through plain forms."""
+    from html import unescape
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from entraide.live.domain.opening import format_code
+
+    client.force_login(facilitator)
+    client.post(reverse("web:live-open", kwargs={"key": "atelier-entraide"}),
+                {"organisation": organisation.pk, "participants": 7, "start": "14:00", "end": "16:30"})
+    with all_tenants():
+        session = LiveSession.objects.get()
+    phones = []
+    for name in ("Amina", "Bruno", "Chloé", "Driss"):
+        phone = Client()
+        phone.post(reverse("web:live-join"), {"code": format_code(session.join_code), "name": name})
+        phones.append(phone)
+    code = session.join_code
+    console = reverse("web:live-console", kwargs={"code": code})
+    act = reverse("web:live-command", kwargs={"code": code})
+
+    def post(who, name, view="participant", **fields):
+        return who.post(act, {"command": name, "client_id": str(uuid.uuid4()), "view": view, **fields})
+
+    html = unescape(client.get(console).content.decode())
+    assert "Former les tables" in html and 'name="per_table"' in html
+    post(client, "form_tables", view="console", count="2", assign="hand")
+    with all_tenants():
+        tables = list(LiveTable.objects.filter(session=session, number__gt=1).order_by("number"))
+        people = list(Participant.objects.filter(session=session).exclude(role="facilitator").order_by("pk"))
+    html = unescape(client.get(console).content.decode())
+    assert "Déplacer vers…" in html and "Pas encore placé·es" in html
+    for person, table in zip(people, [tables[0], tables[0], tables[1], tables[1]]):
+        post(client, "move_participant", view="console", participant=str(person.pk), table=str(table.pk))
+    post(client, "set_host", view="console", table=str(tables[0].pk), participant=str(people[0].pk))
+    post(client, "start", view="console")
+    while True:
+        with all_tenants():
+            room = LiveTable.objects.get(session=session, number=1)
+        if live_steps(session.protocol_version.spec, session.agenda)[room.step_index].activity == "rules":
+            break
+        post(client, "skip_step", view="console")
+    post(client, "next_step", view="console", step="rules")
+    page = unescape(phones[0].get(reverse("web:live", kwargs={"code": code})).content.decode())
+    assert "Table 1" in page and "Vous animez la Table 1" in page and "Étape suivante" in page
+    other = unescape(phones[1].get(reverse("web:live", kwargs={"code": code})).content.decode())
+    assert "Appeler l'animateur·rice" in other and "Vous animez" not in other
+    post(phones[1], "call_help")
+    html = unescape(client.get(console).content.decode())
+    assert 'data-testid="help-call"' in html and "Rappeler tout le monde en plénière" in html
+    projector = unescape(client.get(reverse("web:live-projector", kwargs={"code": code})).content.decode())
+    assert 'data-testid="projector-tables"' in projector and "Table 2" in projector
+    post(client, "recall", view="console")
+    page = unescape(phones[1].get(reverse("web:live", kwargs={"code": code})).content.decode())
+    assert 'data-testid="my-table"' not in page
