@@ -32,7 +32,8 @@ def test_a_new_session_has_one_table_where_everyone_sits(room):
         seated = set(Participant.objects.filter(session=room.session).values_list("table_id", flat=True))
     assert [t.number for t in tables] == [1] and seated == {tables[0].pk}
     state = session_state(room.refresh(), room.people[0])
-    assert state["table"] == {"id": tables[0].pk, "number": 1} and state["session"]["version"] == tables[0].version
+    assert {k: state["table"][k] for k in ("id", "number", "room", "out")} == {"id": tables[0].pk, "number": 1, "room": True, "out": False}
+    assert state["session"]["version"] == tables[0].version
 
 
 def test_a_table_command_changes_its_own_table_only(room):
@@ -41,17 +42,25 @@ def test_a_table_command_changes_its_own_table_only(room):
     other = _second_table(room, room.people[3:])
     with all_tenants():
         before = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
+    # In the plenary everybody works at the room: a command there changes the room only.
     outcome = room.run(room.people[0], "set_ready")
     with all_tenants():
         after = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
     assert after == {1: before[1] + 1, 2: before[2]} and outcome.version == after[1]
-    # The facilitator's next step moves their table; the other table stays where it is.
+    # The facilitator's next step enters the tables' steps: every formed table goes there too.
     room.run(room.facilitator, "next_step")
     with all_tenants():
         other.refresh_from_db()
         first = LiveTable.objects.get(session=room.session, number=1)
-    assert first.step_index == other.step_index + 1
-    # Each person sees their own table's step and version.
+    assert first.step_index == other.step_index
+    # From now on the table moves on its own, by its host; the room stays.
+    with all_tenants():
+        LiveTable.objects.filter(pk=other.pk).update(host=room.people[3])
+    room.run(room.people[3], "skip_step")
+    with all_tenants():
+        other.refresh_from_db()
+        first.refresh_from_db()
+    assert other.step_index == first.step_index + 1
     mine = session_state(room.refresh(), room.people[0])
     theirs = session_state(room.session, room.people[4])
     assert mine["table"]["number"] == 1 and theirs["table"]["number"] == 2
@@ -67,7 +76,10 @@ def test_a_session_wide_command_changes_every_table(room):
     room.run(room.facilitator, "pause")
     with all_tenants():
         after = dict(LiveTable.objects.filter(session=room.session).values_list("number", "version"))
-    assert after == {1: before[1] + 1, 2: before[2] + 1}
+    # Every table takes the next version after the highest: nobody moving between tables goes
+    # back in version.
+    top = max(before.values()) + 1
+    assert after == {1: top, 2: top}
     # Paused: every table's clock stands still.
     for person in (room.people[0], room.people[4]):
         assert session_state(room.refresh(), person)["clock"]["running"] is False
@@ -132,7 +144,9 @@ def test_a_table_command_locks_its_own_table_only(builtins, organisation, facili
 
     room = open_room(organisation, facilitator, "atelier-entraide", time(14), time(16, 30))
     room.run(room.facilitator, "start")
+    room.go_to("rules")
     second = _second_table(room, room.people[3:])
+    room.run(room.facilitator, "next_step")  # the tables' steps: each works at its own table
     locked, release = threading.Event(), threading.Event()
 
     def hold_second_table():

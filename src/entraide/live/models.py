@@ -57,6 +57,13 @@ class LiveSession(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     pauses = models.JSONField(default=list)
 
+    # The facilitator's short message to every table (shown on every phone until replaced).
+    broadcast = models.CharField(max_length=200, blank=True, default="")
+    broadcast_at = models.DateTimeField(null=True, blank=True)
+
+    # The event this session runs (atelier pratique): its presenters come in with their question.
+    event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="live_sessions")
+
     objects = tenant_manager()
 
     class Meta:
@@ -67,14 +74,23 @@ class LiveSession(models.Model):
         return self.title or self.join_code
 
 
+ROOM_NUMBER = 1  # the room's table: the whole group, and the plenary once tables are formed
+
+
 class LiveTable(models.Model):
     """A table of a live session: the people who work one situation together, where they are
     in the protocol (step, clock, turn) and the situation being worked (its offerer, the
-    chosen problem, the vote). A session has one table today (the atelier d'entraide: the
-    whole group); parallel tables (atelier pratique, codevelopment in sub-groups) add more.
+    chosen problem, the vote).
+
+    Every session has its room, table number ``ROOM_NUMBER``: the whole group (the atelier
+    d'entraide as one table) and the plenary. Parallel tables (atelier pratique, codevelopment
+    in sub-groups; DESIGN.md capability 3) are numbers 2 and up, formed by the facilitator; while
+    the room is at a ``scope: table`` step their members work at their own table, on its own
+    step position, clocks, turn and case; at plenary steps everybody is at the room again.
 
     ``version`` grows with every accepted command that changes what this table's people see;
-    their clients resync by it."""
+    their clients resync by it (commands that change every table keep the versions monotonic
+    across tables, so that moving between tables never goes back in version)."""
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="tables")
     number = models.PositiveSmallIntegerField(default=1)
@@ -99,6 +115,11 @@ class LiveTable(models.Model):
     votes_revealed = models.BooleanField(default=False)
     record = EncryptedTextField(null=True, blank=True)  # the offerer's condensed record
 
+    # A formed table (number > ROOM_NUMBER): who hosts it, its language (empty: any) and the
+    # host's call for the facilitator's help (cleared when answered).
+    host = models.ForeignKey("Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(max_length=8, blank=True, default="")
+    help_called_at = models.DateTimeField(null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1)
 
@@ -110,6 +131,18 @@ class LiveTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} #{self.number}"
+
+    @property
+    def is_room(self) -> bool:
+        return self.number == ROOM_NUMBER
+
+    @property
+    def label(self) -> str:
+        """"Table 1", "Table 2"... for formed tables (numbered from 1 for people); the room's
+        is "Plénière"."""
+        if self.is_room:
+            return str(_("Plenary"))
+        return str(_("Table %(number)d")) % {"number": self.number - ROOM_NUMBER}
 
 
 class Participant(models.Model):
@@ -130,6 +163,11 @@ class Participant(models.Model):
     # The command path's flood control (rules.TokenBucket per participant, every door).
     command_tokens = models.FloatField(null=True, blank=True)
     command_tokens_at = models.DateTimeField(null=True, blank=True)
+    # The table a facilitator looks at (and acts on) while tables work; None: the panel.
+    visiting = models.ForeignKey(LiveTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The cases (problem ids of the room, ranked, best first) this person would like to work on.
+    preferences = models.JSONField(default=list)
+    languages = models.CharField(max_length=40, blank=True, default="")  # "fr de": spoken languages
 
     objects = tenant_manager(SESSION_SCOPED)
 
@@ -152,17 +190,33 @@ class Authored(models.Model):
         ordering = ["created_at", "pk"]
 
 
+class TableScoped(models.Model):
+    """Content written at a table (its problems, votes, questions, turns, ideas, actions,
+    consents): it belongs to that table, so parallel tables never see nor change each other's.
+    Saved without a table, it goes to the session's room (ROOM_NUMBER)."""
+
+    table = models.ForeignKey(LiveTable, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.table_id is None:
+            self.table = LiveTable.objects.filter(session_id=self.session_id, number=ROOM_NUMBER).first()
+        super().save(*args, **kwargs)
+
+
 class GroundRule(Authored):
     text = EncryptedTextField()
 
 
-class Problem(Authored):
+class Problem(Authored, TableScoped):
     text = EncryptedTextField()
     pitched_at = models.DateTimeField(null=True, blank=True)
     declined = models.BooleanField(default=False)  # its author declined to have it worked on
 
 
-class Vote(models.Model):
+class Vote(TableScoped, models.Model):
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
     voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="votes")
@@ -175,7 +229,7 @@ class Vote(models.Model):
         constraints = [models.UniqueConstraint(fields=["voter", "problem", "round"], name="one_vote_line_per_problem")]
 
 
-class Question(Authored):
+class Question(Authored, TableScoped):
     text = EncryptedTextField()
     answer = EncryptedTextField(null=True, blank=True)
     asked_at = models.DateTimeField(null=True, blank=True)
@@ -188,7 +242,7 @@ class PrivateNote(Authored):
     text = EncryptedTextField()
 
 
-class SpeakingTurn(models.Model):
+class SpeakingTurn(TableScoped, models.Model):
     """A raised hand in the exchanges; started/ended once given the floor (airtime)."""
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
@@ -205,20 +259,20 @@ class SpeakingTurn(models.Model):
         ordering = ["raised_at", "pk"]
 
 
-class Idea(Authored):
+class Idea(Authored, TableScoped):
     """One of the 2 or 3 ideas the offerer keeps (harvest)."""
 
     text = EncryptedTextField()
 
 
-class Action(Authored):
+class Action(Authored, TableScoped):
     """A step of the offerer's action plan, with its date."""
 
     text = EncryptedTextField()
     due = models.DateField(null=True, blank=True)
 
 
-class Consent(models.Model):
+class Consent(TableScoped, models.Model):
     """Documentation: does this person agree that the condensed record is shared?"""
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
@@ -229,7 +283,7 @@ class Consent(models.Model):
     objects = tenant_manager(SESSION_SCOPED)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["session", "participant"], name="one_consent_per_person")]
+        constraints = [models.UniqueConstraint(fields=["table", "participant"], name="one_consent_per_person_and_table")]
 
 
 class AppliedCommand(models.Model):

@@ -36,7 +36,7 @@ from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.reads import shared_reads
 from entraide.live.domain.rows import select as _select
-from entraide.live.domain.state import session_state
+from entraide.live.domain.state import session_state, shares_renders
 from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
 from entraide.realtime import sessions
@@ -147,7 +147,7 @@ def fragments(jobs: list[dict]) -> list:
                     entry = None if fresh else _cached((session_id, "participant", LiveRole.CONTRIBUTOR, language), version)
                     if entry is None:
                         session = sessions.load(session_id)
-                        if session.status == LiveSession.Status.ENDED:
+                        if session.status == LiveSession.Status.ENDED or not shares_renders(session):
                             for i in indexes:
                                 results[i] = _alone(jobs[i], found[jobs[i]["participant_id"]])
                             continue
@@ -207,7 +207,7 @@ def render_alone(session: LiveSession, viewer: Participant, view: str, links: di
 def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:
     """Whether this viewer's fragment comes from the shared render of their role: the
     contributors' phones while the session is open or running."""
-    return view == "participant" and viewer.role == LiveRole.CONTRIBUTOR and session.status != LiveSession.Status.ENDED
+    return view == "participant" and viewer.role == LiveRole.CONTRIBUTOR and session.status != LiveSession.Status.ENDED and shares_renders(session)
 
 
 def _context(session, view, state, links, *, with_seats: bool) -> dict:
@@ -330,7 +330,8 @@ def personal_state(shared: dict, session: LiveSession, viewer: Participant, *, m
         mine = _my_ids(session, [viewer], state["vote"]["round"] if state.get("vote") else None)[me]
     if notes is None:
         notes = _my_notes(session, [viewer])[me]
-    state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer)})
+    state["me"].update({"id": me, "name": viewer.display_name, "role": viewer.role, "writing": commands.write_quota(viewer),
+                        "table_id": viewer.table_id, "preferences": list(viewer.preferences or [])})
     for person in state["participants"]:
         person["me"] = person["id"] == me
         if person["me"]:
@@ -426,12 +427,13 @@ def seats(session_id: int, participant_ids: list[int]) -> dict[int, Participant]
     """{id: participant} of those of ``participant_ids`` who still have a seat in this session."""
     among = ", ".join(["%s"] * len(participant_ids))
     rows = _select(
-        Participant, ["id", "session", "role", "display_name", "written_items", "written_bytes"],
+        Participant, ["id", "session", "role", "display_name", "written_items", "written_bytes", "table", "visiting", "preferences"],
         f"session_id = %s AND removed_at IS NULL AND id IN ({among})", [session_id, *participant_ids],
     )
     return {
         row["id"]: Participant(pk=row["id"], session_id=row["session"], role=row["role"], display_name=row["display_name"],
-                               written_items=row["written_items"], written_bytes=row["written_bytes"])
+                               written_items=row["written_items"], written_bytes=row["written_bytes"],
+                               table_id=row["table"], visiting_id=row["visiting"], preferences=row["preferences"] or [])
         for row in rows
     }
 

@@ -5,9 +5,10 @@ views (with or without JavaScript), the API and the tests call it. It
 
 1. answers a repeated command (same client-generated id) with the first outcome, applying
    nothing twice;
-2. locks the session row, checks that the actor belongs to this session, has a role allowed
-   to send this command, and that the current step allows it;
-3. applies the command in one transaction and bumps the session's version;
+2. locks what the command changes (the actor's table; or the session then every table), checks
+   that the actor belongs to this session, has a role allowed to send this command, and that
+   the current step of their table allows it;
+3. applies the command in one transaction and bumps the version of the tables it changed;
 4. after commit, signals "changed" on the channel layer (which may drop it: clients resync
    by version).
 
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from entraide.core.db import serialised_writes
 from entraide.core.tenancy import all_tenants
 
-from ..models import AppliedCommand, LiveRole, LiveSession, LiveTable, Participant
+from ..models import ROOM_NUMBER, AppliedCommand, LiveRole, LiveSession, LiveTable, Participant
 from . import rules
 from .notify import signal_changed
 from .steps import LiveStep, live_steps
@@ -109,6 +110,12 @@ class Context:
     @property
     def step(self) -> LiveStep:
         return self.steps[self.table.step_index]
+
+    @property
+    def room(self) -> LiveTable:
+        """The session's room (the plenary), among the locked tables or read."""
+        found = next((t for t in self.tables if t.number == ROOM_NUMBER), None)
+        return found or LiveTable.objects.get(session=self.session, number=ROOM_NUMBER)
 
 
 # --- Arguments: declared once by each command's signature, parsed the same for every door ----
@@ -233,7 +240,8 @@ class CommandSpec:
     when: frozenset[str] = field(default_factory=lambda: frozenset({LiveSession.Status.RUNNING}))
     arguments: tuple[Argument, ...] = ()
     # TABLE: changes the actor's table only (its row is the one locked); SESSION: changes the
-    # session and every table (all locked, session first).
+    # session and every table (all locked, session first); ROOM: SESSION while the actor works
+    # at the room (a step change there reaches every formed table), TABLE at a formed table.
     scope: str = "table"
     # A rule of the protocol beyond role and step (its ``bringer``, a step's actors):
     # ``allowed(session, actor, step)`` gives the refusal, or None; step is None unless running.
@@ -268,6 +276,7 @@ def arguments_schemas() -> dict:
 
 TABLE = "table"
 SESSION = "session"
+ROOM = "room"
 
 
 def command(name: str, roles=EVERYONE, activities=None, when=(LiveSession.Status.RUNNING,), scope=TABLE, allowed=None):
@@ -307,7 +316,9 @@ def refusal(
         if session.status == LiveSession.Status.ENDED:
             return CommandRefused("ended", _("This session has ended."))
         return CommandRefused("not_started", _("The session has not started yet."))
-    if actor.role not in spec.roles:
+    # A formed table's host runs it (role_at); what changes the whole session stays the
+    # facilitator's.
+    if (actor.role if spec.scope == SESSION else role_at(table, actor)) not in spec.roles:
         return CommandRefused("wrong_role", _("Your role does not allow this."))
     if spec.activities is not None and session.status == LiveSession.Status.RUNNING:
         steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
@@ -320,6 +331,14 @@ def refusal(
             step = steps[table.step_index]
         return spec.allowed(session, actor, step)
     return None
+
+
+def role_at(table: LiveTable, actor: Participant) -> str:
+    """The role ``actor`` acts with at ``table``: the facilitator's for the host of a formed
+    table (they run its steps, turns and clocks), else their own."""
+    if table is not None and table.number != ROOM_NUMBER and table.host_id is not None and table.host_id == actor.pk:
+        return FACILITATOR
+    return actor.role
 
 
 def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: str, args: dict | None = None) -> Outcome:
@@ -355,13 +374,19 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         # applied command, the actor's counters) can still be written by other commands, and
         # never the joined protocol version, which every session of a protocol shares.
         actor = Participant.objects.filter(pk=actor_id, session_id=session_id, removed_at__isnull=True).first()
-        if spec.scope == SESSION:
+        scope = spec.scope
+        if scope == ROOM:
+            # Unlocked look at where the actor works; checked again once locked.
+            unlocked = with_protocol(LiveSession.objects.filter(pk=session_id).first())
+            where = table_of(unlocked, actor) if unlocked is not None and actor is not None else None
+            scope = SESSION if where is None or where.number == ROOM_NUMBER else TABLE
+        if scope == SESSION:
             session = with_protocol(LiveSession.objects.select_for_update(no_key=True).filter(pk=session_id).first())
-            tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id))
+            tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id).order_by("number"))
         else:
-            table = _locked_table(session_id, actor)
-            tables = [table] if table is not None else []
             session = with_protocol(LiveSession.objects.filter(pk=session_id).first())
+            table = _locked_table(session, actor) if session is not None else None
+            tables = [table] if table is not None else []
         if session is None or not tables:
             raise CommandRefused("no_session", _("This session does not exist."))
         repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
@@ -369,12 +394,15 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
             return Outcome(name=repeated.name, version=repeated.version, repeated=True)
         if actor is None:
             raise CommandRefused("not_participant", _("You are not (or no longer) a participant of this session."))
-        table = next((t for t in tables if t.pk == actor.table_id), tables[0])
         for each in tables:
             each.session = session
         before = {each.pk: _saved_values(each) for each in tables}
         session_before = _saved_values(session)
         steps = live_steps(session.protocol_version.spec, session.agenda)
+        table = working_table(session, tables, actor, steps) if scope == SESSION else tables[0]
+        if spec.scope == ROOM and scope == TABLE and table.number == ROOM_NUMBER:
+            # The tables were recalled meanwhile: the page was stale.
+            raise CommandRefused("moved", _("Everybody is back in the plenary: nothing was changed; look again."))
         refused = refusal(session, table, actor, name, steps)
         if refused is not None:
             raise refused
@@ -384,13 +412,19 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         spec.handler(context, **spec.parse(args))
         # The actor's token bucket and write quota, in one row update whatever the command wrote.
         actor.save(update_fields=ACTOR_COUNTERS)
-        if spec.scope == SESSION:
+        if scope == SESSION:
             changed = _changed(session, session_before)
             if changed:
                 session.save(update_fields=changed)
-        for each in tables:
-            each.version += 1
-            each.save(update_fields=[*_changed(each, before[each.pk]), "version"])
+            # A change of every table: each takes the next version after the highest, so that a
+            # person moved from one table to another never goes back in version.
+            top = max(each.version for each in tables) + 1
+            for each in tables:
+                each.version = top
+                each.save(update_fields={*_changed(each, before[each.pk]), "version"})
+        else:
+            table.version += 1
+            table.save(update_fields={*_changed(table, before[table.pk]), "version"})
         version = table.version
         AppliedCommand.objects.create(session=session, client_id=client_uuid, participant=actor, name=name, version=version)
         transaction.on_commit(lambda: signal_changed(session_id, version))
@@ -413,35 +447,71 @@ def _changed(row, before: dict) -> list[str]:
     return [name for name, value in before.items() if getattr(row, name) != value]
 
 
-def _locked_table(session_id: int, actor: Participant | None) -> LiveTable | None:
-    """The actor's table, locked (their session's first table when they sit at none)."""
-    tables = LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id)
-    if actor is not None and actor.table_id is not None:
-        found = tables.filter(pk=actor.table_id).first()
-        if found is not None:
-            return found
-    return tables.order_by("number").first()
+def _locked_table(session: LiveSession, actor: Participant | None) -> LiveTable | None:
+    """The table where the actor works now (``table_of``), locked, and still the one once
+    held (the room's step decides where people work: the tables may be recalled or sent out
+    meanwhile; then the new one is taken)."""
+    for _attempt in range(5):
+        where = table_of(session, actor)
+        if where is None:
+            return None
+        locked = LiveTable.objects.select_for_update(no_key=True).filter(pk=where.pk).first()
+        if locked is None:
+            return None
+        again = table_of(session, actor)
+        if again is not None and again.pk == locked.pk:
+            return locked
+    raise CommandRefused("busy", _("The tables are moving: try again in a moment."))
+
+
+def tables_out(session: LiveSession, tables: list[LiveTable], steps: list[LiveStep] | None = None) -> bool:
+    """Whether the formed tables are at work: the session runs, has tables besides its room,
+    and the room is at a ``scope: table`` step (DESIGN.md capability 3). Otherwise everybody is
+    in the plenary, at the room."""
+    if len(tables) < 2 or session.status != LiveSession.Status.RUNNING:
+        return False
+    room = next((t for t in tables if t.number == ROOM_NUMBER), None)
+    if room is None:
+        return False
+    steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+    return steps[room.step_index].step.scope == "table"
+
+
+def working_table(session: LiveSession, tables: list[LiveTable], participant: Participant | None, steps=None) -> LiveTable:
+    """Where ``participant`` works and looks now, among the session's ``tables``: their formed
+    table while the tables are at work (``tables_out``; for a facilitator, the table they
+    visit), else the room (number ROOM_NUMBER: the whole group, the plenary)."""
+    ordered = sorted(tables, key=lambda t: t.number)
+    room = next((t for t in ordered if t.number == ROOM_NUMBER), ordered[0])
+    if participant is None or not tables_out(session, ordered, steps):
+        return room
+    wanted = participant.visiting_id if participant.role == FACILITATOR else participant.table_id
+    return next((t for t in ordered if t.pk == wanted), room)
 
 
 def table_of(session: LiveSession, participant: Participant | None = None) -> LiveTable:
-    """The table ``participant`` sits at, or the session's first table (the whole group while a
-    session has one table; the plenary's view when it has several). Not locked."""
+    """The table where ``participant`` works now (``working_table``: their formed table while
+    tables are at work, else the room); the room without a participant. Not locked."""
     with all_tenants():
-        tables = LiveTable.objects.filter(session=session).select_related("session")
-        found = tables.filter(pk=participant.table_id).first() if participant is not None and participant.table_id else None
-        found = found or tables.order_by("number").first()
-    if found is not None:
-        # The table and its session in one statement, one snapshot: ``session`` takes the state
-        # read with the table's version, so that a view never shows an older state (say, still
-        # running) under a newer version (the session's end), which clients would then skip.
-        for name in SNAPSHOT_FIELDS:
-            setattr(session, name, getattr(found.session, name))
-        found.session = session
+        tables = list(LiveTable.objects.filter(session=session).select_related("session"))
+    if not tables:
+        return None
+    # Every table and the session in one statement, one snapshot: ``session`` takes the state
+    # read with the tables' versions, so that a view never shows an older state (say, still
+    # running) under a newer version (the session's end), which clients would then skip.
+    snapshot = tables[0].session
+    for name in SNAPSHOT_FIELDS:
+        setattr(session, name, getattr(snapshot, name))
+    for table in tables:
+        table.session = session
+    session.table_count = len(tables)
+    found = working_table(session, tables, participant)
+    found.all_tables = sorted(tables, key=lambda t: t.number)
     return found
 
 
 # The session's fields a command changes, refreshed by table_of with the table's version.
-SNAPSHOT_FIELDS = ("status", "ended_at", "paused_at", "pauses", "seat_margin")
+SNAPSHOT_FIELDS = ("status", "ended_at", "paused_at", "pauses", "seat_margin", "broadcast", "broadcast_at")
 
 
 # The actor's columns the command path itself keeps (saved once per applied command by _execute).
@@ -533,7 +603,11 @@ def present_participant(session: LiveSession, participant_id) -> Participant:
 
 
 def own_item(model, context: Context, item_id):
-    found = model.objects.filter(session=context.session, pk=clean_id(item_id)).first()
+    """The item ``item_id`` of ``model`` at the actor's table (or, for session-wide content such
+    as ground rules, in the session), which the actor wrote or, as facilitator, may change."""
+    scoped = any(f.name == "table" for f in model._meta.get_fields())
+    where = {"table": context.table} if scoped else {"session": context.session}
+    found = model.objects.filter(pk=clean_id(item_id), **where).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     if found.author_id != context.actor.pk and context.actor.role != FACILITATOR:

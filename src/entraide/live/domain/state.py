@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from entraide.core.tenancy import all_tenants
 
-from ..models import Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
+from ..models import ROOM_NUMBER, Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
 from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
 from .commands import table_of
@@ -57,7 +57,7 @@ class LiveView(TypedDict):
     roles: dict[str, str]  # role key -> its name in this protocol
     bringer: str  # how the protocol chooses the situation bringer
     session: dict  # id, code, title, protocol, status, version (the viewer's table's)
-    table: dict  # id, number
+    table: dict  # id, number, label, room, host, language, help_called, members
     server_now_ms: int
     me: dict  # id, name, role, role_name, role_card, ready, writing (quota)
     steps: list[dict]
@@ -82,6 +82,8 @@ class LiveView(TypedDict):
     parts: dict  # what other apps add (live.domain.parts): theme, shared_plans...
     debrief: dict | None
     roadmap: dict | None
+    broadcast: dict | None  # the facilitator's message to every table: text, at_ms
+    tables: dict  # the formed tables: out (at work), list (the console's panel), cases (room's)
 
 
 def session_state(session: LiveSession, viewer: Participant, now: datetime | None = None) -> LiveView:
@@ -97,11 +99,18 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     running = session.status == LiveSession.Status.RUNNING
     ended = session.status == LiveSession.Status.ENDED
     current = steps[table.step_index] if steps else None
-    role = viewer.role
+    # A formed table's host runs it with the facilitator's tools (commands.role_at).
+    role = commands.role_at(table, viewer)
+    hosting = role != viewer.role
+    viewer_role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
-    people = read(("people", session.pk), lambda: instances(Participant, "session_id = %s AND removed_at IS NULL", [session.pk]))
-    names = {p.pk: p.display_name for p in people}
-    role_spec = spec.roles.get(role) or spec.roles.get(LiveRole.CONTRIBUTOR)
+    everybody = read(("people", session.pk), lambda: instances(Participant, "session_id = %s AND removed_at IS NULL", [session.pk]))
+    names = {p.pk: p.display_name for p in everybody}
+    all_tables = getattr(table, "all_tables", None) or [table]
+    out = commands.tables_out(session, all_tables, steps)
+    # Who works here: at a formed table its members (and the facilitator); else everybody.
+    people = [p for p in everybody if not out or table.number == ROOM_NUMBER or p.table_id == table.pk or p.role == LiveRole.FACILITATOR]
+    role_spec = spec.roles.get(viewer_role) or spec.roles.get(LiveRole.CONTRIBUTOR)
 
     state: dict = {
         # Every role's name in this protocol (spec.roles[...].name): what pages call people.
@@ -115,12 +124,15 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
             "status": session.status,
             "version": table.version,
         },
-        "table": {"id": table.pk, "number": table.number},
+        "table": _table_view(table, names, out, viewer),
         "server_now_ms": epoch_ms(now),
         "me": {
             "id": viewer.pk,
             "name": viewer.display_name,
-            "role": role,
+            "role": viewer_role,
+            "hosting": hosting,
+            "table_id": viewer.table_id,
+            "preferences": list(viewer.preferences or []),
             "role_name": role_spec.name.get() if role_spec else "",
             "role_card": role_spec.card.get() if role_spec else "",
             "ready": running and viewer.ready_step == table.step_index,
@@ -195,7 +207,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         if step_clock is not None:
             state["clock"] = clock_view(step_clock, session, now)
         if current.activity in ("pitch", "share_round"):
-            order = read(("turn_order", session.pk, current.key), lambda: turn_order(session, current))
+            order = read(("turn_order", table.pk, current.key), lambda: turn_order(session, current, table))
             following = next_in_turn(table, current, order)
             speaking = table.turn_participant_id
             turn_clock = clocks.turn_clock(table, current)
@@ -217,17 +229,17 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     }
     state["questions"] = [
         {"id": q.pk, "text": q.text, "author": names.get(q.author_id, ""), "mine": q.author_id == viewer.pk, "asked": q.asked_at is not None, "answer": q.answer or ""}
-        for q in read(("questions", session.pk), lambda: question_order(session))
+        for q in read(("questions", table.pk), lambda: question_order(table))
     ]
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
         for n in PrivateNote.objects.filter(session=session, author=viewer)
     ]
-    state["queue"] = _queue(session, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
-    state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", session.pk), lambda: instances(Idea, "session_id = %s", [session.pk]))]
+    state["queue"] = _queue(session, table, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
+    state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", table.pk), lambda: instances(Idea, "table_id = %s", [table.pk]))]
     state["actions"] = [
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
-        for a in read(("actions", session.pk), lambda: instances(Action, "session_id = %s", [session.pk]))
+        for a in read(("actions", table.pk), lambda: instances(Action, "table_id = %s", [table.pk]))
     ]
     state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
     # What this viewer may send now, by the very check the command path runs (commands.refusal),
@@ -235,6 +247,8 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
     state["limits"] = LIMITS_VIEW
     state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
+    state["broadcast"] = {"text": session.broadcast, "at_ms": epoch_ms(session.broadcast_at)} if session.broadcast else None
+    state["tables"] = _tables_panel(session, all_tables, everybody, steps, now, viewer, out)
     _activity_parts(state, session, viewer, current if running else None)
     if state["step"] is not None:
         offered = offered_commands(table, viewer, steps, state)
@@ -322,7 +336,8 @@ def offered_commands(table, viewer: Participant, steps, state: dict) -> list[str
 def _table(session: LiveSession, viewer: Participant):
     """``table_of(session, viewer)``, read once per push (live.domain.reads): ``session`` takes
     the state read with the table's version."""
-    table = read(("table", session.pk, viewer.table_id), lambda: table_of(session, viewer))
+    where = (viewer.pk, viewer.role, viewer.table_id, getattr(viewer, "visiting_table_id", None))
+    table = read(("table", session.pk, where), lambda: table_of(session, viewer))
     if table.session is not session:
         for name in commands.SNAPSHOT_FIELDS:
             setattr(session, name, getattr(table.session, name))
@@ -330,7 +345,7 @@ def _table(session: LiveSession, viewer: Participant):
 
 
 def _problems(session, table, viewer, ended, names) -> list[dict]:
-    problems = read(("problems", session.pk), lambda: instances(Problem, "session_id = %s", [session.pk]))
+    problems = read(("problems", table.pk), lambda: instances(Problem, "table_id = %s", [table.pk]))
     if ended:
         # What was not chosen is kept by its author only.
         problems = [p for p in problems if p.author_id == viewer.pk or p.pk == table.chosen_problem_id]
@@ -349,8 +364,8 @@ def _problems(session, table, viewer, ended, names) -> list[dict]:
 
 def _vote(session, table, viewer, current, names) -> dict:
     round_candidates = candidates(table)
-    mine = dict(Vote.objects.filter(session=session, voter=viewer, round=table.vote_round).values_list("problem_id", "count"))
-    voters = read(("voters", table.pk, table.vote_round), lambda: set(Vote.objects.filter(session=session, round=table.vote_round).values_list("voter_id", flat=True)))
+    mine = dict(Vote.objects.filter(table=table, voter=viewer, round=table.vote_round).values_list("problem_id", "count"))
+    voters = read(("voters", table.pk, table.vote_round), lambda: set(Vote.objects.filter(table=table, round=table.vote_round).values_list("voter_id", flat=True)))
     vote = {
         "round": table.vote_round,
         "candidates": round_candidates,
@@ -373,11 +388,11 @@ def _vote(session, table, viewer, current, names) -> dict:
     return vote
 
 
-def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict:
+def _queue(session, table, viewer, current, names, people, now, is_facilitator) -> dict:
     key = current.key
     pauses = clocks.session_pauses(session)
-    waiting = read(("queue", session.pk, key), lambda: speaking_queue(session, key))
-    speaking = read(("speaking", session.pk, key), lambda: SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False, ended_at__isnull=True).first())
+    waiting = read(("queue", table.pk, key), lambda: speaking_queue(table, key))
+    speaking = read(("speaking", table.pk, key), lambda: SpeakingTurn.objects.filter(table=table, step_key=key, started_at__isnull=False, ended_at__isnull=True).first())
     queue = {
         "waiting": [{"id": t.participant_id, "name": names.get(t.participant_id, ""), "mine": t.participant_id == viewer.pk} for t in waiting],
         "speaking": {
@@ -394,7 +409,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
     if is_facilitator:
         airtime: dict[int, float] = {}
         turns: dict[int, int] = {}
-        for turn in SpeakingTurn.objects.filter(session=session, step_key=key, started_at__isnull=False):
+        for turn in SpeakingTurn.objects.filter(table=table, step_key=key, started_at__isnull=False):
             # Airtime is the floor's clock: pauses of the session do not count.
             seconds = clocks.floor_clock(session, turn, pauses).elapsed(now)
             airtime[turn.participant_id] = airtime.get(turn.participant_id, 0) + seconds
@@ -408,7 +423,7 @@ def _queue(session, viewer, current, names, people, now, is_facilitator) -> dict
 
 
 def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
-    consents = read(("consents", session.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "session_id = %s", [session.pk])})
+    consents = read(("consents", table.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "table_id = %s", [table.pk])})
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
     is_offerer = viewer.pk == table.offerer_id
     return {
@@ -420,3 +435,89 @@ def _documentation(session, table, viewer, people, names, is_facilitator) -> dic
         "record": (table.record or "") if (everyone or is_offerer) else "",
         "record_shared": everyone and bool(table.record),
     }
+
+
+def _table_view(table, names: dict, out: bool, viewer) -> dict:
+    """The viewer's table as every page shows it: its number, label, whether it is the room,
+    its host, language, help call and members (while the tables work)."""
+    return {
+        "id": table.pk,
+        "number": table.number,
+        "label": table.label,
+        "room": table.number == ROOM_NUMBER,
+        "out": out,
+        "host": {"id": table.host_id, "name": names.get(table.host_id, "")} if table.host_id else None,
+        "language": table.language,
+        "help_called": table.help_called_at is not None,
+    }
+
+
+def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dict:
+    """Every formed table, for the console's panel, the projector and the forming: its step,
+    time left, members (ready or not), host, language and help call; the cases presented at the
+    room with who prefers them; and, for the viewer, their own seat and preferences. Content
+    (problems, notes) is not here: visiting a table shows it."""
+    formed = [t for t in tables if t.number != ROOM_NUMBER]
+    room = next((t for t in tables if t.number == ROOM_NUMBER), None)
+    is_facilitator = viewer.role == LiveRole.FACILITATOR
+    running = session.status == LiveSession.Status.RUNNING
+    listed = []
+    for table in formed:
+        members = [p for p in people if p.table_id == table.pk and p.role != LiveRole.FACILITATOR]
+        step = steps[table.step_index] if steps else None
+        clock = clocks.step_clock(table, step) if (out and step is not None) else None
+        listed.append({
+            "id": table.pk,
+            "number": table.number,
+            "label": table.label,
+            "step": {"index": step.index, "title": step.step.title.get(), "key": step.key} if out and step is not None else None,
+            "clock": clock_view(clock, session, now) if clock is not None else None,
+            "members": [
+                {"id": p.pk, "name": p.display_name, "ready": running and p.ready_step == table.step_index, "host": p.pk == table.host_id,
+                 "offerer": p.pk == table.offerer_id, "connected": now - p.last_seen_at <= CONNECTED_WITHIN}
+                for p in members
+            ],
+            "host": {"id": table.host_id, "name": next((p.display_name for p in people if p.pk == table.host_id), "")} if table.host_id else None,
+            "language": table.language,
+            "help_called": table.help_called_at is not None,
+            "help_called_ms": epoch_ms(table.help_called_at),
+            "visiting": is_facilitator and viewer.visiting_id == table.pk,
+            # What the table brings back to the plenary (its harvest), once everybody is back.
+            "results": _results(table) if not out and running else None,
+        })
+    cases = []
+    if room is not None and formed or (room is not None and steps and any(s.step.scope == "table" for s in steps)):
+        for problem in Problem.objects.filter(table=room, declined=False):
+            cases.append({
+                "id": problem.pk,
+                "text": problem.text,
+                "author": next((p.display_name for p in people if p.pk == problem.author_id), ""),
+                "preferred_by": sum(1 for p in people if problem.pk in (p.preferences or [])),
+            })
+    unseated = [{"id": p.pk, "name": p.display_name} for p in people if p.role != LiveRole.FACILITATOR and (p.table_id is None or p.table_id == (room.pk if room else None))] if formed else []
+    return {
+        "out": out,
+        "list": listed,
+        "unseated": unseated,
+        "cases": cases,
+        "visiting": viewer.visiting_id if is_facilitator else None,
+        "calls": sum(1 for t in listed if t["help_called"]),
+        "has_table_steps": any(s.step.scope == "table" for s in steps),
+    }
+
+
+def _results(table) -> dict:
+    """A formed table's results for the plenary harvest: its case's request, its ideas and
+    actions (group content, as the harvest step shows it at the table)."""
+    return {
+        "help_request": table.help_request or "",
+        "ideas": [idea.text for idea in Idea.objects.filter(table=table)],
+        "actions": [{"text": a.text, "due": a.due.isoformat() if a.due else None} for a in Action.objects.filter(table=table)],
+    }
+
+
+def shares_renders(session: LiveSession) -> bool:
+    """Whether every contributor of ``session`` sees the same page but for their own parts
+    (realtime.render shares one render among them): not once tables are formed, where each
+    person works at their own table (``table_count``: set by commands.table_of)."""
+    return getattr(session, "table_count", 1) <= 1

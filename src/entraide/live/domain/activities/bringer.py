@@ -7,7 +7,7 @@ those who proposed it or directly). Nobody is chosen with "none" (brouillons d'a
 
 from django.utils.translation import gettext as _
 
-from ...models import LiveSession, LiveTable, Participant, Problem
+from ...models import ROOM_NUMBER, LiveSession, LiveTable, Participant, Problem
 from ..commands import CONTRIBUTOR, FACILITATOR, OFFERER, PARTICIPANTS, CommandRefused, Context, Id, clean_id, command, present_participant
 
 # Steps where volunteers come forward and the facilitator picks (a pitch step too, when the
@@ -51,10 +51,22 @@ def named_by_facilitator(session: LiveSession, actor: Participant, step) -> Comm
     return None if bringer_of(session) == "raised" else _wrong_step()
 
 
+def offerers_at(session: LiveSession, table: LiveTable):
+    """The holders of the offerer role whose case is ``table``'s: at the room, every one of the
+    session (one case at a time, as always); at a formed table, its offerer and its members
+    holding the role, so that the other tables keep theirs."""
+    offerers = Participant.objects.filter(session=session, role=OFFERER)
+    if table.number == ROOM_NUMBER and not LiveTable.objects.filter(session=session, number__gt=ROOM_NUMBER).exists():
+        return offerers
+    from django.db.models import Q
+
+    return offerers.filter(Q(table=table) | Q(pk=table.offerer_id))
+
+
 def make_offerer(session: LiveSession, table: LiveTable, person: Participant, problem: Problem | None) -> None:
     """``person`` becomes the offerer-role holder of ``table`` in ``session`` (the previous one,
     if any, is a contributor again) and ``problem`` (or none) the situation worked on."""
-    Participant.objects.filter(session=session, role=OFFERER).exclude(pk=person.pk).update(role=CONTRIBUTOR)
+    offerers_at(session, table).exclude(pk=person.pk).update(role=CONTRIBUTOR)
     if person.role != OFFERER:
         person.role = OFFERER
         person.save(update_fields=["role"])
@@ -66,7 +78,7 @@ def make_offerer(session: LiveSession, table: LiveTable, person: Participant, pr
 def withdraw_situation(context: Context) -> None:
     """Withdraw the situation one proposed; refused once it is chosen (the facilitator changes
     the choice first)."""
-    problem = Problem.objects.filter(session=context.session, author=context.actor).first()
+    problem = Problem.objects.filter(table=context.table, author=context.actor).first()
     if problem is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     if context.table.chosen_problem_id == problem.pk:
@@ -81,7 +93,7 @@ def withdraw_situation(context: Context) -> None:
 def choose_situation(context: Context, problem: Id) -> None:
     """Pick the situation ``problem`` (an id) among those proposed: its author becomes the
     person who brings it. Choosing again replaces the choice while the step lasts."""
-    found = Problem.objects.filter(session=context.session, pk=clean_id(problem)).select_related("author").first()
+    found = Problem.objects.filter(table=context.table, pk=clean_id(problem)).select_related("author").first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     author = found.author
@@ -99,4 +111,4 @@ def name_bringer(context: Context, participant: Id) -> None:
     person = present_participant(context.session, participant)
     if person.role == FACILITATOR:
         raise _facilitator_refused(context.session)
-    make_offerer(context.session, context.table, person, Problem.objects.filter(session=context.session, author=person).first())
+    make_offerer(context.session, context.table, person, Problem.objects.filter(table=context.table, author=person).first())

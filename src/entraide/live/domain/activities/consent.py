@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from ..commands import CONTRIBUTOR, CommandRefused, Context, Id, OFFERER, PARTICIPANTS, clean_id, command
 from ...models import Participant, Problem
 from .vote import proposal_order
+from .bringer import offerers_at
 
 
 # --- Consent of the offerer --------------------------------------------------------------
@@ -21,7 +22,7 @@ def consent_case(context: Context, agrees: bool, problem: Id | None = None) -> N
     if table.offerer_id is not None:
         raise CommandRefused("already", _("You have already consented."))
     if agrees:
-        Participant.objects.filter(session=session, role=OFFERER).update(role=CONTRIBUTOR)
+        offerers_at(session, table).update(role=CONTRIBUTOR)
         context.actor.role = OFFERER
         context.actor.save(update_fields=["role"])
         table.offerer = context.actor
@@ -29,7 +30,7 @@ def consent_case(context: Context, agrees: bool, problem: Id | None = None) -> N
         return
     problem.declined = True
     problem.save(update_fields=["declined"])
-    declined = set(Problem.objects.filter(session=session, declined=True).values_list("pk", flat=True))
+    declined = set(Problem.objects.filter(table=table, declined=True).values_list("pk", flat=True))
     following = [pid for pid in proposal_order(table) if pid not in declined]
     table.chosen_problem_id = following[0] if following else None
     context.notice = _("Thank you. The next problem is proposed to its author.")

@@ -2,8 +2,8 @@ from typing import Literal
 from datetime import datetime
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
-from ...models import LiveSession, LiveTable, Problem
+from ..commands import ROOM, CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
+from ...models import ROOM_NUMBER, LiveSession, LiveTable, Problem
 from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of
 from .vote import candidates
 from .queue import close_floor
@@ -25,7 +25,7 @@ def enter_step(context: Context, index: int, table: LiveTable | None = None) -> 
     table.turn_participant = None
     table.turn_started_at = None
     table.turn_extra_seconds = 0
-    close_floor(context)
+    close_floor(context, table)
     # A step done again is no longer "skipped".
     key = context.steps[index].key
     if key in table.skipped_steps:
@@ -64,7 +64,7 @@ def check_can_leave(context: Context) -> None:
     if activity == "vote" and table.chosen_problem_id is None and candidates(table):
         raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
     if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and table.offerer_id is None:
-        if not Problem.objects.filter(session=session).exists() and bringer_of(session) == "volunteers":
+        if not Problem.objects.filter(table=table).exists() and bringer_of(session) == "volunteers":
             raise CommandRefused(
                 "choose_bringer",
                 _("Nobody has proposed a situation yet: ask who would like to bring one (they propose it on their phone), then choose it here."),
@@ -74,17 +74,55 @@ def check_can_leave(context: Context) -> None:
         raise CommandRefused("consent_first", _("The offerer must consent before going on."))
 
 
-@command("next_step", roles={FACILITATOR})
+def formed_tables(context: Context) -> list[LiveTable]:
+    """The formed tables (numbers after the room's), among those the command holds."""
+    return [t for t in context.tables if t.number != ROOM_NUMBER]
+
+
+def scope_of(context: Context, index: int) -> str:
+    return context.steps[index].step.scope
+
+
+def move_to(context: Context, index: int) -> None:
+    """Make step ``index`` current where the actor works. At a formed table, only within the
+    table's steps (``scope: table``): the plenary that follows is the facilitator's recall. At
+    the room: while formed tables are at work, refused (recall them first); entering a
+    ``scope: table`` step sends every formed table to it, each on its own clock."""
+    table = context.table
+    here = table.step_index
+    if table.number != ROOM_NUMBER:
+        if scope_of(context, index) != "table":
+            if index > here:
+                raise CommandRefused(
+                    "plenary_next",
+                    _("This is the table's last step: the facilitator will bring everybody back to the plenary."),
+                )
+            raise CommandRefused("first_table_step", _("This is the table's first step."))
+        enter_step(context, index)
+        return
+    formed = formed_tables(context)
+    if formed and scope_of(context, here) == "table":
+        raise CommandRefused("tables_at_work", _("The tables are at work: recall everybody to the plenary first."))
+    if formed and scope_of(context, index) == "table" and index < here:
+        raise CommandRefused("tables_done", _("The tables have worked already: their steps are behind us."))
+    enter_step(context, index)
+    if formed and scope_of(context, index) == "table":
+        for each in formed:
+            enter_step(context, index, each)
+            each.help_called_at = None
+
+
+@command("next_step", roles={FACILITATOR}, scope=ROOM)
 def next_step(context: Context, step: StepKey | None = None) -> None:
     """Leave the current step ``step`` (its key) for the next one, once its guard allows."""
     check_current_step(context, step)
     check_can_leave(context)
     if context.table.step_index + 1 >= len(context.steps):
         raise CommandRefused("last_step", _("This is the last step: end the session."))
-    enter_step(context, context.table.step_index + 1)
+    move_to(context, context.table.step_index + 1)
 
 
-@command("skip_step", roles={FACILITATOR})
+@command("skip_step", roles={FACILITATOR}, scope=ROOM)
 def skip_step(context: Context, step: StepKey | None = None) -> None:
     """Pass the current step ``step`` on purpose (one situation only, no vote needed...): no
     guard applies."""
@@ -94,16 +132,16 @@ def skip_step(context: Context, step: StepKey | None = None) -> None:
     skipped = set(context.table.skipped_steps)
     skipped.add(context.step.key)
     context.table.skipped_steps = sorted(skipped)
-    enter_step(context, context.table.step_index + 1)
+    move_to(context, context.table.step_index + 1)
 
 
-@command("previous_step", roles={FACILITATOR})
+@command("previous_step", roles={FACILITATOR}, scope=ROOM)
 def previous_step(context: Context, step: StepKey | None = None) -> None:
     """Go back from the current step ``step`` to the one before."""
     check_current_step(context, step)
     if context.table.step_index == 0:
         raise CommandRefused("first_step", _("This is the first step."))
-    enter_step(context, context.table.step_index - 1)
+    move_to(context, context.table.step_index - 1)
 
 
 @command("pause", roles={FACILITATOR}, scope=SESSION)
@@ -154,7 +192,8 @@ def add_time(context: Context, minutes: int = 1, timer: Literal["step", "turn"] 
 @command("end_session", roles={FACILITATOR}, when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING), scope=SESSION)
 def end_session(context: Context) -> None:
     session = context.session
-    close_floor(context)
+    for table in context.tables:
+        close_floor(context, table)
     session.status = LiveSession.Status.ENDED
     session.ended_at = context.now
     end_pause(session, context.now)

@@ -15,7 +15,7 @@ DOCUMENTATION_STATES = (LiveSession.Status.RUNNING, LiveSession.Status.ENDED)
 @command("give_consent", activities={"documentation"}, when=DOCUMENTATION_STATES)
 def give_consent(context: Context, agrees: bool) -> None:
     session = context.session
-    Consent.objects.update_or_create(session=session, participant=context.actor, defaults={"agrees": agrees, "decided_at": context.now})
+    Consent.objects.update_or_create(table=context.table, participant=context.actor, defaults={"session": session, "agrees": agrees, "decided_at": context.now})
 
 
 def record_writer(session: LiveSession, actor, step) -> CommandRefused | None:

@@ -11,9 +11,9 @@ from ..commands import CommandRefused, Context, DateText, Id, MAX_IDEAS, OFFERER
 @command("add_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
 def add_idea(context: Context, text: Text) -> None:
     text = clean_text(context, text, "idea")
-    if Idea.objects.filter(session=context.session).count() >= MAX_IDEAS:
+    if Idea.objects.filter(table=context.table).count() >= MAX_IDEAS:
         raise CommandRefused("too_many", _("Keep 2 or 3 ideas: remove one to add another."))
-    Idea.objects.create(session=context.session, author=context.actor, text=text)
+    Idea.objects.create(session=context.session, table=context.table, author=context.actor, text=text)
 
 
 @command("remove_idea", roles={OFFERER}, activities={"harvest", "action_plan"})
@@ -32,7 +32,7 @@ def add_action(context: Context, text: Text, due: DateText | None = None) -> Non
             raise CommandRefused("bad_date", _("Write the date as a calendar date.")) from None
         if due_date < context.now.date():
             raise CommandRefused("past_date", _("The date is in the past."))
-    Action.objects.create(session=context.session, author=context.actor, text=text, due=due_date)
+    Action.objects.create(session=context.session, table=context.table, author=context.actor, text=text, due=due_date)
 
 
 @command("remove_action", roles={OFFERER}, activities={"action_plan", "share_round", "harvest"})

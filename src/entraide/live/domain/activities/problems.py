@@ -16,9 +16,9 @@ def write_problem(context: Context, text: Text) -> None:
     if ballots_exist(context.table):
         raise CommandRefused("vote_started", _("The vote has begun: the problems can no longer change."))
     text = clean_text(context, text, "situation" if context.step.activity == "situations" else "problem")
-    problem = Problem.objects.filter(session=context.session, author=context.actor).first()
+    problem = Problem.objects.filter(table=context.table, author=context.actor).first()
     if problem is None:
-        Problem.objects.create(session=context.session, author=context.actor, text=text)
+        Problem.objects.create(session=context.session, table=context.table, author=context.actor, text=text)
     else:
         problem.text = text
         problem.save(update_fields=["text"])

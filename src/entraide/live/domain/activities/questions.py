@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..commands import CONTRIBUTOR, CommandRefused, Context, FACILITATOR, Id, OFFERER, Text, clean_id, clean_text, command
-from ...models import LiveSession, Question
+from ...models import Question
 from ..rows import instances
 from .. import rules
 
@@ -12,7 +12,7 @@ from .. import rules
 
 @command("ask_question", roles={CONTRIBUTOR}, activities={"clarify"})
 def ask_question(context: Context, text: Text) -> None:
-    Question.objects.create(session=context.session, author=context.actor, text=clean_text(context, text, "question"))
+    Question.objects.create(session=context.session, table=context.table, author=context.actor, text=clean_text(context, text, "question"))
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,10 @@ class QuestionHand(rules.Hand):
     question: Question = None
 
 
-def question_order(session: LiveSession) -> list[Question]:
+def question_order(table) -> list[Question]:
     """Every question, one query: the pending ones in turn (each contributor asks once before
     anyone asks twice, the rule of the speaking queue), then those already asked."""
-    questions = instances(Question, "session_id = %s", [session.pk])  # in created_at, pk order
+    questions = instances(Question, "table_id = %s", [table.pk])  # in created_at, pk order
     asked: dict[int, int] = {}
     for question in questions:
         if question.asked_at:
@@ -34,7 +34,7 @@ def question_order(session: LiveSession) -> list[Question]:
 
 @command("mark_question_asked", roles={FACILITATOR, OFFERER}, activities={"clarify"})
 def mark_question_asked(context: Context, question: Id) -> None:
-    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    found = Question.objects.filter(table=context.table, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     if found.asked_at is None:
@@ -44,7 +44,7 @@ def mark_question_asked(context: Context, question: Id) -> None:
 
 @command("answer_question", roles={OFFERER}, activities={"clarify"})
 def answer_question(context: Context, question: Id, text: Text) -> None:
-    found = Question.objects.filter(session=context.session, pk=clean_id(question)).first()
+    found = Question.objects.filter(table=context.table, pk=clean_id(question)).first()
     if found is None:
         raise CommandRefused("not_found", _("This item no longer exists."))
     found.answer = clean_text(context, text, "answer")

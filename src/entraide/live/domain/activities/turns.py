@@ -1,17 +1,27 @@
 from django.utils.translation import gettext as _
 
-from ..commands import CommandRefused, Context, FACILITATOR, Id, active_participants, clean_id, command, present_participant
+from ..commands import CommandRefused, Context, FACILITATOR, Id, ROOM_NUMBER, active_participants, clean_id, command, present_participant
 from ...models import LiveSession, LiveTable, Participant, Problem
 from ..steps import LiveStep
 
 
-def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
+def members_at(session: LiveSession, table: LiveTable | None) -> list[Participant]:
+    """The people working at ``table`` now: everybody at the room (the plenary), a formed
+    table's members (and the facilitator) at a formed table."""
+    people = list(active_participants(session))
+    if table is None or table.number == ROOM_NUMBER:
+        return people
+    return [p for p in people if p.table_id == table.pk or p.role == FACILITATOR]
+
+
+def turn_order(session: LiveSession, step: LiveStep, table: LiveTable | None = None) -> list[Participant]:
     """Who speaks in turn at this step: problem authors for pitches; in a share round the
     step's actors, never the facilitator unless the step's ``facilitator_turn`` says first or
     last (all but the facilitator when no actor is left)."""
-    people = list(active_participants(session))
+    people = members_at(session, table)
     if step.activity == "pitch":
-        authors = set(Problem.objects.filter(session=session).values_list("author_id", flat=True))
+        problems = Problem.objects.filter(table=table) if table is not None else Problem.objects.filter(session=session)
+        authors = set(problems.values_list("author_id", flat=True))
         return [p for p in people if p.pk in authors]
     if step.activity == "share_round":
         # The facilitator gives the turns; they take one only where the step says so
@@ -30,7 +40,7 @@ def turn_order(session: LiveSession, step: LiveStep) -> list[Participant]:
 def next_in_turn(table: LiveTable, step: LiveStep, order: list[Participant] | None = None) -> Participant | None:
     """Who comes after the person who has the turn (the first when nobody has it); None after
     the last. What the console offers; the command itself names the person."""
-    order = turn_order(table.session, step) if order is None else order
+    order = turn_order(table.session, step, table) if order is None else order
     ids = [p.pk for p in order]
     position = ids.index(table.turn_participant_id) + 1 if table.turn_participant_id in ids else 0
     return order[position] if position < len(order) else None
@@ -42,7 +52,7 @@ def next_turn(context: Context, participant: Id) -> None:
     resume during a pause. Giving it to the person who has it changes nothing."""
     session, table = context.session, context.table
     person = present_participant(session, participant)
-    if person.pk not in {p.pk for p in turn_order(session, context.step)}:
+    if person.pk not in {p.pk for p in turn_order(session, context.step, table)}:
         raise CommandRefused("not_in_turn", _("This person has no turn at this step."))
     if table.turn_participant_id == person.pk:
         return
@@ -50,7 +60,7 @@ def next_turn(context: Context, participant: Id) -> None:
     table.turn_started_at = context.now
     table.turn_extra_seconds = 0
     if context.step.activity == "pitch":
-        Problem.objects.filter(session=session, author=person, pitched_at__isnull=True).update(pitched_at=context.now)
+        Problem.objects.filter(table=table, author=person, pitched_at__isnull=True).update(pitched_at=context.now)
 
 
 @command("end_turn", roles={FACILITATOR}, activities={"pitch", "share_round"})

@@ -14,11 +14,11 @@ def candidates(table: LiveTable) -> list[int]:
     the tied ones)."""
     if table.vote_candidates:
         return list(table.vote_candidates)
-    return list(Problem.objects.filter(session_id=table.session_id, declined=False).values_list("pk", flat=True))
+    return list(Problem.objects.filter(table=table, declined=False).values_list("pk", flat=True))
 
 
 def ballots_exist(table: LiveTable) -> bool:
-    return Vote.objects.filter(session_id=table.session_id, round=table.vote_round).exists()
+    return Vote.objects.filter(table=table, round=table.vote_round).exists()
 
 
 @command("cast_vote", roles=PARTICIPANTS, activities={"vote"})
@@ -32,9 +32,9 @@ def cast_vote(context: Context, ballot: dict) -> None:
         cleaned = rules.check_ballot({clean_id(k): v for k, v in ballot.items()}, candidates(table))
     except rules.RuleError as error:
         raise CommandRefused("vote_rule", error.message) from None
-    Vote.objects.filter(session=session, voter=context.actor, round=table.vote_round).delete()
+    Vote.objects.filter(table=table, voter=context.actor, round=table.vote_round).delete()
     Vote.objects.bulk_create(
-        [Vote(session=session, voter=context.actor, problem_id=pid, round=table.vote_round, count=n) for pid, n in cleaned.items()]
+        [Vote(session=session, table=table, voter=context.actor, problem_id=pid, round=table.vote_round, count=n) for pid, n in cleaned.items()]
     )
     if table.vote_round == 1:
         # The first ballot fixes the candidates; withdrawing every ballot frees them again.
@@ -43,7 +43,7 @@ def cast_vote(context: Context, ballot: dict) -> None:
 
 def current_tally(table: LiveTable) -> rules.VoteResult:
     ballots: dict[int, dict[int, int]] = {}
-    for voter, problem, count in Vote.objects.filter(session_id=table.session_id, round=table.vote_round).values_list("voter_id", "problem_id", "count"):
+    for voter, problem, count in Vote.objects.filter(table=table, round=table.vote_round).values_list("voter_id", "problem_id", "count"):
         ballots.setdefault(voter, {})[problem] = count
     return rules.tally(ballots.values(), candidates(table))
 
@@ -55,9 +55,9 @@ def proposal_order(table: LiveTable) -> list[int]:
     order = list(current_tally(table).ranking)
     if table.vote_round > 1:
         ballots: dict[int, dict[int, int]] = {}
-        for voter, problem, count in Vote.objects.filter(session_id=table.session_id, round=1).values_list("voter_id", "problem_id", "count"):
+        for voter, problem, count in Vote.objects.filter(table=table, round=1).values_list("voter_id", "problem_id", "count"):
             ballots.setdefault(voter, {})[problem] = count
-        everything = list(Problem.objects.filter(session_id=table.session_id).values_list("pk", flat=True))
+        everything = list(Problem.objects.filter(table=table).values_list("pk", flat=True))
         order += [pid for pid in rules.tally(ballots.values(), everything).ranking if pid not in order]
     return order
 
