@@ -95,8 +95,11 @@ def find_base_round(m: int, c: int, f: int, size: int, seconds: float) -> list[t
     points = _points(m, c, f)
     if len(points) % size or f > len(points) // size:
         return None
+    deadline = time.monotonic() + seconds
     rows: dict = {}
-    for block in itertools.combinations(points, size):
+    for count, block in enumerate(itertools.combinations(points, size)):
+        if count % 4096 == 0 and time.monotonic() > deadline:
+            return None  # listing the candidate tables alone took the whole budget
         orbits = [_orbit(p, q, m) for p, q in itertools.combinations(block, 2)]
         if None in orbits or len(set(orbits)) < len(orbits):
             continue
@@ -107,7 +110,7 @@ def find_base_round(m: int, c: int, f: int, size: int, seconds: float) -> list[t
             columns.setdefault(item, set()).add(block)
     found: list = []
     try:
-        for _ in _exact_cover(columns, rows, set(points), time.monotonic() + seconds, found):
+        for _ in _exact_cover(columns, rows, set(points), deadline, found):
             return list(found)
     except TimeoutError:
         return None
