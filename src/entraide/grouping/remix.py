@@ -169,6 +169,8 @@ def tabu_search(schedule: list[list[list[int]]], n_people: int, rng: random.Rand
         if not np.isfinite(delta[k, q]):
             k = int(noise.integers(len(ps)))
             choices = np.flatnonzero(~same[k])
+            if len(choices) == 0:
+                break  # one table only: nothing to swap
             q = int(choices[noise.integers(len(choices))])
         r, p = int(rs[k]), int(ps[k])
         a, b = int(where[r, p]), int(where[r, q])
@@ -276,13 +278,13 @@ def remix(n_people: int, size: int, rounds: int, *, seed: int = 0, time_limit_s:
         if count_repeats(candidate) < count_repeats(schedule):
             schedule = candidate
     method = "greedy"
-    if count_repeats(schedule) and rounds > 1:
+    if count_repeats(schedule) and rounds > 1 and len(schedule[0]) > 1:
         tabu_deadline = started + time_limit_s * 0.8
         schedule = tabu_search(schedule, n_people, rng, int(time_limit_s * TABU_STEPS_PER_SECOND), tabu_deadline)
         method = "tabu"
     repeats = count_repeats(schedule)
     polished = 0
-    while repeats and time.monotonic() < deadline - 0.05 and polished < 3 * rounds:
+    while repeats and len(schedule[0]) > 1 and time.monotonic() < deadline - 0.05 and polished < 3 * rounds:
         r = polished % rounds
         polished += 1
         left = deadline - time.monotonic()
