@@ -18,8 +18,10 @@ orbit at most once.
 - 32 people in tables of 4 over 10 rounds (the social golfer instance 8-4-10, CSPLib problem 10;
   open until Alejandro Aguado's explicit solution in 2004, see M. Triska, "The Social Golfer
   Problem", metalevel.at/sgp, and Wikipedia "Social golfer problem"). General searches (tabu
-  search, CP) stop at 9 rounds. ``KNOWN_BASE_ROUNDS`` holds base rounds found once by this module's
-  search and checked by the tests; the first nine of its ten rounds answer 8-4-9.
+  search, CP) stop at 9 rounds. No base round is known here yet: the searches tried (Z_10 with
+  3 components and 2 fixed points; Z_5 with two base rounds; Z_8 on 4 components with two fixed
+  transversal rounds) found none within minutes. ``KNOWN_BASE_ROUNDS`` is where one found offline
+  would go (keyed by (m, c, f, size), checked by a test).
 """
 
 import itertools
