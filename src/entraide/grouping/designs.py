@@ -15,13 +15,23 @@ orbit at most once.
   *Handbook of Combinatorial Designs*, 2nd ed., 2007, §II.2 "Triple systems", resolvable
   constructions). The search finds a base round in milliseconds.
 - 20 people in tables of 4 over 5 rounds: m = 5, c = 4, f = 0.
+- 32 people in tables of 4 over 9 rounds: ``affine_schedule`` below (cosets of 9 pairwise
+  disjoint lines of PG(4, 2)), in milliseconds.
 - 32 people in tables of 4 over 10 rounds (the social golfer instance 8-4-10, CSPLib problem 10;
   open until Alejandro Aguado's explicit solution in 2004, see M. Triska, "The Social Golfer
   Problem", metalevel.at/sgp, and Wikipedia "Social golfer problem"). General searches (tabu
-  search, CP) stop at 9 rounds. No base round is known here yet: the searches tried (Z_10 with
-  3 components and 2 fixed points; Z_5 with two base rounds; Z_8 on 4 components with two fixed
-  transversal rounds) found none within minutes. ``KNOWN_BASE_ROUNDS`` is where one found offline
-  would go (keyed by (m, c, f, size), checked by a test).
+  search, CP) stop at 9 rounds, and so does the affine construction (Beutelspacher's bound: at
+  most 9 pairwise disjoint lines in PG(4, 2)). No 10-round schedule is known here: the searches
+  tried found none. Previous helper: Z_10 with 3 components and 2 fixed points; Z_5 with two
+  base rounds; Z_8 on 4 components with two fixed transversal rounds (exact cover, minutes).
+  Then 1-rotational development over Z_31 ∪ {∞} with rounds R_0 + t, t ∈ T, |T| = 10: counting
+  forces every difference ±δ to occur exactly 3 times in R_0, with starting points P_δ such that
+  P_δ + T are 3 disjoint translates (and {a, b, c} + T for the block of ∞). CP-SAT (2 workers,
+  block-precedence symmetry breaking, T = {0..9}, which covers every arithmetic progression by a
+  multiplier) found nothing in 15 minutes, nor for T = {0..8} (9 rounds) in 2 minutes;
+  short simulated-annealing runs on R_0 (swaps; 15–30 s of CPU each) stopped at 3 and 6
+  conflicting pairs for T = {0..6} and {0..7}, and found nothing for 10 rounds with T also moved. ``KNOWN_BASE_ROUNDS`` is where a base round found
+  offline would go (keyed by (m, c, f, size), checked by a test).
 """
 
 import itertools
