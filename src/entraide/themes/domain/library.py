@@ -247,7 +247,11 @@ def planned_theme_of(group_session) -> Theme | None:
 
 
 def theme_for_session(session_id: int) -> Theme | None:
-    """The session's thematic input: one query."""
+    """The session's thematic input, or None. Read for every view of every live change: the
+    attachment is looked up in plain SQL (live.domain.rows; most sessions have none, and
+    building the ORM query cost more than running it), the theme then by its id."""
+    from entraide.live.domain.rows import select
+
     with all_tenants():
-        attachment = ThemeAttachment.objects.select_related("theme").filter(live_session_id=session_id).first()
-    return attachment.theme if attachment else None
+        found = select(ThemeAttachment, ["theme"], "live_session_id = %s", [session_id])
+        return Theme.objects.filter(pk=found[0]["theme"]).first() if found else None
