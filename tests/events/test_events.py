@@ -62,7 +62,7 @@ def test_raising_capacity_confirms_the_waiting_list_in_order(event, organisation
     ({"place": ""}, {PARTICIPANT: 3}, "place"),
     ({"languages": ()}, {PARTICIPANT: 3}, "languages"),
     ({"languages": ("it",)}, {PARTICIPANT: 3}, "languages"),
-    ({"timezone": "Mars/Olympus"}, {PARTICIPANT: 3}, "timezone"),
+    ({"timezone": "Mars/Olympus"}, {PARTICIPANT: 3}, "time_zone"),
     ({}, {PARTICIPANT: -1}, "capacity_participant"),
     ({}, {}, "capacity_participant"),  # publishing with no open role
 ])

@@ -115,7 +115,31 @@ rules.add_perm("kit.print_session_kit", is_facilitator_seat)
 # questions presenters bring; those are content, for the organisation's facilitators only.
 rules.add_perm("events.manage_event", is_coordinator_of)
 rules.add_perm("events.list_events", is_facilitator_of)
-rules.add_perm("events.view_presenter_questions", is_facilitator_only_of)
+
+
+@rules.predicate
+def is_event_facilitator(user, event) -> bool:
+    """obj: an event (events.Event). The user is one of the facilitators the coordinator named
+    for it (``Event.facilitators``) and still a member of its organisation, not as a
+    commissioner. Any other object (an organisation): False. One query per event object."""
+    from entraide.events.models import Event
+
+    if not isinstance(event, Event) or user is None or not user.is_authenticated:
+        return False
+    if role_in(user, event.organisation_id) in (None, Role.COMMISSIONER):
+        return False
+    return user.pk in event.facilitator_ids()
+
+
+# obj: an event. Its named facilitators run its live session; they see what the group will see
+# (hosts, presenters with their questions, participants), never edit the event or cancel a
+# registration. A coordinator who is not named does not facilitate (nor read the questions).
+rules.add_perm("events.facilitate_event", is_event_facilitator)
+# obj: an event. Its page inside the organisation: the coordinators, and its facilitators.
+rules.add_perm("events.view_event", is_coordinator_of | is_event_facilitator)
+# obj: the organisation (its facilitators read every event's questions) or an event (its own
+# facilitators too, whatever their role in the organisation).
+rules.add_perm("events.view_presenter_questions", is_facilitator_only_of | is_event_facilitator)
 # Themes and tools: built-ins are public; coordinators create, copy and edit their own. A live
 # session's thematic input is its console's command (attach_theme); in advance, a group
 # session's theme is planned (themes.plan_theme below).
@@ -290,6 +314,8 @@ VIEW_PERMISSION = {
     "events.manage_event": "core.view_organisation",
     "events.list_events": "core.view_organisation",
     "events.view_presenter_questions": "core.view_organisation",
+    "events.facilitate_event": "core.view_organisation",
+    "events.view_event": "core.view_organisation",
     "themes.manage_themes": "core.view_organisation",
     "themes.change_theme": "themes.view_theme",
     "community.view_groups": "core.view_organisation",

@@ -6,6 +6,8 @@ participant; each role has its capacity, beyond which registrations wait in line
 """
 
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -55,6 +57,12 @@ class Event(models.Model):
     languages = models.JSONField(_("languages"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     public = models.BooleanField(_("public page open to everyone"), default=True)
+    # Who runs the event's live session (tables, rounds, harvest): members of the organisation
+    # the coordinator names; they read the event's page and the presenters' questions
+    # (core/access.py, events.facilitate_event), without editing the event.
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_events", verbose_name=_("facilitators"),
+    )
     # The iCalendar UID: stable across edits, so calendars update the event instead of adding one.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -82,6 +90,29 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"org": self.organisation.slug, "slug": self.slug})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone of the event's place: date, start and end are wall-clock times there."""
+        return ZoneInfo(self.time_zone)
+
+    def starts_at(self) -> datetime:
+        """The start as an aware datetime in the event's zone."""
+        return datetime.combine(self.date, self.start, tzinfo=self.zone)
+
+    def ends_at(self) -> datetime:
+        """The end as an aware datetime in the event's zone (the next day if it ends past
+        midnight, which the form refuses but older rows may hold)."""
+        end = datetime.combine(self.date, self.end, tzinfo=self.zone)
+        return end if end > self.starts_at() else end + timedelta(days=1)
+
+    def facilitator_ids(self) -> frozenset[int]:
+        """Ids of the event's facilitators: one query, then kept on this object (access checks
+        ask it several times per request)."""
+        cached = getattr(self, "_facilitator_ids", None)
+        if cached is None:
+            cached = self._facilitator_ids = frozenset(self.facilitators.values_list("pk", flat=True))
+        return cached
 
     def language_names(self) -> list[str]:
         names = dict(settings.LANGUAGES)

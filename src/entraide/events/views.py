@@ -166,7 +166,7 @@ def member_events(request: HttpRequest, organisation: Organisation) -> HttpRespo
 def _edit(request: HttpRequest, organisation: Organisation, event: Event | None) -> HttpResponse:
     capacities = dict(event.roles.values_list("role", "capacity")) if event else {}
     if request.method == "POST":
-        form = EventForm(request.POST)
+        form = EventForm(request.POST, organisation=organisation)
         if form.is_valid():
             try:
                 saved = save_event(
@@ -178,9 +178,10 @@ def _edit(request: HttpRequest, organisation: Organisation, event: Event | None)
                 messages.success(request, _("The event is saved."))
                 return redirect(saved.get_absolute_url())
     else:
-        form = EventForm(initial=EventForm.initial_for(event, capacities)) if event else EventForm()
+        initial = EventForm.initial_for(event, capacities) if event else None
+        form = EventForm(initial=initial, organisation=organisation)
     return render(
-        request, "events/form.html", {"organisation": organisation, "event": event, "form": form},
+        request, "events/form.html", {"organisation": organisation, "event": event, "form": form, "time_zones": form.time_zones()},
         status=400 if form.errors else 200,
     )
 
@@ -202,13 +203,20 @@ def event_edit(request: HttpRequest, organisation: Organisation, slug: str) -> H
 
 
 @require_GET
-@organisation_view("events.manage_event")
+@organisation_view("core.view_organisation")
 def event_detail(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
-    """Registrations per role, the waiting lists in order. Never the presenters' questions."""
+    """Registrations per role, the waiting lists in order: for the coordinators (who edit the
+    event and cancel registrations) and the event's facilitators (who read it, the presenters'
+    questions included). Coordinators who do not facilitate never see the questions."""
     event = _event_or_404(organisation, slug)
+    access.require(request.user, "events.view_event", event)
+    can_read_questions = access.can(request.user, "events.view_presenter_questions", event)
+    fields = ["pk", "role", "name", "email", "language", "status", "waiting_position", "created_at", "event_id"]
+    if can_read_questions:
+        fields.append("question")
     registrations = list(
         Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
-        .only("pk", "role", "name", "email", "language", "status", "waiting_position", "created_at", "event_id")
+        .only(*fields)
         .order_by("waiting_position", "created_at", "pk")
     )
     roles = []
@@ -225,6 +233,10 @@ def event_detail(request: HttpRequest, organisation: Organisation, slug: str) ->
         "roles": roles,
         "public_link": request.build_absolute_uri(event.public_url()),
         "location": location_of(event),
+        "facilitators": list(event.facilitators.order_by("display_name", "email")),
+        "can_manage": access.can(request.user, "events.manage_event", organisation),
+        "can_read_questions": can_read_questions,
+        "can_facilitate": access.can(request.user, "events.facilitate_event", event),
     })
 
 
@@ -268,10 +280,12 @@ def registrations_csv(request: HttpRequest, organisation: Organisation, slug: st
 
 
 @require_GET
-@organisation_view("events.view_presenter_questions")
+@organisation_view("core.view_organisation")
 def presenter_questions(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
-    """The questions presenters bring, for the facilitators who form the tables."""
+    """The questions presenters bring, for the facilitators who form the tables: the
+    organisation's facilitators and the event's own (core.access, events.view_presenter_questions)."""
     event = _event_or_404(organisation, slug)
+    access.require(request.user, "events.view_presenter_questions", event)
     presenters = Registration.objects.filter(
         event=event, role=EventRoleKind.PRESENTER
     ).exclude(status=Registration.Status.CANCELLED).order_by("status", "waiting_position", "created_at")

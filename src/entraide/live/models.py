@@ -355,3 +355,35 @@ class Roadmap(Authored):
     step_key = models.CharField(max_length=60)
     text = EncryptedTextField()
     due = models.DateField(null=True, blank=True)
+
+
+class ContactCard(models.Model):
+    """The contact details a participant typed to exchange at the networking step (field
+    document 002: "L'apéritif qui suit est l'occasion de réseauter, de nouer de nouveaux
+    contacts"). Free single-line text (an email address, a phone number), encrypted at rest,
+    shown only to the people with whom the exchange is mutual (activities/contacts.py)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="contact_card")
+    details = EncryptedTextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+
+class ContactOffer(models.Model):
+    """``offerer`` offers their contact details to ``recipient``. The details travel only when
+    the offer is mutual; withdrawing deletes the row."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    offerer = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = tenant_manager(SESSION_SCOPED)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offerer", "recipient"], name="one_contact_offer_per_pair"),
+            models.CheckConstraint(condition=~models.Q(offerer=models.F("recipient")), name="no_contact_offer_to_oneself"),
+        ]

@@ -371,6 +371,7 @@ def _personal_activity_parts(state: dict, session: LiveSession, viewer: Particip
     """The activity parts that are the viewer's own (their debrief answer, their roadmap) and
     what their page offers at this step, read again for them where the shared state has them."""
     from entraide.live.domain.activities import debrief, roadmap
+    from entraide.live.domain.parts import PartContext, personal_parts
     from entraide.live.domain.state import offered_commands
 
     step = state.get("step")
@@ -382,6 +383,8 @@ def _personal_activity_parts(state: dict, session: LiveSession, viewer: Particip
         state["debrief"] = debrief.view(session, viewer, current.activity if current else None)
     if state.get("roadmap") is not None:
         state["roadmap"] = roadmap.view(session, viewer, current)
+    # Parts whose builders depend on the viewer (live.domain.parts.PERSONAL: their contacts).
+    state["parts"] = personal_parts(state["parts"], PartContext(session, None, viewer, current))
     if step is not None:
         state["step"] = dict(step)
         # offered_commands reads only where the table is: the shared state's current step.

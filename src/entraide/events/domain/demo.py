@@ -21,6 +21,20 @@ DEMO_PEOPLE = [
 ]
 
 
+DEMO_FACILITATOR = "facilitation@demo.entraide.test"
+
+
+def _demo_facilitators(organisation: Organisation) -> tuple[int, ...]:
+    """The demo's facilitator account, when it is a member of the organisation: it facilitates
+    the demo event (and so reads its page and the presenters' questions)."""
+    from .events import facilitator_choices
+
+    from entraide.core.models import User
+
+    found = User.objects.filter(email=DEMO_FACILITATOR).values_list("pk", flat=True).first()
+    return (found,) if found in {pk for pk, _name in facilitator_choices(organisation)} else ()
+
+
 def load_demo_event(organisation: Organisation, coordinator) -> Event:
     """Idempotent: the event is created once, with its registrations."""
     with tenant_scope(organisation):
@@ -38,7 +52,7 @@ def load_demo_event(organisation: Organisation, coordinator) -> Event:
             ),
             date=timezone.localdate() + timedelta(days=30), start=time(14, 0), end=time(17, 0),
             place="Maison des associations, 12 rue des Tilleuls", region="Grand Est", languages=("fr", "de"),
-            status=Event.Status.PUBLISHED,
+            status=Event.Status.PUBLISHED, facilitators=_demo_facilitators(organisation),
         ),
         {EventRoleKind.HOST: 3, EventRoleKind.PRESENTER: 3, EventRoleKind.PARTICIPANT: 2},
     )

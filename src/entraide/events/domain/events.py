@@ -1,7 +1,7 @@
 """Creating and changing an event, with its places per role."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _, ngettext
 
 from entraide.core import access
-from entraide.core.models import Organisation
+from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
 from entraide.core.text import clean_single_line
 from entraide.protocols.domain import library
@@ -41,8 +41,43 @@ class EventData:
     slug: str = ""
     status: str = Event.Status.DRAFT
     public: bool = True
-    timezone: str = "Europe/Paris"
+    # An IANA zone name (zoneinfo.available_timezones()): the zone of the event's place, in which
+    # date, start and end are given. "": unchanged on an edit, the organisation's default
+    # (default_time_zone) for a new event.
+    timezone: str = ""
     protocol_key: str = DEFAULT_PROTOCOL_KEY
+    # Ids of the users who facilitate the event (members of the organisation, no commissioner);
+    # None leaves an existing event's facilitators as they are (none for a new event).
+    facilitators: tuple[int, ...] | None = None
+
+
+# The usual zone of an organisation's country (core.Organisation.country, ISO 3166 alpha-2),
+# for countries with one zone or one main zone; a Canadian network is most often in Québec or
+# Ontario (America/Toronto, the zone of Montréal).
+COUNTRY_ZONES = {
+    "FR": "Europe/Paris", "CH": "Europe/Zurich", "BE": "Europe/Brussels", "LU": "Europe/Luxembourg",
+    "DE": "Europe/Berlin", "AT": "Europe/Vienna", "IT": "Europe/Rome", "ES": "Europe/Madrid",
+    "CA": "America/Toronto", "MC": "Europe/Monaco",
+}
+
+
+def default_time_zone(organisation: Organisation | None) -> str:
+    """The zone a new event of ``organisation`` gets unless the coordinator chooses another: the
+    usual zone of the organisation's country (COUNTRY_ZONES), else ``settings.TIME_ZONE``. It is
+    also the zone in which the organisation's pages show times without naming the zone."""
+    zone = COUNTRY_ZONES.get((getattr(organisation, "country", "") or "").upper())
+    return zone or settings.TIME_ZONE
+
+
+def facilitator_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    """[(user id, name)] of the people who may facilitate an event of ``organisation``: its
+    members in any role but commissioner, by name. One query; runs inside the tenant scope."""
+    with tenant_scope(organisation):
+        rows = (
+            Membership.objects.filter(organisation=organisation).exclude(role=Role.COMMISSIONER)
+            .select_related("user").order_by("user__display_name", "user__email")
+        )
+        return [(m.user_id, str(m.user)) for m in rows if m.user.is_active]
 
 
 def confirmed_counts(event: Event) -> dict[str, int]:
@@ -76,7 +111,15 @@ def _check(organisation: Organisation, data: EventData, capacities: dict[str, in
     if data.status not in Event.Status.values:
         raise EventError(_("Unknown status."), "status")
     if data.timezone not in available_timezones():
-        raise EventError(_("Unknown time zone."), "timezone")
+        raise EventError(
+            _("Unknown time zone “%(zone)s”: choose one from the list, such as Europe/Zurich or America/Toronto.")
+            % {"zone": data.timezone},
+            "time_zone",
+        )
+    if data.facilitators is not None:
+        allowed = {pk for pk, _name in facilitator_choices(organisation)}
+        if any(pk not in allowed for pk in data.facilitators):
+            raise EventError(_("Facilitators must be members of the organisation (not commissioners)."), "facilitators")
     for role in EventRoleKind.values:
         capacity = capacities.get(role, 0)
         if capacity < 0 or capacity > MAX_CAPACITY:
@@ -131,7 +174,8 @@ def save_event(
     """Create (``event`` None) or update an event and its places per role.
 
     Refused with an ``EventError`` (nothing changed) on bad input (a control character in the
-    title, place or region included), when another event of the organisation has the same
+    title, place or region included; a time zone outside ``zoneinfo.available_timezones()``; a
+    facilitator who is not a member of the organisation or is a commissioner), when another event of the organisation has the same
     title, date and start (so a second submission of the form creates nothing), or when a
     role's places would go below its confirmed registrations. Raising a role's places confirms people from its
     waiting list in order and emails them (after commit).
@@ -147,6 +191,7 @@ def save_event(
         if event is not None:
             event = Event.objects.select_for_update().get(pk=event.pk)
         data.slug = slugify(data.slug) if data.slug.strip() else _unique_slug(organisation, data.title, event)
+        data.timezone = (data.timezone or "").strip() or (event.time_zone if event is not None else default_time_zone(organisation))
         _check(organisation, data, capacities, event)
         protocol = library.builtin_protocol(data.protocol_key) if data.protocol_key else None
         creating = event is None
@@ -169,6 +214,8 @@ def save_event(
         event.public = data.public
         event.updated_at = timezone.now()
         event.save()
+        if data.facilitators is not None:
+            event.facilitators.set(sorted(set(data.facilitators)))
         for role in EventRoleKind.values:
             EventRole.objects.update_or_create(event=event, role=role, defaults={"capacity": capacities.get(role, 0)})
         if not creating and event.status != Event.Status.CANCELLED:
@@ -233,7 +280,8 @@ class MemberEvent:
 
 
 def upcoming_for_member(organisation: Organisation, user, today: date | None = None) -> list[MemberEvent]:
-    """The organisation's published events from ``today`` on (public and members-only alike),
+    """The organisation's published events from ``today`` on (default: each event's own today,
+    in the zone of its place; public and members-only alike),
     soonest first, each with its free places and the member's own registration (matched by
     account or by email address, case aside).
 
@@ -243,13 +291,17 @@ def upcoming_for_member(organisation: Organisation, user, today: date | None = N
     from .registrations import registrations_open
 
     access.require(user, "core.view_organisation", organisation)
-    today = today or timezone.localdate()
+    # Without ``today``, each event's own today (the zone of its place): any zone's date is
+    # within a day of the server's, so one query with a day's margin, then the exact filter.
+    first_day = today or timezone.localdate() - timedelta(days=1)
     with tenant_scope(organisation):
-        events = list(
-            Event.objects.filter(organisation=organisation, status=Event.Status.PUBLISHED, date__gte=today)
+        events = [
+            event for event in
+            Event.objects.filter(organisation=organisation, status=Event.Status.PUBLISHED, date__gte=first_day)
             .select_related("organisation")
             .order_by("date", "start", "pk")
-        )
+            if today is not None or event.date >= timezone.localdate(timezone=event.zone)
+        ]
         ids = [event.pk for event in events]
         capacity: dict[int, int] = {}
         roles: dict[int, int] = {}

@@ -4,8 +4,7 @@ Only the event's public data travels: title, date, place, the public page, the p
 cancellation link. Never a presenter's question (DESIGN.md, confidentiality model).
 """
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import icalendar
 from django.urls import reverse
@@ -33,12 +32,8 @@ def location_of(event: Event) -> str:
 
 
 def event_times(event: Event) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(event.time_zone)
-    start = datetime.combine(event.date, event.start, tzinfo=zone)
-    end = datetime.combine(event.date, event.end, tzinfo=zone)
-    if end <= start:
-        end += timedelta(days=1)
-    return start, end
+    """(start, end), aware, in the zone of the event's place (``Event.time_zone``)."""
+    return event.starts_at(), event.ends_at()
 
 
 def event_calendar(event: Event, base_url: str = "") -> bytes:

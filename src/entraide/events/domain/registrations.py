@@ -52,7 +52,9 @@ class Registered:
 
 
 def registrations_open(event: Event) -> bool:
-    return event.status == Event.Status.PUBLISHED and event.date >= timezone.localdate()
+    """Published, and the event's day has not passed where it takes place (its own zone: a
+    Montréal event stays open until midnight in Montréal, whatever the server's zone)."""
+    return event.status == Event.Status.PUBLISHED and event.date >= timezone.localdate(timezone=event.zone)
 
 
 def register(

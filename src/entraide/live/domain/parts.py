@@ -23,13 +23,23 @@ class PartContext:
 
 
 PARTS: dict[str, Callable[[PartContext], object]] = {}
+# Parts that depend on who looks (the viewer's own contacts...): the realtime path, which
+# renders once for a phantom viewer of each role, builds these again for each viewer
+# (realtime.render.personal_state, through ``personal_parts``).
+PERSONAL: set[str] = set()
 
 
-def part(name: str):
-    """Register ``builder(PartContext) -> JSON-able`` as the view model's part ``name``."""
+def part(name: str, personal: bool = False):
+    """Register ``builder(PartContext) -> JSON-able`` as the view model's part ``name``;
+    ``personal``: its content depends on the viewer (a personal builder must not read
+    ``context.table``, which the realtime path does not give)."""
 
     def register(builder):
         PARTS[name] = builder
+        if personal:
+            PERSONAL.add(name)
+        else:
+            PERSONAL.discard(name)
         return builder
 
     return register
@@ -38,3 +48,11 @@ def part(name: str):
 def build_parts(context: PartContext) -> dict:
     """{name: what its builder gives} for every registered part."""
     return {name: builder(context) for name, builder in PARTS.items()}
+
+
+def personal_parts(parts: dict, context: PartContext) -> dict:
+    """``parts`` (built for another viewer of the same role) with every PERSONAL part built
+    again for ``context.viewer``; the others are kept as they are (not copied)."""
+    if not PERSONAL:
+        return parts
+    return {**parts, **{name: PARTS[name](context) for name in PERSONAL if name in PARTS}}
