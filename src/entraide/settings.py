@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "entraide.events",
     "entraide.themes",
     "entraide.followup",
+    "entraide.grouping",
 ]
 
 MIDDLEWARE = [
