@@ -421,7 +421,10 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
             top = max(each.version for each in tables) + 1
             for each in tables:
                 each.version = top
-                each.save(update_fields={*_changed(each, before[each.pk]), "version"})
+                if each.pk in before:
+                    each.save(update_fields={*_changed(each, before[each.pk]), "version"})
+                else:  # a table the command created (form_tables): all of it
+                    each.save()
         else:
             table.version += 1
             table.save(update_fields={*_changed(table, before[table.pk]), "version"})

@@ -507,9 +507,12 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
 
 
 def _results(table) -> dict:
-    """A formed table's results for the plenary harvest: its case's request, its ideas and
+    """A formed table's results for the plenary harvest: its case (the question presented in
+    plenary, atelier pratique), its case's request, its ideas and
     actions (group content, as the harvest step shows it at the table)."""
+    case = Problem.objects.filter(pk=table.chosen_problem_id).first() if table.chosen_problem_id else None
     return {
+        "case": case.text if case is not None else "",
         "help_request": table.help_request or "",
         "ideas": [idea.text for idea in Idea.objects.filter(table=table)],
         "actions": [{"text": a.text, "due": a.due.isoformat() if a.due else None} for a in Action.objects.filter(table=table)],
