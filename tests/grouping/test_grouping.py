@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entraide.grouping import Case, GroupingImpossible, Person, count_repeats, form_tables, remix
-from entraide.grouping.designs import cyclic_schedule, find_base_round
+from entraide.grouping.designs import affine_schedule, cyclic_schedule, find_base_round, max_partial_spread
 
 pytestmark = pytest.mark.unit
 
@@ -126,6 +126,30 @@ def test_twenty_in_fours_over_five_rounds_without_repeat():
     schedule = remix(20, 4, 5, time_limit_s=3)
     assert_schedule(schedule, 20, 4, 5)
     assert schedule.repeats == 0
+
+
+def test_thirty_two_in_fours_over_nine_rounds_without_repeat_quickly():
+    schedule = remix(32, 4, 9, time_limit_s=10)
+    assert_schedule(schedule, 32, 4, 9)
+    assert schedule.repeats == 0 and schedule.method == "construction"
+    assert schedule.seconds < 1
+
+
+@pytest.mark.parametrize(("n", "size", "rounds"), [(16, 4, 5), (32, 4, 9), (64, 8, 9), (32, 2, 31)])
+def test_affine_partial_spreads_have_no_repeat(n, size, rounds):
+    schedule = affine_schedule(n, size, rounds, 5)
+    assert schedule is not None and len(schedule) == rounds
+    assert all(sorted(p for table in tables for p in table) == list(range(1, n + 1)) for tables in schedule)
+    assert all(len(table) == size for tables in schedule for table in tables)
+    assert count_repeats(schedule) == 0
+
+
+def test_affine_construction_declines_what_it_cannot_build():
+    assert max_partial_spread(5, 2) == 9  # Beutelspacher: no 10 lines of PG(4, 2) pairwise disjoint
+    assert affine_schedule(32, 4, 10, 5) is None
+    assert affine_schedule(24, 4, 3, 5) is None  # not a power of two
+    assert affine_schedule(32, 3, 3, 5) is None
+    assert affine_schedule(8, 4, 2, 5) is None  # two planes of GF(2)^3 always share a line
 
 
 def test_developed_base_round_has_no_repeat():

@@ -15,13 +15,23 @@ orbit at most once.
   *Handbook of Combinatorial Designs*, 2nd ed., 2007, §II.2 "Triple systems", resolvable
   constructions). The search finds a base round in milliseconds.
 - 20 people in tables of 4 over 5 rounds: m = 5, c = 4, f = 0.
+- 32 people in tables of 4 over 9 rounds: ``affine_schedule`` below (cosets of 9 pairwise
+  disjoint lines of PG(4, 2)), in milliseconds.
 - 32 people in tables of 4 over 10 rounds (the social golfer instance 8-4-10, CSPLib problem 10;
   open until Alejandro Aguado's explicit solution in 2004, see M. Triska, "The Social Golfer
   Problem", metalevel.at/sgp, and Wikipedia "Social golfer problem"). General searches (tabu
-  search, CP) stop at 9 rounds. No base round is known here yet: the searches tried (Z_10 with
-  3 components and 2 fixed points; Z_5 with two base rounds; Z_8 on 4 components with two fixed
-  transversal rounds) found none within minutes. ``KNOWN_BASE_ROUNDS`` is where one found offline
-  would go (keyed by (m, c, f, size), checked by a test).
+  search, CP) stop at 9 rounds, and so does the affine construction (Beutelspacher's bound: at
+  most 9 pairwise disjoint lines in PG(4, 2)). No 10-round schedule is known here: the searches
+  tried found none. Previous helper: Z_10 with 3 components and 2 fixed points; Z_5 with two
+  base rounds; Z_8 on 4 components with two fixed transversal rounds (exact cover, minutes).
+  Then 1-rotational development over Z_31 ∪ {∞} with rounds R_0 + t, t ∈ T, |T| = 10: counting
+  forces every difference ±δ to occur exactly 3 times in R_0, with starting points P_δ such that
+  P_δ + T are 3 disjoint translates (and {a, b, c} + T for the block of ∞). CP-SAT (2 workers,
+  block-precedence symmetry breaking, T = {0..9}, which covers every arithmetic progression by a
+  multiplier) found nothing in 15 minutes, nor for T = {0..8} (9 rounds) in 2 minutes;
+  short simulated-annealing runs on R_0 (swaps; 15–30 s of CPU each) stopped at 3 and 6
+  conflicting pairs for T = {0..6} and {0..7}, and found nothing for 10 rounds with T also moved. ``KNOWN_BASE_ROUNDS`` is where a base round found
+  offline would go (keyed by (m, c, f, size), checked by a test).
 """
 
 import itertools
@@ -164,3 +174,89 @@ def cyclic_schedule(n: int, size: int, rounds: int, seconds: float) -> list[list
         if base is not None:
             return develop(base, m, c, rounds)
     return None
+
+
+# Affine geometry over GF(2): 2^k people in tables of 2^j ------------------------------------------
+
+MAX_AFFINE_DIMENSION = 6  # up to 64 people; beyond, listing the subspaces costs more than it saves
+
+
+def _subspaces(k: int, j: int, deadline: float) -> list[frozenset[int]] | None:
+    """Every j-dimensional subspace of GF(2)^k (vectors as k-bit integers), in a fixed order, or
+    None past ``deadline``."""
+    found: dict[frozenset[int], None] = {}
+    for count, basis in enumerate(itertools.combinations(range(1, 2**k), j)):
+        if count % 4096 == 0 and time.monotonic() > deadline:
+            return None
+        span = {0}
+        for vector in basis:
+            span |= {v ^ vector for v in span}
+        if len(span) == 2**j:
+            found.setdefault(frozenset(span), None)
+    return list(found)
+
+
+def _partial_spread(spaces: list[frozenset[int]], wanted: int, deadline: float) -> list[frozenset[int]] | None:
+    """``wanted`` subspaces meeting pairwise in the zero vector only (depth-first, fixed order),
+    or None if there are none or ``deadline`` passes."""
+    chosen: list[frozenset[int]] = []
+
+    def extend(start: int, used: frozenset[int]) -> bool:
+        if len(chosen) == wanted:
+            return True
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        for index in range(start, len(spaces)):
+            space = spaces[index]
+            if len(space & used) == 1:  # only the zero vector in common
+                chosen.append(space)
+                if extend(index + 1, used | space):
+                    return True
+                chosen.pop()
+        return False
+
+    try:
+        return list(chosen) if extend(0, frozenset({0})) else None
+    except TimeoutError:
+        return None
+
+
+def max_partial_spread(k: int, j: int) -> int:
+    """An upper bound on the number of j-dimensional subspaces of GF(2)^k meeting pairwise in {0}:
+    (2^k − 1)/(2^j − 1) nonzero vectors shared out, and for lines (j = 2) in odd k the exact
+    maximum (2^k − 5)/3 (A. Beutelspacher, "Partial spreads in finite projective spaces and partial
+    designs", Math. Z. 145, 1975). So 32 people in fours get at most 9 affine rounds."""
+    if j == 2 and k % 2 == 1:
+        return (2**k - 5) // 3
+    return (2**k - 1) // (2**j - 1)
+
+
+def affine_schedule(n: int, size: int, rounds: int, seconds: float) -> list[list[list[int]]] | None:
+    """A schedule without any repeated meeting when n = 2^k and size = 2^j: people are the vectors
+    of GF(2)^k (person v + 1), and round i is the partition of GF(2)^k into the cosets of a
+    j-dimensional subspace W_i. Two people x, y meet in round i exactly when x + y ∈ W_i, so the
+    rounds never repeat a meeting as soon as the W_i meet pairwise in {0} only: a *partial spread*
+    (Colbourn & Dinitz, *Handbook of Combinatorial Designs*, 2nd ed., §VII.2 "Affine and projective
+    planes" and the affine resolutions of AG(k, 2)). For 32 people in tables of 4 the largest
+    partial spread of lines of PG(4, 2) has 9 lines (31 = 9·3 + 4 points), hence 9 rounds, found
+    by the depth-first search below in a fraction of a second; 16 in fours over 5 rounds and 64 in
+    eights over 9 rounds are complete spreads. Returns None when n or size is not such a power of
+    two, k > ``MAX_AFFINE_DIMENSION``, or no partial spread of ``rounds`` subspaces is found within
+    ``seconds``."""
+    k, j = n.bit_length() - 1, size.bit_length() - 1
+    if n != 2**k or size != 2**j or not 1 <= j < k or k > MAX_AFFINE_DIMENSION or rounds < 1:
+        return None
+    if rounds > max_partial_spread(k, j):
+        return None
+    deadline = time.monotonic() + seconds
+    spaces = _subspaces(k, j, deadline)
+    if spaces is None:
+        return None
+    spread = _partial_spread(spaces, rounds, deadline)
+    if spread is None:
+        return None
+    schedule = []
+    for space in spread:
+        cosets = {frozenset(v ^ w for w in space) for v in range(n)}
+        schedule.append(sorted(sorted(v + 1 for v in coset) for coset in cosets))
+    return schedule

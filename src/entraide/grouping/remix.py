@@ -3,8 +3,10 @@ problem, CSPLib problem 10; issue 12, item 4).
 
 ``remix`` tries, in order, within its time limit:
 
-1. a construction without any repeat (``designs.cyclic_schedule``: Kirkman's schoolgirls, 8-4-10
-   and every instance with a cyclic base round);
+1. a construction without any repeat: ``designs.affine_schedule`` (2^k people in tables of 2^j,
+   cosets of a partial spread of GF(2)^k: 32 people in fours over up to 9 rounds), then
+   ``designs.cyclic_schedule`` (Kirkman's schoolgirls, 8-4-10 once a base round is known, and
+   every instance with a cyclic base round);
 2. a random-restart greedy start, improved by the tabu search of I. Dotú and P. Van Hentenryck,
    "Scheduling social golfers locally", CPAIOR 2005 (swap two people of one round, one of them in
    a conflict; tabu on the person and round moved; random swaps when stuck);
@@ -18,7 +20,7 @@ import time
 
 from django.utils.translation import ngettext
 
-from .designs import cyclic_schedule
+from .designs import affine_schedule, cyclic_schedule
 from .model import GroupingImpossible, Schedule
 
 MAX_PEOPLE = 2000
@@ -268,7 +270,9 @@ def remix(n_people: int, size: int, rounds: int, *, seed: int = 0, time_limit_s:
     started = time.monotonic()
     deadline = started + time_limit_s
     if n_people % size == 0 and rounds > 1:
-        built = cyclic_schedule(n_people, size, rounds, min(time_limit_s * 0.3, 5.0))
+        built = affine_schedule(n_people, size, rounds, min(time_limit_s * 0.1, 1.0))
+        if built is None:
+            built = cyclic_schedule(n_people, size, rounds, min(time_limit_s * 0.3, 5.0))
         if built is not None:
             return Schedule(_normalise(built), count_repeats(built), round(time.monotonic() - started, 3), "construction")
     rng = random.Random(seed)
