@@ -13,7 +13,7 @@ from entraide.core.tenancy import all_tenants
 
 from ..models import ROOM_NUMBER, Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
-from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
+from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR, cases_make_tables
 from .commands import table_of
 from .parts import PartContext, build_parts
 from .reads import read
@@ -199,7 +199,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
                 for key, value in spec.roles.items() if step.instruction(key)
             ] if is_facilitator else [],
             # The facilitator picks the person who brings the situation here (spec "bringer").
-            "choosing_bringer": current.activity in CHOOSING and spec.bringer in PICKED_BY_FACILITATOR,
+            # Not at the room when each case gets its own table (cases_make_tables).
+            "choosing_bringer": current.activity in CHOOSING and spec.bringer in PICKED_BY_FACILITATOR
+            and not cases_make_tables(session, table),
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
