@@ -463,6 +463,8 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
     room = next((t for t in tables if t.number == ROOM_NUMBER), None)
     is_facilitator = viewer.role == LiveRole.FACILITATOR
     running = session.status == LiveSession.Status.RUNNING
+    # Back from the tables: the room is past a ``scope: table`` step (the plenary harvest).
+    back = room is not None and not out and any(s.step.scope == "table" and s.index < room.step_index for s in steps)
     listed = []
     for table in formed:
         members = [p for p in people if p.table_id == table.pk and p.role != LiveRole.FACILITATOR]
@@ -485,7 +487,7 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
             "help_called_ms": epoch_ms(table.help_called_at),
             "visiting": is_facilitator and viewer.visiting_id == table.pk,
             # What the table brings back to the plenary (its harvest), once everybody is back.
-            "results": _results(table) if not out and running else None,
+            "results": _results(table) if back and running else None,
         })
     cases = []
     if room is not None and formed or (room is not None and steps and any(s.step.scope == "table" for s in steps)):
@@ -499,6 +501,7 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
     unseated = [{"id": p.pk, "name": p.display_name} for p in people if p.role != LiveRole.FACILITATOR and (p.table_id is None or p.table_id == (room.pk if room else None))] if formed else []
     return {
         "out": out,
+        "back": back,
         "list": listed,
         "unseated": unseated,
         "cases": cases,
