@@ -177,7 +177,7 @@ def test_two_codevelopment_tables_in_parallel_with_a_help_call_and_a_recall(serv
     # "Déplacer vers…" seats each person (the keyboard's and the phone's way).
     for index, name in enumerate(names):
         person = panel.locator("[data-person]").filter(has_text=name).first
-        person.locator("select").select_option(label=f"Table {2 + index // 4}")
+        person.locator("select").select_option(label=f"Table {1 + index // 4}")
         person.get_by_role("button", name="Déplacer").click()
         cards.nth(index // 4).locator("[data-person]").filter(has_text=name).wait_for()
     assert cards.nth(0).locator("[data-person]").count() == 4 and cards.nth(1).locator("[data-person]").count() == 4

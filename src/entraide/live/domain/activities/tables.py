@@ -274,10 +274,11 @@ def broadcast(context: Context, text: Text) -> None:
     context.session.broadcast_at = context.now
 
 
-@command("call_help", roles=EVERYONE)
+@command("call_help", roles=EVERYONE, scope=SESSION)
 def call_help(context: Context) -> None:
     """A formed table calls the facilitator (shown on the console until answered); refused in
-    the plenary, where the facilitator is present."""
+    the plenary, where the facilitator is present. Session-wide, so that the room's version
+    moves too and the console (at the room) is pushed the call at once."""
     if context.table.number == ROOM_NUMBER:
         raise CommandRefused("in_plenary", _("You are in the plenary: the facilitator is with you."))
     if context.table.help_called_at is None:
