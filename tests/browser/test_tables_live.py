@@ -181,6 +181,13 @@ def test_two_codevelopment_tables_in_parallel_with_a_help_call_and_a_recall(serv
         person.get_by_role("button", name="Déplacer").click()
         cards.nth(index // 4).locator("[data-person]").filter(has_text=name).wait_for()
     assert cards.nth(0).locator("[data-person]").count() == 4 and cards.nth(1).locator("[data-person]").count() == 4
+    # On a desktop, drag and drop moves a person too (the same command as the menu).
+    cards.nth(0).locator("[data-person]").filter(has_text="Dario").locator(".name").drag_to(cards.nth(1).locator("[data-drop-table]"))
+    cards.nth(1).locator("[data-person]").filter(has_text="Dario").wait_for()
+    assert cards.nth(0).locator("[data-person]").count() == 3
+    cards.nth(1).locator("[data-person]").filter(has_text="Dario").locator(".name").drag_to(cards.nth(0).locator("[data-drop-table]"))
+    cards.nth(0).locator("[data-person]").filter(has_text="Dario").wait_for()
+    assert cards.nth(0).locator("[data-person]").count() == 4 and cards.nth(1).locator("[data-person]").count() == 4
     screenshot(console, "console-two-tables")
 
     tap(console, "Démarrer la séance")
