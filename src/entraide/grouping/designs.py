@@ -28,7 +28,8 @@ orbit at most once.
   forces every difference ±δ to occur exactly 3 times in R_0, with starting points P_δ such that
   P_δ + T are 3 disjoint translates (and {a, b, c} + T for the block of ∞). CP-SAT (2 workers,
   block-precedence symmetry breaking, T = {0..9}, which covers every arithmetic progression by a
-  multiplier) found nothing in 15 minutes, nor for T = {0..8} (9 rounds) in 2 minutes;
+  multiplier) found nothing in 10 minutes (niced, on the shared machine), nor for T = {0..8}
+  (9 rounds) in 2 minutes;
   short simulated-annealing runs on R_0 (swaps; 15–30 s of CPU each) stopped at 3 and 6
   conflicting pairs for T = {0..6} and {0..7}, and found nothing for 10 rounds with T also moved. ``KNOWN_BASE_ROUNDS`` is where a base round found
   offline would go (keyed by (m, c, f, size), checked by a test).

@@ -423,7 +423,7 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
                 each.version = top
                 if each.pk in before:
                     each.save(update_fields={*_changed(each, before[each.pk]), "version"})
-                else:  # a table the command created (form_tables): all of it
+                else:  # formed by this command
                     each.save()
         else:
             table.version += 1

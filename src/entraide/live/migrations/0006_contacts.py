@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('live', '0006_parallel_tables'),
+        ('live', '0005_debrief_roadmap'),
     ]
 
     operations = [
