@@ -46,9 +46,9 @@ def montreal(builtins, organisation, coordinator) -> Event:
     return save_event(organisation, coordinator, event_data(**MONTREAL, start=time(18, 30), end=time(21)), {PARTICIPANT: 5})
 
 
-@pytest.mark.parametrize("which, zone", [("lausanne", "Europe/Zurich"), ("montreal", "America/Toronto")])
-def test_confirmation_mail_and_its_calendar_file_in_the_events_zone(request, on_commit, which, zone):
-    event = request.getfixturevalue(which)
+@pytest.mark.parametrize("place, zone", [(LAUSANNE, "Europe/Zurich"), (MONTREAL, "America/Toronto")], ids=["lausanne", "montreal"])
+def test_confirmation_mail_and_its_calendar_file_in_the_events_zone(builtins, organisation, coordinator, on_commit, place, zone):
+    event = save_event(organisation, coordinator, event_data(**place), {PARTICIPANT: 5})
     with on_commit():
         register(event, PARTICIPANT, "Bruno", "bruno@example.org", "fr")
     [message] = mail.outbox

@@ -25,7 +25,7 @@ class EventForm(forms.Form):
     # Checked by the domain (events.domain.events._check) against zoneinfo.available_timezones();
     # the page offers the list (a datalist) so that a phone keyboard suggests names.
     time_zone = forms.CharField(
-        label=_("Time zone of the place"), max_length=60, required=False,
+        label=_("Time zone"), max_length=60, required=False,
         help_text=_("Date, start and end are times of this zone, e.g. Europe/Zurich for Lausanne, America/Toronto for Montréal."),
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}),
     )
