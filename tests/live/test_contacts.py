@@ -263,3 +263,15 @@ def test_the_websocket_door_checked_against_the_asyncapi_document(builtins, orga
     assert [r["type"] for r in replies[1:3]] == ["result", "result"]
     state = replies[3]["state"]
     assert state["parts"]["contacts"]["matches"] == [{"id": bruno.pk, "name": bruno.display_name, "offered": True, "details": BRUNO_PHONE}]
+
+
+@pytest.mark.django_db
+def test_the_closing_step_says_there_is_something_to_do_on_the_phone(atelier):
+    """The phone offers the exchange at the closing step instead of saying that there is
+    nothing to send (the two used to show together); the facilitator is offered none."""
+    a = atelier.people[0]
+    state = session_state(atelier.refresh(), a)
+    assert "write_contact_details" in state["step"]["offers"]
+    assert state["step"]["nothing_to_do"] is False
+    console = session_state(atelier.refresh(), atelier.facilitator)
+    assert "write_contact_details" not in console["step"]["offers"]

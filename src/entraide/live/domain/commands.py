@@ -36,6 +36,7 @@ from entraide.core.tenancy import all_tenants
 from ..models import ROOM_NUMBER, AppliedCommand, LiveRole, LiveSession, LiveTable, Participant
 from . import rules
 from .notify import signal_changed
+from .reads import read
 from .steps import LiveStep, live_steps
 from .versions import with_protocol
 
@@ -495,8 +496,12 @@ def working_table(session: LiveSession, tables: list[LiveTable], participant: Pa
 def table_of(session: LiveSession, participant: Participant | None = None) -> LiveTable:
     """The table where ``participant`` works now (``working_table``: their formed table while
     tables are at work, else the room); the room without a participant. Not locked."""
-    with all_tenants():
-        tables = list(LiveTable.objects.filter(session=session).select_related("session"))
+    def load() -> list[LiveTable]:
+        with all_tenants():
+            return list(LiveTable.objects.filter(session=session).select_related("session"))
+
+    # Once per push for every view of it (live.domain.reads); a plain read elsewhere.
+    tables = read(("tables", session.pk), load)
     if not tables:
         return None
     # Every table and the session in one statement, one snapshot: ``session`` takes the state

@@ -332,6 +332,10 @@ def offered_commands(table, viewer: Participant, steps, state: dict) -> list[str
         if name == "remove_idea" and not state["ideas"]:
             continue
         offered.append(name)
+    # The exchange of contacts (activities/contacts.py) is offered at the closing step of every
+    # protocol, whatever its activity: its part is there when it is.
+    if (state.get("parts") or {}).get("contacts") is not None and state["can"].get("write_contact_details"):
+        offered.append("write_contact_details")
     return offered
 
 
