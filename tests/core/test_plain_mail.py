@@ -27,6 +27,7 @@ from entraide.events.domain.events import EventData, save_event
 from entraide.events.domain.registrations import cancel_registration, register
 from entraide.events.models import Event, EventRoleKind
 from entraide.followup.domain.reminders import send_plan_reminders
+from entraide.live.domain.event_session import open_event_session
 from entraide.followup.models import ActionPlan, PlanAction
 from entraide.web.forms import PasswordResetForm
 
@@ -136,7 +137,17 @@ def test_every_mail_renders_names_without_html_escaping(builtins, rendered, djan
     )
     _assert_raw(mail.outbox[-1], "http://testserver/mot-de-passe/nouveau/", count=9)
 
-    assert len(mail.outbox) == 9
+    # Events: a presenter's personal link when the event's live session opens.
+    live_event = save_event(organisation, coordinator, EventData(
+        title=EVENT, date=today + timedelta(days=1), start=time(14), end=time(17), place="Suhr",
+        region="", languages=("fr",), status=Event.Status.PUBLISHED,
+    ), {EventRoleKind.PRESENTER: 1})
+    register(live_event, EventRoleKind.PRESENTER, PERSON, "trois@example.org", question="Comment faire ?", notify=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        open_event_session(live_event, coordinator)
+    _assert_raw(mail.outbox[-1], EVENT, PERSON, ORGANISATION, "/retour/", count=10)
+
+    assert len(mail.outbox) == 10
     for message in mail.outbox:
         _assert_raw(message)
     # Every mail template of the package was rendered by one of the cases above.

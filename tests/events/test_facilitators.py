@@ -145,7 +145,9 @@ def test_the_coordinator_keeps_full_rights_but_not_the_questions(client, facilit
     page = text(response)
     assert response.status_code == 200 and url(facilitated, "edit") in page and "/annuler/" in page
     assert QUESTION not in page and response.context["can_facilitate"] is False
-    assert 'data-testid="live-session-slot"' not in page
+    # Coordinators open the event's live session too (issue 12: "by its facilitators and
+    # coordinators"), without reading the questions on this page.
+    assert 'data-testid="live-session-slot"' in page and 'data-testid="open-live-session"' in page
     assert client.get(url(facilitated, "questions")).status_code == 403
 
 

@@ -167,7 +167,7 @@ POST_ONLY = {
     "web:community-group-calendar", "web:community-excuse", "web:community-unavailable",
     "web:community-session-status", "web:community-live", "web:community-member-role",
     "web:community-me-calendar", "web:followup-add-action", "web:followup-action", "web:followup-share",
-    "web:followup-keep", "events:registration-cancel", "themes:copy", "themes:edit", "web:live-seats",
+    "web:followup-keep", "events:registration-cancel", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
 }
 
 

@@ -135,6 +135,10 @@ def is_event_facilitator(user, event) -> bool:
 # (hosts, presenters with their questions, participants), never edit the event or cancel a
 # registration. A coordinator who is not named does not facilitate (nor read the questions).
 rules.add_perm("events.facilitate_event", is_event_facilitator)
+# obj: an event. Its live session (atelier pratique, issue 12) is opened from its page by its
+# named facilitators and by the coordinators; whoever opens it holds the facilitator's seat and
+# sees the presenters' questions as the room will (they pose them in plenary).
+rules.add_perm("events.open_live_session", is_coordinator_of | is_event_facilitator)
 # obj: an event. Its page inside the organisation: the coordinators, and its facilitators.
 rules.add_perm("events.view_event", is_coordinator_of | is_event_facilitator)
 # obj: the organisation (its facilitators read every event's questions) or an event (its own
@@ -315,6 +319,7 @@ VIEW_PERMISSION = {
     "events.list_events": "core.view_organisation",
     "events.view_presenter_questions": "core.view_organisation",
     "events.facilitate_event": "core.view_organisation",
+    "events.open_live_session": "core.view_organisation",
     "events.view_event": "core.view_organisation",
     "themes.manage_themes": "core.view_organisation",
     "themes.change_theme": "themes.view_theme",

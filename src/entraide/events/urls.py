@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:org>/evenements/<slug:slug>/", views.event_detail, name="detail"),
     path("o/<slug:org>/evenements/<slug:slug>/modifier/", views.event_edit, name="edit"),
     path("o/<slug:org>/evenements/<slug:slug>/inscriptions.csv", views.registrations_csv, name="csv"),
+    path("o/<slug:org>/evenements/<slug:slug>/en-direct/", views.open_live, name="open-live"),
     path("o/<slug:org>/evenements/<slug:slug>/questions/", views.presenter_questions, name="questions"),
     path("o/<slug:org>/evenements/<slug:slug>/inscriptions/<int:pk>/annuler/", views.registration_cancel, name="registration-cancel"),
 ]

@@ -237,7 +237,49 @@ def event_detail(request: HttpRequest, organisation: Organisation, slug: str) ->
         "can_manage": access.can(request.user, "events.manage_event", organisation),
         "can_read_questions": can_read_questions,
         "can_facilitate": access.can(request.user, "events.facilitate_event", event),
+        "can_open_live": access.can(request.user, "events.open_live_session", event),
+        "live_session": live_session_box(event, request.user),
     })
+
+
+def live_session_box(event: Event, user) -> dict | None:
+    """What the event's page says of its live session: the one in progress (its code, and
+    whether this user holds its console), or None when none is open."""
+    from entraide.live.domain.event_session import running_session_of
+    from entraide.live.domain.opening import format_code, seat_for
+    from entraide.live.models import LiveRole
+
+    session = running_session_of(event)
+    if session is None:
+        return None
+    seat = seat_for(session, user=user)
+    return {"code": session.join_code, "shown_code": format_code(session.join_code),
+            "console": seat is not None and seat.role == LiveRole.FACILITATOR}
+
+
+@require_POST
+@organisation_view("core.view_organisation")
+def open_live(request: HttpRequest, organisation: Organisation, slug: str) -> HttpResponse:
+    """"Ouvrir la session en direct": the event's facilitator (or a coordinator) opens its live
+    session with the registered presenters and their questions, and lands on the console."""
+    from entraide.core.text import SingleLineError
+    from entraide.live.domain.event_session import EventSessionRefused, open_event_session
+    from entraide.protocols.domain.agenda import AgendaError
+    from entraide.web.live_views import _with_cookie
+
+    event = _event_or_404(organisation, slug)
+    access.require(request.user, "events.open_live_session", event)
+    try:
+        session, seat, seated = open_event_session(event, request.user, base_url=request.build_absolute_uri("/"))
+    except (EventSessionRefused, AgendaError, SingleLineError) as refused:
+        messages.error(request, refused.message)
+        return redirect(event.get_absolute_url() + "#live-session")
+    if seated:
+        messages.success(request, ngettext(
+            "%(count)d registered person is seated and was emailed their personal link.",
+            "%(count)d registered people are seated and were emailed their personal link.", len(seated),
+        ) % {"count": len(seated)})
+    return _with_cookie(redirect("web:live-console", code=session.join_code), session, seat.secret)
 
 
 @require_POST

@@ -13,7 +13,7 @@ from entraide.core.tenancy import all_tenants
 
 from ..models import ROOM_NUMBER, Action, Consent, GroundRule, Idea, LiveRole, LiveSession, Participant, PrivateNote, Problem, SpeakingTurn, Vote
 from . import clocks, commands, rules
-from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR
+from .activities.bringer import CHOOSING, PICKED_BY_FACILITATOR, cases_make_tables
 from .commands import table_of
 from .parts import PartContext, build_parts
 from .reads import read
@@ -199,7 +199,9 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
                 for key, value in spec.roles.items() if step.instruction(key)
             ] if is_facilitator else [],
             # The facilitator picks the person who brings the situation here (spec "bringer").
-            "choosing_bringer": current.activity in CHOOSING and spec.bringer in PICKED_BY_FACILITATOR,
+            # Not at the room when each case gets its own table (cases_make_tables).
+            "choosing_bringer": current.activity in CHOOSING and spec.bringer in PICKED_BY_FACILITATOR
+            and not cases_make_tables(session, table),
             "worksheet": step.worksheet,
             "is_last": current.index == len(steps) - 1,
         }
@@ -465,6 +467,8 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
     room = next((t for t in tables if t.number == ROOM_NUMBER), None)
     is_facilitator = viewer.role == LiveRole.FACILITATOR
     running = session.status == LiveSession.Status.RUNNING
+    # Back from the tables: the room is past a ``scope: table`` step (the plenary harvest).
+    back = room is not None and not out and any(s.step.scope == "table" and s.index < room.step_index for s in steps)
     listed = []
     for table in formed:
         members = [p for p in people if p.table_id == table.pk and p.role != LiveRole.FACILITATOR]
@@ -487,7 +491,7 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
             "help_called_ms": epoch_ms(table.help_called_at),
             "visiting": is_facilitator and viewer.visiting_id == table.pk,
             # What the table brings back to the plenary (its harvest), once everybody is back.
-            "results": _results(table) if not out and running else None,
+            "results": _results(table) if back and running else None,
         })
     cases = []
     if room is not None and formed or (room is not None and steps and any(s.step.scope == "table" for s in steps)):
@@ -501,6 +505,7 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
     unseated = [{"id": p.pk, "name": p.display_name} for p in people if p.role != LiveRole.FACILITATOR and (p.table_id is None or p.table_id == (room.pk if room else None))] if formed else []
     return {
         "out": out,
+        "back": back,
         "list": listed,
         "unseated": unseated,
         "cases": cases,
@@ -511,9 +516,12 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
 
 
 def _results(table) -> dict:
-    """A formed table's results for the plenary harvest: its case's request, its ideas and
+    """A formed table's results for the plenary harvest: its case (the question presented in
+    plenary, atelier pratique), its case's request, its ideas and
     actions (group content, as the harvest step shows it at the table)."""
+    case = Problem.objects.filter(pk=table.chosen_problem_id).first() if table.chosen_problem_id else None
     return {
+        "case": case.text if case is not None else "",
         "help_request": table.help_request or "",
         "ideas": [idea.text for idea in Idea.objects.filter(table=table)],
         "actions": [{"text": a.text, "due": a.due.isoformat() if a.due else None} for a in Action.objects.filter(table=table)],

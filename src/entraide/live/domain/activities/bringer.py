@@ -51,6 +51,15 @@ def named_by_facilitator(session: LiveSession, actor: Participant, step) -> Comm
     return None if bringer_of(session) == "raised" else _wrong_step()
 
 
+def cases_make_tables(session: LiveSession, table: LiveTable) -> bool:
+    """At the room of a protocol with ``scope: table`` steps where the tables hold 3 to 5
+    people around a case (spec ``tables``: the atelier pratique, field document 002), the cases
+    proposed in plenary are each worked at their own table: ``form_tables`` seats each author
+    as their table's presenter, so nobody is picked at the room."""
+    spec = session.protocol_version.spec
+    return table.number == ROOM_NUMBER and bool(spec.table_min) and any(s.scope == "table" for s in spec.steps)
+
+
 def offerers_at(session: LiveSession, table: LiveTable):
     """The holders of the offerer role whose case is ``table``'s: at the room, every one of the
     session (one case at a time, as always); at a formed table, its offerer and its members

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from ..commands import ROOM, CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
 from ...models import ROOM_NUMBER, LiveSession, LiveTable, Problem
-from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of
+from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of, cases_make_tables
 from .vote import candidates
 from .queue import close_floor
 from .. import rules
@@ -63,7 +63,7 @@ def check_can_leave(context: Context) -> None:
     activity = context.step.activity
     if activity == "vote" and table.chosen_problem_id is None and candidates(table):
         raise CommandRefused("choose_first", _("Reveal the votes and settle the choice before going on."))
-    if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and table.offerer_id is None:
+    if activity in CHOOSING and bringer_of(session) in PICKED_BY_FACILITATOR and table.offerer_id is None and not cases_make_tables(session, table):
         if not Problem.objects.filter(table=table).exists() and bringer_of(session) == "volunteers":
             raise CommandRefused(
                 "choose_bringer",

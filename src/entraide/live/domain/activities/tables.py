@@ -124,8 +124,27 @@ def form_tables(
             "too_few", _("%(people)d people cannot form %(count)d tables.") % {"people": len(people), "count": count}
         )
     created = _replace_tables(context, count)
+    around = cases if len(cases) == count else []
     if assign == "auto":
-        _assign_auto(context, people, created, cases if len(cases) == count else [], seed)
+        _assign_auto(context, people, created, around, seed)
+    _seat_presenters(context, created, around)
+
+
+def _seat_presenters(context: Context, tables: list[LiveTable], cases: list[Problem]) -> None:
+    """One table around each case presented in plenary (field document 002: "des petits groupes
+    ... conseillent collégialement la personne qui présente le cas"): its author sits at their
+    table as the person who brings it (role offerer, ``make_offerer``) and the case is the one
+    the table works on, whichever way the others are seated."""
+    from .bringer import make_offerer
+
+    for table, case in zip(tables, cases):
+        author = case.author
+        if author.removed_at is not None or author.role == FACILITATOR:
+            continue
+        if author.table_id != table.pk:
+            author.table = table
+            author.save(update_fields=["table"])
+        make_offerer(context.session, table, author, case)
 
 
 def _assign_auto(context: Context, people: list[Participant], tables: list[LiveTable], cases: list[Problem], seed: int) -> None:
@@ -169,9 +188,6 @@ def _assign_auto(context: Context, people: list[Participant], tables: list[LiveT
         raise CommandRefused("grouping_impossible", str(impossible)) from None
     for table, members in zip(tables, result.tables):
         Participant.objects.filter(pk__in=[by_key[k].pk for k in members if k in by_key]).update(table=table)
-        if cases:
-            presenter = by_key.get(members[0]) if members else None
-            table.offerer = presenter
 
 
 @command("move_participant", roles={FACILITATOR}, when=PLANNING, scope=SESSION)
@@ -258,10 +274,11 @@ def broadcast(context: Context, text: Text) -> None:
     context.session.broadcast_at = context.now
 
 
-@command("call_help", roles=EVERYONE)
+@command("call_help", roles=EVERYONE, scope=SESSION)
 def call_help(context: Context) -> None:
     """A formed table calls the facilitator (shown on the console until answered); refused in
-    the plenary, where the facilitator is present."""
+    the plenary, where the facilitator is present. Session-wide, so that the room's version
+    moves too and the console (at the room) is pushed the call at once."""
     if context.table.number == ROOM_NUMBER:
         raise CommandRefused("in_plenary", _("You are in the plenary: the facilitator is with you."))
     if context.table.help_called_at is None:

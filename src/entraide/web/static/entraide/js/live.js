@@ -275,6 +275,56 @@
       select();
     }
   });
+  // Moving people between tables by drag and drop on a desktop (issue 12): a progressive
+  // enhancement of each person's "Déplacer vers…" form, which stays the way on phones and with
+  // the keyboard. A drop fills that form's select with the target table and sends it, so the
+  // command, its checks and its refusals are the same as a click on "Déplacer".
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var person = event.target.closest && event.target.closest("#tables-panel [data-person]");
+    if (!person) { return; }
+    dragged = person;
+    person.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", person.dataset.person);
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) { dragged.classList.remove("dragging"); }
+    dragged = null;
+    document.querySelectorAll("#tables-panel .drop-target").forEach(function (el) { el.classList.remove("drop-target"); });
+  });
+  function dropZone(event) {
+    return dragged && event.target.closest ? event.target.closest("#tables-panel [data-drop-table]") : null;
+  }
+  document.addEventListener("dragover", function (event) {
+    var zone = dropZone(event);
+    if (!zone) { return; }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    zone.classList.add("drop-target");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var zone = dropZone(event);
+    if (zone && !zone.contains(event.relatedTarget)) { zone.classList.remove("drop-target"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var zone = dropZone(event);
+    if (!zone) { return; }
+    event.preventDefault();
+    zone.classList.remove("drop-target");
+    var form = dragged.querySelector("form.move-form");
+    var target = zone.dataset.dropTable;
+    if (!form || zone.contains(dragged)) { return; }
+    var select = form.querySelector("select[name=table]");
+    var option = select.querySelector('option[value="' + target + '"]');
+    if (!option) {  // the room ("not seated"), which the menu does not list
+      option = document.createElement("option");
+      option.value = target;
+      select.appendChild(option);
+    }
+    select.value = target;
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.dispatchEvent(new Event("submit", { cancelable: true, bubbles: true })); }
+  });
   keepCsrf();
   measureOffset();
   watchPresence();
