@@ -89,37 +89,11 @@ def clear() -> None:
         _cache.clear()
 
 
-def fragment(session_id: int, participant_id: int, view: str, language: str, *, base_url: str, secret: str, fresh: bool = False, version: int | None = None):
-    """The HTML fragment of ``view`` for this participant as (version, html); None when they
-    no longer have a seat; False when their role no longer sees that view (the page then
-    re-fetches over HTTP, which leads to the view of their role). ``base_url`` ("http://host") makes
-    the join and personal links absolute; ``secret`` is the viewer's own (their personal
-    link). ``fresh`` skips the shared render of the same version (presence changed);
-    ``version``, the version signalled, lets a phone take a shared render of it without
-    reading the session."""
-    with all_tenants(), translation.override(language):
-        viewer = seat(session_id, participant_id)
-        if viewer is None:
-            return None
-        if view not in views_for(viewer.role):  # their role changed (hand-over): the page re-fetches
-            return False
-        if not fresh and version is not None:
-            # Most signals: the shared render of this very version is there (another phone of
-            # the room asked first), no need to read the session again.
-            entry = _cached((session_id, view, viewer.role, language), version)
-            if entry is not None and shareable(entry.session, viewer, view):
-                return entry.version, fill(entry, entry.session, viewer, _links(entry.session, base_url, secret))
-        session = sessions.load(session_id)
-        links = _links(session, base_url, secret)
-        if shareable(session, viewer, view):
-            shared = _shared(session, viewer.role, view, language, links, fresh)
-            return shared.version, fill(shared, session, viewer, links)
-        state = session_state(session, viewer)
-        return state["session"]["version"], render_alone(session, viewer, view, links, state=state)
-
-
 def fragments(jobs: list[dict]) -> list:
-    """``fragment(**job)`` for each job, all of one session, as a batch: the seats are read in
+    """The fragment of each job (session_id, participant_id, view, language, base_url, secret,
+    fresh, version), all of one session, as a batch, each as (version, html); None when the
+    viewer no longer has a seat, False when their role no longer sees that view or the render
+    failed (the page then re-fetches over HTTP): the seats are read in
     one query, and for the phones that share a render, what is theirs (ids, notes) in two
     queries for all of them, whatever their number (on PostgreSQL each round trip counts).
     A job that fails gives False (the page then re-fetches over HTTP)."""
