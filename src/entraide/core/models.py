@@ -108,3 +108,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class ActionLogEntry(models.Model):
+    """Who did what to which record, and when: never what was written (DESIGN.md,
+    confidentiality). One row per domain write (``core.actions.write``)."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The person whose own record this is (a plan's author, a registrant, a grant's
+    # requester): they see this row in their own log.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = tenant_manager()
+    # Sweeps across organisations (a person's own log spans them): explicit, never implicit.
+    everywhere = models.Manager()
+
+    class Meta:
+        verbose_name = _("action log entry")
+        verbose_name_plural = _("action log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject", "-at"]), models.Index(fields=["organisation", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_type}#{self.object_id}"
