@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "entraide.themes",
     "entraide.followup",
     "entraide.grouping",
+    "entraide.network",
+    "entraide.grants",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("entraide.events.urls")),
     path("", include("entraide.themes.urls")),
+    path("", include("entraide.network.urls")),
+    path("", include("entraide.grants.urls")),
     path("", include("entraide.web.urls")),
 ]
 

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
+from entraide.core.actions import DomainError
 from entraide.protocols.domain import library
 from entraide.protocols.domain.agenda import AgendaError, fit_agenda
 
@@ -40,6 +41,13 @@ class AgendaOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+    code: str | None = None
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, error: DomainError):
+    """The API door's one mapping of a domain refusal: 400 with ``{code, detail, field}``."""
+    return api.create_response(request, error.as_json(), status=400)
 
 
 def _summary(protocol) -> ProtocolSummary:

@@ -1,0 +1,19 @@
+"""The web door's one mapping of ``core.actions.DomainError``: onto the form field it names
+(or the form as a whole), or onto a message when there is no form. Nothing was changed."""
+
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest
+
+from entraide.core.actions import DomainError
+
+
+def add_to_form(form: Form, error: DomainError) -> None:
+    """Show ``error`` on ``form``: on its field when the form has that field, else on top."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+def add_to_messages(request: HttpRequest, error: DomainError) -> None:
+    """Show ``error`` as an error message on the next page (after a redirect)."""
+    messages.error(request, str(error.message))
