@@ -8,7 +8,8 @@ Re-mixing instances (people/size/rounds): 15/3/7 (Kirkman), 32/4/9, 32/4/10, 20/
 repeats and seconds for remix and for the greedy baseline. Events: random atelier pratique events
 of 30 to 200 people (bench/grouping_events.py), form_tables against a greedy seating (rank by rank
 where there is room) with the same time; reports the share of participants in one of their two
-preferred cases, same-community pairs and seconds. The last line printed is one JSON object.
+preferred cases, the share that table capacities allow at most (a max flow) and how much of it was
+reached, same-community pairs and seconds. The last line printed is one JSON object.
 """
 
 import argparse
@@ -76,8 +77,15 @@ def main() -> None:
         people, cases = random_event(n, args.seed + n)
         tables = form_tables(people, cases, min_size=3, max_size=5, seed=args.seed, time_limit_s=1.5)
         baseline = greedy_tables(people, cases, 3, 5, args.seed, tables.score["seconds"])
+        score = tables.score
+        ranked = score["first_choice"] + score["second_choice"] + score["other"]
+        top_two = score["first_choice"] + score["second_choice"]
         figures["events"][str(n)] = {
-            "tables": len(cases), "top_two_share": tables.score["top_two_share"], "first_choice": tables.score["first_choice"],
+            "tables": len(cases), "top_two_share": score["top_two_share"], "first_choice": score["first_choice"],
+            # What table capacities allow at most (a max flow), and how much of it was reached: the
+            # issue's "95 % in one of their two preferred cases wherever capacity allows".
+            "top_two_possible_share": round(score["top_two_possible"] / ranked, 4) if ranked else 1.0,
+            "top_two_of_possible": round(top_two / score["top_two_possible"], 4) if score["top_two_possible"] else 1.0,
             "mixing": tables.score["mixing"], "seconds": tables.score["seconds"], "status": tables.score["status"],
             "greedy_top_two_share": baseline["top_two_share"], "greedy_valid": baseline["valid"],
         }

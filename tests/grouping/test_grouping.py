@@ -66,6 +66,18 @@ def test_preferences_are_met_when_capacity_allows():
     people += [Person(f"x{i}", (f"c{i % 4}", f"c{(i + 1) % 4}"), community="ab"[i % 2]) for i in range(12)]
     result = form_tables(people, cases, min_size=3, max_size=5)
     assert result.score["first_choice"] == 12 and result.score["top_two_share"] == 1.0
+    assert result.score["top_two_possible"] == 12
+
+
+def test_what_capacity_allows_bounds_the_top_two_and_is_reached():
+    """Eight people want the same two cases, which seat four each besides their presenters: at
+    most eight of the ten can be in their two preferred cases, and the solver reaches that."""
+    cases = [Case(f"c{i}", f"p{i}") for i in range(3)]
+    people = [Person(f"p{i}") for i in range(3)]
+    people += [Person(f"x{i}", ("c0", "c1")) for i in range(10)]
+    result = form_tables(people, cases, min_size=3, max_size=5)
+    assert result.score["top_two_possible"] == 8
+    assert result.score["first_choice"] + result.score["second_choice"] == 8
 
 
 def test_too_few_people_for_the_tables_says_so():
