@@ -316,3 +316,69 @@ def test_pages_show_the_tables_without_javascript(builtins, organisation, facili
     post(client, "recall", view="console")
     page = unescape(phones[1].get(reverse("web:live", kwargs={"code": code})).content.decode())
     assert 'data-testid="my-table"' not in page
+
+
+def test_every_change_at_any_table_reaches_the_console_as_a_newer_version(group):
+    """A table host advancing their table (or anyone at a table acting) changes the console's
+    panel: the facilitator's view takes a newer version each time, so pushed fragments are
+    kept (live.js keeps only newer versions); phones follow their own table's version. Also
+    when tables are formed again with fewer of them."""
+
+    def console_version():
+        return session_state(group.refresh(), group.facilitator)["session"]["version"]
+
+    group.run(group.facilitator, "form_tables", count=4, assign="hand")
+    before_reform = console_version()
+    tables = _seat_by_hand(group)  # formed again: three tables replace four
+    assert console_version() > before_reform
+    _to_rules(group)
+    group.run(group.facilitator, "next_step")
+    seen = [console_version()]
+    phone = group.people[6]  # at the second table
+    phone_version = session_state(group.refresh(), phone)["session"]["version"]
+    for who in (group.people[0], group.people[5], group.people[10], group.people[1]):
+        group.run(who, "set_ready")
+        seen.append(console_version())
+    assert seen == sorted(set(seen)), seen  # strictly newer after every table's change
+    assert session_state(group.refresh(), phone)["session"]["version"] == phone_version + 1  # one change at their table
+    assert len(tables) == 3
+
+
+def test_after_the_recall_each_table_documents_its_own_work(group):
+    """At the plenary's documentation, each offerer condenses their own table's notes (nobody
+    overwrites another table's record) and each table's members consent for that table only;
+    a host is a member like the others there. The group then sees only the consenting tables'
+    records (documentation.consented_tables)."""
+    from entraide.live.domain.activities.documentation import consented_tables
+
+    tables = _seat_by_hand(group)
+    _to_rules(group)
+    group.run(group.facilitator, "next_step")  # the tables' steps
+    offerers = [group.people[0], group.people[6], group.people[12]]  # table 1's is its host
+    with all_tenants():
+        for table, offerer in zip(tables, offerers):
+            LiveTable.objects.filter(pk=table.pk).update(offerer=offerer)
+            Participant.objects.filter(pk=offerer.pk).update(role="offerer")
+    group.run(group.facilitator, "recall")
+    while group.steps()[table_of(group.refresh()).step_index].activity != "documentation":
+        group.run(group.facilitator, "next_step")
+    for index, offerer in enumerate(offerers):
+        group.refresh()
+        assert table_of(group.session, offerer).pk == tables[index].pk
+        state = session_state(group.session, offerer)
+        assert state["step"]["activity"] == "documentation"
+        assert state["can"]["write_record"]
+        group.run(offerer, "write_record", text=f"Notes de la table {index + 1}")
+    with all_tenants():
+        assert [t.record for t in group.tables()] == ["Notes de la table 1", "Notes de la table 2", "Notes de la table 3"]
+        assert not table_of(group.refresh()).record  # the room's stays empty
+    for person in group.people[5:10]:  # table 2 agrees
+        group.run(person, "give_consent", agrees=True)
+    group.run(group.people[1], "give_consent", agrees=False)  # table 1 does not
+    documentation = session_state(group.refresh(), group.people[7])["documentation"]
+    assert documentation["total"] == 5 and documentation["everyone_agrees"] and documentation["record"] == "Notes de la table 2"
+    assert session_state(group.refresh(), group.people[2])["documentation"]["record"] == ""  # table 1: not shared
+    panel = session_state(group.refresh(), group.facilitator)["documentation"]
+    assert panel["answered"] == 6
+    with all_tenants():
+        assert [t.pk for t in consented_tables(group.session)] == [tables[1].pk]

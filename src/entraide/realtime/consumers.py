@@ -154,7 +154,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
                 count_failure((self.scope.get("client") or ("unknown",))[0] or "unknown")
                 return None
             mark_seen(participant)
-            return session.pk, participant.pk, commands.table_of(session, participant).version, participant.role
+            return session.pk, participant.pk, commands.view_version(commands.table_of(session, participant), participant), participant.role
 
     # --- Receiving ----------------------------------------------------------------------
 
@@ -256,7 +256,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             participant = Participant.objects.filter(pk=self.participant_id, removed_at__isnull=True).first()
             if participant is None:
                 return None
-            if known_version is not None and known_version >= commands.table_of(session, participant).version:
+            if known_version is not None and known_version >= commands.view_version(commands.table_of(session, participant), participant):
                 return "current"
             return session_state(session, participant)
 
@@ -269,7 +269,7 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             if participant is None:
                 return None
             session = LiveSession.objects.filter(pk=self.session_id).first()
-            return commands.table_of(session, participant).version if session else None
+            return commands.view_version(commands.table_of(session, participant), participant) if session else None
 
     # --- From the channel layer -------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The session record (field document 001, "après la séance : documentation").
 
-With everyone's consent (every present participant of the live session agrees), the offerer's
-condensed record, the ideas kept and the action plan are shown to the members of the group on
+With everyone's consent (every present participant of the live session agrees; once tables
+have worked, every member of a table for that table's part), the offerer's condensed record,
+the ideas kept and the action plan are shown to the members of the group on
 the date of the session, and to nobody else. A consent withdrawn afterwards withdraws it at
 once; given again, it is shared again. Who may see it is decided in ``core.access``
 (``followup.view_session_record``); this module builds and exports it.
@@ -16,9 +17,8 @@ from entraide.core import exports
 from entraide.core.exports import markdown_block, markdown_inline
 from entraide.community.models import GroupMembership, GroupSession
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.activities.documentation import everyone_consents
-from entraide.live.domain.commands import table_of
-from entraide.live.models import Action, Idea, LiveSession
+from entraide.live.domain.activities.documentation import consented_tables, everyone_consents
+from entraide.live.models import ROOM_NUMBER, Action, Idea, LiveSession
 
 
 @dataclass
@@ -80,9 +80,17 @@ def shared_records(user, organisation) -> list[GroupSession]:
 def build_record(group_session: GroupSession) -> SessionRecord:
     session = group_session.live_session
     with all_tenants():
-        ideas = [idea.text for idea in Idea.objects.filter(session=session)]
-        actions = [(action.text, action.due) for action in Action.objects.filter(session=session)]
-        record_text = table_of(session).record
+        # Only what the people who wrote it agreed to share: with tables, each consenting
+        # table's record and harvest (live.domain.activities.documentation).
+        tables = consented_tables(session)
+        ideas = [idea.text for idea in Idea.objects.filter(session=session, table__in=tables)]
+        actions = [(action.text, action.due) for action in Action.objects.filter(session=session, table__in=tables)]
+        if len(tables) == 1 and tables[0].number == ROOM_NUMBER:
+            record_text = tables[0].record
+        else:
+            record_text = "\n\n".join(
+                f"{table.label}\n\n{table.record}" for table in tables if table.record
+            )
     return SessionRecord(
         group_session=group_session,
         title=session.title or session.protocol_version.spec.title.get(),

@@ -319,7 +319,7 @@ def refusal(
         return CommandRefused("not_started", _("The session has not started yet."))
     # A formed table's host runs it (role_at); what changes the whole session stays the
     # facilitator's.
-    if (actor.role if spec.scope == SESSION else role_at(table, actor)) not in spec.roles:
+    if (actor.role if spec.scope == SESSION else role_at(table, actor, steps)) not in spec.roles:
         return CommandRefused("wrong_role", _("Your role does not allow this."))
     if spec.activities is not None and session.status == LiveSession.Status.RUNNING:
         steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
@@ -334,12 +334,19 @@ def refusal(
     return None
 
 
-def role_at(table: LiveTable, actor: Participant) -> str:
+def role_at(table: LiveTable, actor: Participant, steps: list[LiveStep] | None = None) -> str:
     """The role ``actor`` acts with at ``table``: the facilitator's for the host of a formed
-    table (they run its steps, turns and clocks), else their own."""
-    if table is not None and table.number != ROOM_NUMBER and table.host_id is not None and table.host_id == actor.pk:
-        return FACILITATOR
-    return actor.role
+    table while it works its own steps (``scope: table``: they run its steps, turns and
+    clocks), else their own (at the plenary's documentation, say, the host is a member like
+    the others)."""
+    if table is None or table.number == ROOM_NUMBER or table.host_id is None or table.host_id != actor.pk:
+        return actor.role
+    if steps is None:
+        session = table.session
+        steps = live_steps(session.protocol_version.spec, session.agenda)
+    if table.step_index < len(steps) and steps[table.step_index].step.scope != "table":
+        return actor.role
+    return FACILITATOR
 
 
 def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: str, args: dict | None = None) -> Outcome:
@@ -481,14 +488,30 @@ def tables_out(session: LiveSession, tables: list[LiveTable], steps: list[LiveSt
     return steps[room.step_index].step.scope == "table"
 
 
+# Plenary activities that work on each person's own table's content once tables have worked:
+# the documentation (each table's notes are condensed by its offerer and shared only with the
+# consent of the people of that table, field document 001 "Documentation"), during the session
+# and after it.
+OWN_TABLE_ACTIVITIES = frozenset({"documentation"})
+
+
 def working_table(session: LiveSession, tables: list[LiveTable], participant: Participant | None, steps=None) -> LiveTable:
     """Where ``participant`` works and looks now, among the session's ``tables``: their formed
     table while the tables are at work (``tables_out``; for a facilitator, the table they
-    visit), else the room (number ROOM_NUMBER: the whole group, the plenary)."""
+    visit), their own formed table at a plenary step of OWN_TABLE_ACTIVITIES, else the room
+    (number ROOM_NUMBER: the whole group, the plenary). The formed tables follow the room into
+    those steps (``activities.course.follow_room``), so that their own step is that one."""
     ordered = sorted(tables, key=lambda t: t.number)
     room = next((t for t in ordered if t.number == ROOM_NUMBER), ordered[0])
-    if participant is None or not tables_out(session, ordered, steps):
+    if participant is None or len(ordered) < 2:
         return room
+    if not tables_out(session, ordered, steps):
+        if participant.role == FACILITATOR or participant.table_id in (None, room.pk):
+            return room
+        steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+        if room.step_index >= len(steps) or steps[room.step_index].activity not in OWN_TABLE_ACTIVITIES:
+            return room
+        return next((t for t in ordered if t.pk == participant.table_id), room)
     wanted = participant.visiting_id if participant.role == FACILITATOR else participant.table_id
     return next((t for t in ordered if t.pk == wanted), room)
 
@@ -516,6 +539,20 @@ def table_of(session: LiveSession, participant: Participant | None = None) -> Li
     found = working_table(session, tables, participant)
     found.all_tables = sorted(tables, key=lambda t: t.number)
     return found
+
+
+def view_version(table: LiveTable, viewer: Participant | None) -> int:
+    """The version of what ``viewer`` sees at ``table`` (as ``table_of`` returns it, with every
+    table of the session read in the same statement). Their table's own, except for the
+    facilitator, whose console and projector show every table (the tables' panel): the sum of
+    the session's table versions. Every change of any table raises that sum, without a lock
+    shared by the tables (tables only ever go up; ``form_tables`` gives the tables it creates
+    the versions of those it replaces). Clients keep a fragment only when its version is newer
+    (live.js), so a change at one table reaches the console as a newer version."""
+    tables = getattr(table, "all_tables", None) or [table]
+    if viewer is not None and viewer.role == FACILITATOR and len(tables) > 1:
+        return sum(t.version for t in tables)
+    return table.version
 
 
 # The session's fields a command changes, refreshed by table_of with the table's version.

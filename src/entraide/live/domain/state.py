@@ -100,7 +100,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     ended = session.status == LiveSession.Status.ENDED
     current = steps[table.step_index] if steps else None
     # A formed table's host runs it with the facilitator's tools (commands.role_at).
-    role = commands.role_at(table, viewer)
+    role = commands.role_at(table, viewer, steps)
     hosting = role != viewer.role
     viewer_role = viewer.role
     is_facilitator = role == LiveRole.FACILITATOR
@@ -122,7 +122,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
             "title": session.title or spec.title.get(),
             "protocol": spec.title.get(),
             "status": session.status,
-            "version": table.version,
+            "version": commands.view_version(table, viewer),
         },
         "table": _table_view(table, names, out, viewer),
         "server_now_ms": epoch_ms(now),
@@ -243,7 +243,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
         {"id": a.pk, "text": a.text, "due": a.due.isoformat() if a.due else None}
         for a in read(("actions", table.pk), lambda: instances(Action, "table_id = %s", [table.pk]))
     ]
-    state["documentation"] = _documentation(session, table, viewer, people, names, is_facilitator)
+    state["documentation"] = _documentation(session, table, all_tables, viewer, people, names, is_facilitator)
     # What this viewer may send now, by the very check the command path runs (commands.refusal),
     # and the limits it applies: the pages read these, never a role or a step of their own.
     state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
@@ -428,8 +428,17 @@ def _queue(session, table, viewer, current, names, people, now, is_facilitator) 
     return queue
 
 
-def _documentation(session, table, viewer, people, names, is_facilitator) -> dict:
-    consents = read(("consents", table.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "table_id = %s", [table.pk])})
+def _documentation(session, table, all_tables, viewer, people, names, is_facilitator) -> dict:
+    """Who agreed to share the condensed record. With one table, everybody's consent on the
+    room's record. Once tables have worked, each formed table's record needs its own members'
+    consent (documentation.consented_tables); the facilitator, at the room, follows everybody's
+    answers across the tables."""
+    if len(all_tables) > 1 and table.number == ROOM_NUMBER:
+        consents = read(("consents", "session", session.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "session_id = %s", [session.pk])})
+    else:
+        consents = read(("consents", table.pk), lambda: {row["participant"]: row["agrees"] for row in select(Consent, ["participant", "agrees"], "table_id = %s", [table.pk])})
+    if len(all_tables) > 1 and table.number != ROOM_NUMBER:
+        people = [p for p in people if p.table_id == table.pk]
     everyone = bool(people) and all(consents.get(p.pk) is True for p in people)
     is_offerer = viewer.pk == table.offerer_id
     return {

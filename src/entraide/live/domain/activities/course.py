@@ -2,7 +2,7 @@ from typing import Literal
 from datetime import datetime
 from django.utils.translation import gettext as _
 
-from ..commands import ROOM, CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
+from ..commands import OWN_TABLE_ACTIVITIES, ROOM, CommandRefused, Context, FACILITATOR, MAX_ADDED_MINUTES, SESSION, StepKey, clean_id, command
 from ...models import ROOM_NUMBER, LiveSession, LiveTable, Problem
 from .bringer import CHOOSING, PICKED_BY_FACILITATOR, bringer_of, cases_make_tables
 from .vote import candidates
@@ -110,6 +110,18 @@ def move_to(context: Context, index: int) -> None:
         for each in formed:
             enter_step(context, index, each)
             each.help_called_at = None
+    else:
+        follow_room(context, index)
+
+
+def follow_room(context: Context, index: int) -> None:
+    """At a plenary step where each person works on their own table's content
+    (commands.OWN_TABLE_ACTIVITIES: the documentation of what each table worked), the formed
+    tables take that step too, so that each offerer condenses their own table's notes and its
+    members consent to sharing them (field document 001, "Documentation")."""
+    if context.steps[index].activity in OWN_TABLE_ACTIVITIES:
+        for each in formed_tables(context):
+            enter_step(context, index, each)
 
 
 @command("next_step", roles={FACILITATOR}, scope=ROOM)

@@ -4,7 +4,7 @@ condensed record may be shared; the offerer writes it. Both stay possible after 
 from django.utils.translation import gettext as _
 
 from ..commands import CommandRefused, Context, FACILITATOR, OFFERER, Text, active_participants, clean_text, command
-from ...models import Consent, LiveSession
+from ...models import ROOM_NUMBER, Consent, LiveSession, LiveTable
 
 
 
@@ -34,7 +34,26 @@ def write_record(context: Context, text: Text) -> None:
     table.record = clean_text(context, text, "record")
 
 
-def everyone_consents(session: LiveSession) -> bool:
-    people = list(active_participants(session).values_list("pk", flat=True))
+def consented_tables(session: LiveSession) -> list[LiveTable]:
+    """The tables whose condensed record and harvest may be shared with the group, in order.
+    With one table (the atelier as a whole group): the room, when everybody agreed. Once
+    tables have worked: each formed table whose members all agreed; a table's notes are its
+    members' words, never shared on other people's say (field document 001, "Documentation")."""
+    tables = list(LiveTable.objects.filter(session=session).order_by("number"))
+    people = list(active_participants(session).values_list("pk", "table_id"))
     agreeing = set(Consent.objects.filter(session=session, agrees=True).values_list("participant_id", flat=True))
-    return bool(people) and set(people) <= agreeing
+    if len(tables) < 2:
+        return tables if people and {pk for pk, _table in people} <= agreeing else []
+    consented = []
+    for table in tables:
+        if table.number == ROOM_NUMBER:
+            continue
+        members = {pk for pk, at in people if at == table.pk}
+        if members and members <= agreeing:
+            consented.append(table)
+    return consented
+
+
+def everyone_consents(session: LiveSession) -> bool:
+    """Whether some record of the session may be shared (``consented_tables``)."""
+    return bool(consented_tables(session))

@@ -84,7 +84,10 @@ def _replace_tables(context: Context, count: int) -> list[LiveTable]:
     room = context.room
     Participant.objects.filter(session=context.session).update(table=room, visiting=None)
     LiveTable.objects.filter(pk__in=[t.pk for t in old]).delete()
-    top = max(t.version for t in context.tables)
+    # The new tables start above the room and carry the versions of those they replace, so that
+    # the sum of the session's versions (what the console holds, commands.view_version) still
+    # goes up once the command has raised every table.
+    top = max(t.version for t in context.tables) + sum(t.version for t in old)
     created = [
         LiveTable.objects.create(session=context.session, number=ROOM_NUMBER + n, step_index=room.step_index, version=top)
         for n in range(1, count + 1)
@@ -308,7 +311,7 @@ def visit_table(context: Context, table: Id | None = None) -> None:
 def recall(context: Context) -> None:
     """Bring everybody back to the plenary at once: the room goes to the first plenary step
     after the tables' steps; every table keeps what it wrote (the plenary harvests it)."""
-    from .course import enter_step
+    from .course import enter_step, follow_room
     from .queue import close_floor
 
     room = context.room
@@ -325,6 +328,7 @@ def recall(context: Context) -> None:
             table.help_called_at = None
     context.table = room
     enter_step(context, following, room)
+    follow_room(context, following)
     Participant.objects.filter(session=context.session, visiting__isnull=False).update(visiting=None)
     context.actor.visiting = None
 
