@@ -469,6 +469,10 @@ def _locked_table(session: LiveSession, actor: Participant | None) -> LiveTable 
         locked = LiveTable.objects.select_for_update(no_key=True).filter(pk=where.pk).first()
         if locked is None:
             return None
+        if getattr(session, "table_count", 1) < 2:
+            # One table (the room): nothing can send the actor elsewhere meanwhile, since tables
+            # are formed (PLANNING) before a later command sends them to work.
+            return locked
         again = table_of(session, actor)
         if again is not None and again.pk == locked.pk:
             return locked

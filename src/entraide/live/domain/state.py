@@ -235,7 +235,8 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     ]
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
-        for n in PrivateNote.objects.filter(session=session, author=viewer)
+        # Nobody's (the shared render's phantom seat, pk 0): each phone's are filled apart.
+        for n in (PrivateNote.objects.filter(session=session, author=viewer) if viewer.pk else ())
     ]
     state["queue"] = _queue(session, table, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
     state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", table.pk), lambda: instances(Idea, "table_id = %s", [table.pk]))]
@@ -504,7 +505,8 @@ def _tables_panel(session, tables, people, steps, now, viewer, out: bool) -> dic
         })
     cases = []
     if room is not None and formed or (room is not None and steps and any(s.step.scope == "table" for s in steps)):
-        for problem in Problem.objects.filter(table=room, declined=False):
+        # The room's problems, read once per push for every view (the same read as _problems).
+        for problem in (p for p in read(("problems", room.pk), lambda: instances(Problem, "table_id = %s", [room.pk])) if not p.declined):
             cases.append({
                 "id": problem.pk,
                 "text": problem.text,
