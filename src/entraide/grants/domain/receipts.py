@@ -92,11 +92,18 @@ def sanitise_name(name: str, kind: Kind) -> str:
     return f"{base}.{kind.extension}"
 
 
+# A PDF's first line is its header alone; before its first object only comment lines
+# (the binary marker "%âãÏÓ") may come. Code there is another language's (a JavaScript polyglot).
+PDF_PREAMBLE = re.compile(rb"%PDF-[12]\.\d[ \t]*(\r\n|\r|\n)(%[^\r\n]*(\r\n|\r|\n)|[ \t\r\n])*\d+[ \t]+\d+[ \t]+obj\b")
+
+
 def _check_pdf(data: bytes) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
     from pypdf.generic import DictionaryObject, IndirectObject
 
+    if not PDF_PREAMBLE.match(data[:4096]):
+        raise _refuse(_("This PDF holds something else before its content: it is refused."), "polyglot")
     tail = data[data.rfind(b"%%EOF") + 5 :] if b"%%EOF" in data else b"?"
     if tail.strip(b" \t\r\n\x00"):
         raise _refuse(_("This PDF holds something else after its end: it is refused."), "polyglot")
