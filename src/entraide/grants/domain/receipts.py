@@ -74,6 +74,11 @@ def _refuse(message, code: str) -> DomainError:
     return DomainError(message, code=code, field="file")
 
 
+def too_large() -> DomainError:
+    """The refusal of a file over ``MAX_BYTES`` (the web door raises it before reading)."""
+    return _refuse(_("The file is larger than 10 MB."), "too_large")
+
+
 def sanitise_name(name: str, kind: Kind) -> str:
     """The name to show and download under: the last component of ``name`` (``/`` and ``\\``
     both separate), NFC, control and format characters removed, every trailing short extension
@@ -165,7 +170,7 @@ def check_receipt(name: str, data: bytes) -> CheckedReceipt:
     if not data:
         raise _refuse(_("The file is empty."), "empty")
     if len(data) > MAX_BYTES:
-        raise _refuse(_("The file is larger than 10 MB."), "too_large")
+        raise too_large()
     head = data[:1024].lower()
     if any(mark in head for mark in ACTIVE_MARKUP):
         raise _refuse(_("Web pages and SVG images are not accepted: send a PDF, JPEG or PNG."), "active_content")
