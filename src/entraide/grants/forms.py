@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from .domain.receipts import MAX_BYTES
 
 
+class Form(forms.Form):
+    """Labels without Django's " :" suffix (the labels are the questions themselves)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -18,7 +26,7 @@ def _amount(label) -> forms.CharField:
     return forms.CharField(label=label, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
 
 
-class GrantRequestForm(forms.Form):
+class GrantRequestForm(Form):
     training_title = forms.CharField(label=_("Training"), max_length=200)
     provider = forms.CharField(label=_("Training organisation"), max_length=200)
     starts_on = forms.DateField(label=_("First day"), widget=DateInput())
@@ -31,7 +39,7 @@ class GrantRequestForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     outcome = forms.ChoiceField(
         label=_("Decision"), widget=forms.RadioSelect,
         choices=[("full", _("Grant the amount asked")), ("partial", _("Grant part of it")), ("refused", _("Refuse"))],
@@ -47,7 +55,7 @@ class DecisionForm(forms.Form):
         self.fields["amount"].required = False
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(Form):
     file = forms.FileField(
         label=_("Receipt (PDF, JPEG or PNG, 10 MB at most)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
@@ -55,7 +63,7 @@ class ReceiptForm(forms.Form):
     max_bytes = MAX_BYTES
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     amount = _amount(_("Amount paid"))
     receipts = forms.TypedMultipleChoiceField(label=_("Receipts this payment covers"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -64,21 +72,21 @@ class PaymentForm(forms.Form):
         self.fields["receipts"].choices = [(r.pk, r.original_name) for r in receipts]
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     amount = _amount(_("Grant budget"))
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = forms.CharField(label=_("Article"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 12}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     comment = forms.CharField(label=_("Comment for the author"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FeeForm(forms.Form):
+class FeeForm(Form):
     member = forms.TypedChoiceField(label=_("Member"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("fee_due", _("Fee due")), ("fee_paid", _("Fee paid"))])
     amount = _amount(_("Amount"))

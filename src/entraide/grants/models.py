@@ -74,6 +74,15 @@ class GrantRequest(models.Model):
         return self.training_title
 
     @property
+    def decision_label(self) -> str:
+        """The decision as taken (granted, partly granted, refused), whatever happened since."""
+        if self.decided_at is None:
+            return ""
+        if self.amount_granted is None:
+            return self.Status.REFUSED.label
+        return (self.Status.PARTIAL if self.amount_granted < self.amount_asked else self.Status.GRANTED).label
+
+    @property
     def is_accepted(self) -> bool:
         return self.status in (self.Status.GRANTED, self.Status.PARTIAL, self.Status.PAID, self.Status.CLOSED)
 

@@ -69,6 +69,11 @@ def money(value, *, field: str) -> Decimal:
     return amount.quantize(CENT)
 
 
+def _cents(value) -> Decimal:
+    """A database sum (``None`` when there is no row; SQLite drops trailing zeros) as 2 places."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 @dataclass(frozen=True)
 class GrantAsk:
     """What a member writes in a request; amounts in the organisation's currency."""
@@ -138,7 +143,7 @@ def budget_year(organisation: Organisation, year: int) -> BudgetYear:
     budget = GrantBudget.objects.filter(organisation=organisation, year=year).first()
     granted = GrantRequest.objects.filter(organisation=organisation, budget_year=year, amount_granted__isnull=False).aggregate(s=Sum("amount_granted"))["s"]
     paid = GrantPayment.objects.filter(organisation=organisation, request__budget_year=year).aggregate(s=Sum("amount"))["s"]
-    return BudgetYear(year, budget.amount if budget else Decimal("0.00"), granted or Decimal("0.00"), paid or Decimal("0.00"))
+    return BudgetYear(year, _cents(budget.amount if budget else None), _cents(granted), _cents(paid))
 
 
 def budget_years(organisation: Organisation) -> list[BudgetYear]:
@@ -219,7 +224,8 @@ def decide(actor, request: GrantRequest, outcome: str, reason: str = "", amount=
 
 
 def paid_total(request: GrantRequest) -> Decimal:
-    return request.payments.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    """The sum of ``request``'s payments, 2 places. One query."""
+    return _cents(request.payments.aggregate(s=Sum("amount"))["s"])
 
 
 def add_months(day: date, months: int) -> date:
@@ -290,7 +296,7 @@ def requests_of(organisation: Organisation, member=None) -> list[GrantRequest]:
         queryset = queryset.filter(member=member)
     found = list(queryset)
     for request in found:
-        request.paid = request.paid_sum or Decimal("0.00")
+        request.paid = _cents(request.paid_sum)
         request.to_pay = (request.amount_granted - request.paid) if request.status in (GrantRequest.Status.GRANTED, GrantRequest.Status.PARTIAL) else Decimal("0.00")
     return found
 

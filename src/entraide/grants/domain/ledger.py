@@ -86,7 +86,7 @@ def balances(organisation: Organisation) -> list[Balance]:
     """Per member with at least one line, by name. Two queries."""
     totals: dict[int, dict[str, Decimal]] = {}
     for member_id, kind, total in LedgerEntry.objects.filter(organisation=organisation).values_list("member_id", "kind").annotate(total=models.Sum("amount")):
-        totals.setdefault(member_id, {})[kind] = total
+        totals.setdefault(member_id, {})[kind] = Decimal(total).quantize(Decimal("0.01"))
     from entraide.core.models import User
 
     people = {user.pk: user for user in User.objects.filter(pk__in=totals)}
