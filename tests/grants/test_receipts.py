@@ -186,3 +186,17 @@ def test_a_pdf_printed_by_weasyprint_is_accepted():
 
     data = render_pdf("<html><body><h1>Facture n° 42</h1><p>Formation : 600 €</p></body></html>")
     assert receipts.check_receipt("facture.pdf", data).kind == receipts.PDF
+
+
+def test_receipt_files_follow_a_key_rotation(organisation, member, granted, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key = settings.ENTRAIDE_DATA_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.ENTRAIDE_DATA_KEYS = [new_key, old_key]
+    out = io.StringIO()
+    call_command("rotate_receipt_keys", stdout=out)
+    assert "1 receipt files re-encrypted." in out.getvalue()
+    settings.ENTRAIDE_DATA_KEYS = [new_key]
+    assert receipts.read_receipt(granted.receipt) == pdf_bytes()

@@ -233,6 +233,28 @@ def read_receipt(receipt: Receipt) -> bytes:
     return cipher().decrypt(_path(receipt).read_bytes())
 
 
+def rotate_receipt_keys() -> int:
+    """Re-encrypt every receipt file still on disk with the newest data key (the files'
+    counterpart of ``entraide rotate_data_keys``; run it at step 3 of a key rotation). Each file
+    is replaced atomically (written aside, then renamed); interrupted, it can run again.
+    Returns how many files were rewritten. ``InvalidToken`` when no key decrypts a file."""
+    import os
+
+    fernet = cipher()
+    rotated = 0
+    with all_tenants():
+        for receipt in Receipt.objects.filter(purged_at__isnull=True).order_by("pk"):
+            path = _path(receipt)
+            if not path.exists():
+                continue
+            aside = path.with_name(path.name + ".rotating")
+            aside.write_bytes(fernet.rotate(path.read_bytes()))
+            aside.chmod(0o600)
+            os.replace(aside, path)
+            rotated += 1
+    return rotated
+
+
 def purge_receipts(years: int | None = None, now=None) -> int:
     """Delete the files of receipts uploaded more than ``years`` years ago (default
     ``settings.ENTRAIDE_RECEIPT_RETENTION_YEARS``, 10: the accounting rules' period) in every
