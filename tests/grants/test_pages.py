@@ -129,6 +129,10 @@ def test_a_receipt_is_served_as_an_attachment_never_stored_to_its_people_only(or
     for user in (facilitator, commissioner, other_coordinator):
         assert _client(user).get(url).status_code == 404
     assert _client().get(url).status_code == 302
+    # The coordinator's read is on the request's log, for the member to see; the member's own is not.
+    with tenant_scope(organisation):
+        reads = [(entry.actor, entry.subject) for entry in grants.history(granted) if entry.verb == "grant.receipt_read"]
+    assert reads == [(coordinator, member)]
 
 
 def test_the_payer_sees_what_is_granted_and_not_paid_and_cannot_pay_more(organisation, member, coordinator, granted):

@@ -200,3 +200,20 @@ def test_receipt_files_follow_a_key_rotation(organisation, member, granted, sett
     assert "1 receipt files re-encrypted." in out.getvalue()
     settings.ENTRAIDE_DATA_KEYS = [new_key]
     assert receipts.read_receipt(granted.receipt) == pdf_bytes()
+
+
+def test_a_receipt_write_rolled_back_leaves_no_file(organisation, member, budget, _private_dir, monkeypatch):
+    from entraide.core import actions
+
+    request = ask(organisation, member)
+
+    def failing_log(*args, **kwargs):
+        raise RuntimeError("the log could not be written")
+
+    monkeypatch.setattr(actions, "log", failing_log)
+    with tenant_scope(organisation), pytest.raises(RuntimeError):
+        receipts.add_receipt(member, request, "facture.pdf", pdf_bytes())
+    with all_tenants():
+        assert not Receipt.objects.exists()
+    folder = _private_dir / "receipts" / str(organisation.pk)
+    assert not folder.exists() or not any(folder.iterdir())

@@ -175,11 +175,11 @@ def receipt_file(request: HttpRequest, organisation: Organisation, pk: int, rece
     """The receipt's file, as an attachment never stored by the browser: to the requester and
     the coordinators; 404 for everyone else, and once the retention purged it."""
     grant = _grant_or_404(request, organisation, pk)
-    found = Receipt.objects.filter(request=grant, pk=receipt, purged_at__isnull=True).first()
+    found = Receipt.objects.filter(request=grant, pk=receipt, purged_at__isnull=True).select_related("request").first()
     if found is None:
         raise Http404
     try:
-        data = receipts.read_receipt(found)
+        data = receipts.open_receipt(request.user, found)
     except FileNotFoundError:
         raise Http404 from None
     response = HttpResponse(data, content_type=found.content_type)

@@ -312,6 +312,7 @@ VERB_LABELS = {
     "grant.asked": _("asked for the grant"),
     "grant.decided": _("decided"),
     "grant.receipt_added": _("added a receipt"),
+    "grant.receipt_read": _("opened a receipt"),
     "grant.paid": _("recorded a payment"),
     "article.saved": _("saved the article"),
     "article.submitted": _("submitted the article"),

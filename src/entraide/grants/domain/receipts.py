@@ -209,21 +209,38 @@ def add_receipt(actor, request: GrantRequest, name: str, data: bytes) -> Receipt
     checked = check_receipt(name, data)
     stored_name = f"{secrets.token_hex(16)}.{checked.kind.extension}"
     path = receipts_dir() / str(request.organisation_id) / stored_name
-    with write(actor, "grants.change_request", request, "grant.receipt_added", lock=request, subject=request.member) as w:
-        if w.obj.status not in (GrantRequest.Status.ASKED, GrantRequest.Status.GRANTED, GrantRequest.Status.PARTIAL):
-            raise DomainError(_("Receipts are added while the grant is asked or granted and not fully paid."), code="closed", field="file")
-        receipt = Receipt.objects.create(
-            organisation_id=request.organisation_id, request=w.obj, stored_name=stored_name, original_name=checked.name,
-            content_type=checked.kind.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=actor,
-        )
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
+    try:
+        with write(actor, "grants.change_request", request, "grant.receipt_added", lock=request, subject=request.member) as w:
+            if w.obj.status not in (GrantRequest.Status.ASKED, GrantRequest.Status.GRANTED, GrantRequest.Status.PARTIAL):
+                raise DomainError(_("Receipts are added while the grant is asked or granted and not fully paid."), code="closed", field="file")
+            receipt = Receipt.objects.create(
+                organisation_id=request.organisation_id, request=w.obj, stored_name=stored_name, original_name=checked.name,
+                content_type=checked.kind.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=actor,
+            )
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             path.write_bytes(cipher().encrypt(checked.data))
             path.chmod(0o600)
-        except OSError:
-            path.unlink(missing_ok=True)
-            raise
+    except BaseException:
+        # Rolled back: no file may stay behind without its row.
+        path.unlink(missing_ok=True)
+        raise
     return receipt
+
+
+def open_receipt(actor, receipt: Receipt) -> bytes:
+    """The receipt's bytes for ``actor``, who may see its request (the caller checked
+    ``grants.view_request``). A read by anyone but the requester (a coordinator) is logged on
+    the request, so the member sees who opened their receipts (DESIGN.md: reads of sensitive
+    content are logged and shown to the person concerned). ``FileNotFoundError`` once purged."""
+    from django.db import transaction
+
+    from entraide.core.actions import log
+
+    data = read_receipt(receipt)
+    if getattr(actor, "pk", None) != receipt.request.member_id:
+        with transaction.atomic():
+            log(actor, "grant.receipt_read", receipt.request, subject=receipt.request.member)
+    return data
 
 
 def read_receipt(receipt: Receipt) -> bytes:
