@@ -196,7 +196,11 @@ def test_the_ledger_records_fees_exports_safe_csv_and_a_statement(organisation, 
     statement = client.get(f"/o/reseau/grand-livre/releves/{member.pk}.pdf")
     assert statement.status_code == 200
     text = pdf_text(statement.content)
-    assert member.display_name in text and "25,00" in text and "5,00" in text and "400,00" in text
+    import re
+
+    assert member.display_name in text and "PAF supervision" in text
+    assert re.search(r"PAF dues\s+25,00 EUR", text) and re.search(r"PAF payées\s+20,00 EUR", text), text
+    assert re.search(r"Reste dû\s+5,00 EUR", text) and re.search(r"Bourses versées au ou à la membre\s+400,00 EUR", text), text
 
 
 def test_record_fee_due_for_other_apps(organisation, member, coordinator, commissioner, other_coordinator):
