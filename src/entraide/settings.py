@@ -118,6 +118,11 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Entraide <noreply@entraide.invalid>")
 # The address in links of emails sent by commands (reminders); views use the request's own.
 ENTRAIDE_SITE_URL = env.str("ENTRAIDE_SITE_URL", default="http://127.0.0.1:8000")
+# Uploaded files people must not see in the open (grant receipts): encrypted, outside the static
+# files, served only through a view that checks access (grants.domain.receipts).
+ENTRAIDE_PRIVATE_DIR = Path(env.str("ENTRAIDE_PRIVATE_DIR", default=str(VAR_DIR / "private"))).resolve()
+# How long receipts are kept: the accounting rules' period (purge_grant_receipts removes older files).
+ENTRAIDE_RECEIPT_RETENTION_YEARS = env.int("ENTRAIDE_RECEIPT_RETENTION_YEARS", default=10)
 
 # --- Applications --------------------------------------------------------------------------
 

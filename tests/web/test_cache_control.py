@@ -44,11 +44,34 @@ class Demo:
     theme_id: int
     member_feed: str
     group_feed: str
+    grant_id: int = 0
+    receipt_id: int = 0
+    offerer_id: int = 0
+
+
+def _paid_grant(organisation, offerer, coordinator) -> tuple[int, int]:
+    """A training grant of the demo's offerer, granted, with a receipt, paid (issue 13)."""
+    from django.utils import timezone
+
+    from entraide.grants.domain import grants, receipts
+    from entraide.grants.domain.receipts import add_receipt
+    from tests.grants.conftest import ask, pdf_bytes
+
+    grants.set_budget(coordinator, organisation, timezone.localdate().year, "1000")
+    request = grants.decide(coordinator, ask(organisation, offerer), grants.FULL)
+    receipt = add_receipt(offerer, request, "facture.pdf", pdf_bytes())
+    grants.pay(coordinator, request, request.amount_granted, [receipt.pk])
+    assert receipts.read_receipt(receipt)
+    return request.pk, receipt.pk
 
 
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo (load_demo: 20 s here) loaded once for the module, rolled back at its end."""
+    from django.test import override_settings
+
+    private = override_settings(ENTRAIDE_PRIVATE_DIR=tmp_path_factory.mktemp("private"))
+    private.enable()
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -65,13 +88,15 @@ def demo_data(django_db_setup, django_db_blocker):
                 coordinator = User.objects.get(email=COORDINATOR)
                 member_token = calendars.ensure_token(organisation, offerer, user=offerer)
                 group_token = calendars.ensure_token(organisation, coordinator, group=group)
+                grant_id, receipt_id = _paid_grant(organisation, offerer, coordinator)
             with all_tenants():
                 event = Event.objects.get(organisation=organisation)
                 theme_id = Theme.objects.filter(organisation__isnull=True).values_list("pk", flat=True).first()
-            yield Demo(organisation, group, held, plan.pk, action.pk, event, theme_id, member_token.token, group_token.token)
+            yield Demo(organisation, group, held, plan.pk, action.pk, event, theme_id, member_token.token, group_token.token, grant_id, receipt_id, offerer.pk)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            private.disable()
 
 
 @pytest.fixture
@@ -151,6 +176,17 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("themes:detail", MEMBER, lambda d: f"/o/demo/thematiques/{d.theme_id}/"),
     ("themes:session", FACILITATOR, lambda d: "/s/REVUE679/thematique/"),
     ("themes:plan", COORDINATOR, lambda d: f"/o/demo/seances/{d.held.pk}/thematique/"),
+    ("grants:mine", OFFERER, lambda d: "/o/demo/bourses/"),
+    ("grants:new", OFFERER, lambda d: "/o/demo/bourses/nouvelle/"),
+    ("grants:all", COORDINATOR, lambda d: "/o/demo/bourses/toutes/"),
+    ("grants:budget", COORDINATOR, lambda d: "/o/demo/bourses/budget/"),
+    ("grants:detail", OFFERER, lambda d: f"/o/demo/bourses/{d.grant_id}/"),
+    ("grants:receipt", OFFERER, lambda d: f"/o/demo/bourses/{d.grant_id}/justificatifs/{d.receipt_id}/"),
+    ("grants:trace", OFFERER, lambda d: f"/o/demo/bourses/{d.grant_id}/trace.pdf"),
+    ("grants:ledger", COORDINATOR, lambda d: "/o/demo/grand-livre/"),
+    ("grants:ledger-csv", COORDINATOR, lambda d: "/o/demo/grand-livre/grand-livre.csv"),
+    ("grants:statement", COORDINATOR, lambda d: f"/o/demo/grand-livre/releves/{d.offerer_id}.pdf"),
+    ("grants:articles", MEMBER, lambda d: "/o/demo/articles/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),
@@ -168,6 +204,7 @@ POST_ONLY = {
     "web:community-session-status", "web:community-live", "web:community-member-role",
     "web:community-me-calendar", "web:followup-add-action", "web:followup-action", "web:followup-share",
     "web:followup-keep", "events:registration-cancel", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
+    "grants:decide", "grants:upload", "grants:pay", "grants:article", "grants:review",
 }
 
 
@@ -191,7 +228,8 @@ def test_the_personal_link_qr_code_holds_a_secret_and_is_never_stored(demo):
 
 def test_content_pages_of_the_list_really_answer(demo):
     """The list above does reach content, not only error pages: the exports and feeds answer 200."""
-    for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console"):
+    for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console",
+                 "grants:detail", "grants:receipt", "grants:trace", "grants:ledger-csv", "grants:statement", "grants:articles"):
         for case_name, who, address in CASES:
             if case_name == name:
                 response = _as(who).get(address(demo))
