@@ -72,7 +72,8 @@ def _assert_raw(message, *names: str, count: int | None = None) -> None:
         assert name in text, (name, text)
 
 
-def test_every_mail_renders_names_without_html_escaping(builtins, rendered, django_capture_on_commit_callbacks):
+def test_every_mail_renders_names_without_html_escaping(builtins, rendered, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.ENTRAIDE_PRIVATE_DIR = tmp_path / "private"  # the receipt of the grants case
     organisation = Organisation.objects.create(name=ORGANISATION, slug="atelier")
     coordinator = ensure_account("coord@example.org", PERSON, password="correct horse battery staple")
     set_membership(organisation, coordinator, Role.COORDINATOR)
@@ -147,7 +148,24 @@ def test_every_mail_renders_names_without_html_escaping(builtins, rendered, djan
         open_event_session(live_event, coordinator)
     _assert_raw(mail.outbox[-1], EVENT, PERSON, ORGANISATION, "/retour/", count=10)
 
-    assert len(mail.outbox) == 10
+    # Grants: the reminder of an overdue article (a link and the due date, nothing of it).
+    from tests.grants.conftest import ask, pdf_bytes
+
+    from entraide.grants.domain import grants
+    from entraide.grants.domain.articles import send_article_reminders
+    from entraide.grants.domain.receipts import add_receipt
+    from entraide.grants.models import Article
+
+    with tenant_scope(organisation):
+        grants.set_budget(coordinator, organisation, today.year, "2000")
+        request = grants.decide(coordinator, ask(organisation, member), grants.FULL)
+        receipt = add_receipt(member, request, "facture.pdf", pdf_bytes())
+        grants.pay(coordinator, request, request.amount_granted, [receipt.pk])
+        due = Article.objects.get(request=request).due_on
+    assert send_article_reminders(due + timedelta(days=1))
+    _assert_raw(mail.outbox[-1], PERSON, ORGANISATION, count=11)
+
+    assert len(mail.outbox) == 11
     for message in mail.outbox:
         _assert_raw(message)
     # Every mail template of the package was rendered by one of the cases above.
