@@ -1,5 +1,8 @@
 """Test settings: the real settings, plus a model that exercises the encrypted field."""
 
+import tempfile
+from pathlib import Path
+
 from cryptography.fernet import Fernet
 
 from entraide.settings import *  # noqa: F403
@@ -9,6 +12,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 # A fresh key per run: tests never read or write var/data-keys.
 ENTRAIDE_DATA_KEYS = [Fernet.generate_key().decode()]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Receipts (grants) written by a test run go to a folder of the run, never var/private.
+ENTRAIDE_PRIVATE_DIR = Path(tempfile.mkdtemp(prefix="entraide-test-private-"))
 
 # On PostgreSQL, each test that opens websockets runs its own event loop, and the thread-pool
 # threads of those loops keep the connections they borrowed: over a whole run, the per-process
