@@ -53,3 +53,28 @@ class ProposalForm(PafForm):
         super().__init__(*args, **kwargs)
         self.people = {user.pk: user for user in people}
         self.fields["facilitator"].choices = [("", _("Any facilitator or coordinator"))] + [(u.pk, u.display_name) for u in people]
+
+
+class OfferForm(forms.Form):
+    wording = forms.ChoiceField(label=_("I am"), choices=[("parrain", _("parrain")), ("marraine", _("marraine")), ("neutral", _("parrain or marraine"))])
+    tags = forms.CharField(label=_("My fields"), required=False, help_text=_("Separated by commas, e.g. writing, young people, evaluation."))
+    capacity = forms.IntegerField(label=_("How many people I can follow at once"), initial=1)
+    active = forms.BooleanField(label=_("I am available"), required=False, initial=True)
+
+
+class AskForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Help with"), choices=[("design", _("designing a workshop")), ("running", _("running a workshop")), ("evaluation", _("evaluating a workshop"))])
+    length = forms.ChoiceField(label=_("How long"), choices=[("one", _("one meeting")), ("few", _("a few working meetings"))])
+    tags = forms.CharField(label=_("Fields"), required=False, help_text=_("Separated by commas: they rank the mentors suggested."))
+    text = forms.CharField(
+        label=_("What it is about"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Encrypted; read by the coordinators and your mentor."),
+    )
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("My private note"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Only you read it."))

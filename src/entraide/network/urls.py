@@ -18,4 +18,13 @@ urlpatterns = [
     path("o/<slug:org>/demandes/<int:pk>/inscription/", views.supervision_register, name="supervision-register"),
     path("o/<slug:org>/demandes/<int:pk>/decliner/", views.supervision_decline, name="supervision-decline"),
     path("o/<slug:org>/demandes/<int:pk>/paf/", views.supervision_paf, name="supervision-paf"),
+    path("o/<slug:org>/parrainage/", views.mentoring_home, name="mentoring"),
+    path("o/<slug:org>/parrainage/proposer/", views.mentor_offer, name="mentor-offer"),
+    path("o/<slug:org>/parrainage/demande/", views.mentoring_new, name="mentoring-new"),
+    path("o/<slug:org>/parrainage/<int:pk>/", views.mentoring_request, name="mentoring-request"),
+    path("o/<slug:org>/parrainage/<int:pk>/jumelage/", views.mentoring_match, name="mentoring-match"),
+    path("o/<slug:org>/parrainage/<int:pk>/rencontres/", views.mentoring_meeting, name="mentoring-meeting"),
+    path("o/<slug:org>/parrainage/<int:pk>/rencontres/<int:meeting>/note/", views.meeting_note, name="meeting-note"),
+    path("o/<slug:org>/parrainage/<int:pk>/cloturer/", views.mentoring_end, name="mentoring-end"),
+    path("o/<slug:org>/parrainage/<int:pk>/paf/", views.mentoring_paf, name="mentoring-paf"),
 ]

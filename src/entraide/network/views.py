@@ -16,8 +16,8 @@ from entraide.web.domain_errors import add_to_form, add_to_messages
 from entraide.web.views import organisation_view
 
 from .domain import requests as request_domain
-from .domain import supervisions
-from .forms import ConcernForm, PafForm, ProposalForm, RequestForm
+from .domain import mentoring, supervisions
+from .forms import AskForm, ConcernForm, MeetingForm, OfferForm, PafForm, ProposalForm, RequestForm
 
 
 # --- Supervision requests -------------------------------------------------------------------
@@ -215,3 +215,163 @@ def supervision_paf(request: HttpRequest, organisation: Organisation, pk: int) -
             messages.success(request, _("The PAF is saved."))
             return redirect("network:request", org=organisation.slug, pk=found.pk)
     return _detail(request, organisation, found, paf_form=form, status=400)
+
+
+# --- Mentoring (parrainage) -------------------------------------------------------------------
+
+
+def _mentoring_page(request: HttpRequest, organisation: Organisation, offer_form: OfferForm | None = None, status: int = 200) -> HttpResponse:
+    data = mentoring.mine(request.user, organisation)
+    if offer_form is None:
+        own = data.offer
+        offer_form = OfferForm(initial={"wording": own.wording, "tags": ", ".join(own.tags), "capacity": own.capacity, "active": own.active} if own else None)
+    return render(request, "network/mentoring.html", {"organisation": organisation, "data": data, "offer_form": offer_form}, status=status)
+
+
+@require_GET
+@organisation_view("network.take_part")
+def mentoring_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    return _mentoring_page(request, organisation)
+
+
+@require_POST
+@organisation_view("network.take_part")
+def mentor_offer(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            mentoring.offer(request.user, organisation, data["wording"], data["tags"], data["capacity"], data["active"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your offer is saved. Thank you!"))
+            return redirect("network:mentoring", org=organisation.slug)
+    return _mentoring_page(request, organisation, offer_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("network.take_part")
+def mentoring_new(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            asked = mentoring.ask(request.user, organisation, data["kind"], data["length"], data["tags"], data["text"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your request is sent. Choose a mentor below, or the coordinators will match you."))
+            return redirect("network:mentoring-request", org=organisation.slug, pk=asked.pk)
+    return render(request, "network/mentoring_form.html", {"organisation": organisation, "form": form}, status=400 if form.errors else 200)
+
+
+def _mentoring_detail(request: HttpRequest, organisation: Organisation, found, *, meeting_form=None, paf_form=None, status: int = 200) -> HttpResponse:
+    from .domain.paf import describe, paf_per_person
+
+    can_match = found.status == "open" and access.can(request.user, "network.match_mentoring", found)
+    current = getattr(found, "match", None)
+    coordinator = access.can(request.user, "network.coordinate", organisation)
+    if paf_form is None and coordinator:
+        paf_form = PafForm(initial=_paf_initial(found))
+    rule = found.paf_rule()
+    return render(
+        request,
+        "network/mentoring_request.html",
+        {
+            "organisation": organisation,
+            "found": found,
+            "mentor": current.mentor if current and current.ended_at is None else None,
+            "suggestions": mentoring.suggestions(request.user, found) if can_match else [],
+            "can_match": can_match,
+            "can_record": access.can(request.user, "network.record_meeting", found) and current is not None and current.ended_at is None,
+            "can_end": found.status != "closed" and (access.can(request.user, "network.record_meeting", found) or coordinator),
+            "meetings": mentoring.meetings_with_my_notes(request.user, found),
+            "meeting_form": meeting_form or MeetingForm(),
+            "paf_form": paf_form,
+            "paf_text": describe(rule, 1) if rule.total or rule.floor else "",
+            "paf_amount": paf_per_person(rule, 1),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@organisation_view("network.take_part")
+def mentoring_request(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    return _mentoring_detail(request, organisation, mentoring.request_or_404(request.user, organisation, pk))
+
+
+@require_POST
+@organisation_view("network.take_part")
+def mentoring_match(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    found = mentoring.request_or_404(request.user, organisation, pk)
+    try:
+        mentoring.match(request.user, found, int(request.POST.get("offer") or 0) if (request.POST.get("offer") or "").isdigit() else 0)
+    except DomainError as error:
+        add_to_messages(request, error)
+    else:
+        messages.success(request, _("The mentoring starts: the two of you can record your meetings here."))
+    return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+
+
+@require_POST
+@organisation_view("network.take_part")
+def mentoring_meeting(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    found = mentoring.request_or_404(request.user, organisation, pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            mentoring.record_meeting(request.user, found, form.cleaned_data["date"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+    return _mentoring_detail(request, organisation, found, meeting_form=form, status=400)
+
+
+@require_POST
+@organisation_view("network.take_part")
+def meeting_note(request: HttpRequest, organisation: Organisation, pk: int, meeting: int) -> HttpResponse:
+    from django.http import Http404
+
+    from .models import MentoringMeeting
+
+    found = mentoring.request_or_404(request.user, organisation, pk)
+    item = MentoringMeeting.objects.select_related("match__request__organisation").filter(match__request=found, pk=meeting).first()
+    if item is None:
+        raise Http404
+    try:
+        mentoring.save_note(request.user, item, request.POST.get("text", ""))
+    except DomainError as error:
+        add_to_messages(request, error)
+    else:
+        messages.success(request, _("Your private note is saved."))
+    return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+
+
+@require_POST
+@organisation_view("network.take_part")
+def mentoring_end(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    found = mentoring.request_or_404(request.user, organisation, pk)
+    mentoring.end(request.user, found)
+    messages.success(request, _("The mentoring is closed."))
+    return redirect("network:mentoring", org=organisation.slug)
+
+
+@require_POST
+@organisation_view("network.coordinate")
+def mentoring_paf(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    found = mentoring.request_or_404(request.user, organisation, pk)
+    form = PafForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            mentoring.set_paf(request.user, found, data["speaker_name"], data["speaker_fee"], data["costs"], data["paf_floor"], data["paf_cap"], data["currency"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The PAF is saved."))
+            return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+    return _mentoring_detail(request, organisation, found, paf_form=form, status=400)
