@@ -8,6 +8,7 @@ from . import views
 app_name = "network"
 
 urlpatterns = [
+    path("o/<slug:org>/reseau/", views.network_home, name="home"),
     path("o/<slug:org>/demandes/", views.request_list, name="requests"),
     path("o/<slug:org>/demandes/nouvelle/", views.request_new, name="request-new"),
     path("o/<slug:org>/demandes/<int:pk>/", views.request_detail, name="request"),

@@ -375,3 +375,14 @@ def mentoring_paf(request: HttpRequest, organisation: Organisation, pk: int) -> 
             messages.success(request, _("The PAF is saved."))
             return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
     return _mentoring_detail(request, organisation, found, paf_form=form, status=400)
+
+
+# --- The network page -----------------------------------------------------------------------
+
+
+@require_GET
+@organisation_view("network.take_part")
+def network_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    from .domain.overview import overview
+
+    return render(request, "network/home.html", {"organisation": organisation, "network": overview(request.user, organisation)})
