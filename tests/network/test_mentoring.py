@@ -142,3 +142,22 @@ def test_bad_input_is_refused_on_its_field_and_saves_nothing(organisation, membe
     assert refused.value.field == field
     with tenant_scope(organisation):
         assert not MentoringRequest.objects.exists() and not MeetingNote.objects.exists()
+
+
+@pytest.mark.integration
+def test_the_paf_of_a_mentoring_is_set_by_a_coordinator_and_paid_by_one_person(client, organisation, member, people, coordinator):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    request = mentoring.ask(member, organisation, "evaluation", "few", "", TEXT)
+    with pytest.raises(PermissionDenied):
+        mentoring.set_paf(member, request, "", "80", "0", None, None)
+    with pytest.raises(NetworkError) as refused:
+        mentoring.set_paf(coordinator, request, "", "80", "0", "50", "20")
+    assert refused.value.field == "paf_floor"
+    saved = mentoring.set_paf(coordinator, request, "Claire Dupont", "80", "10", None, "60")
+    assert (saved.speaker_fee, saved.paf_cap) == (Decimal("80.00"), Decimal("60.00"))
+    client.force_login(member)
+    page = client.get(reverse("network:mentoring-request", kwargs={"org": organisation.slug, "pk": request.pk})).content.decode()
+    assert "Avec 1 inscrit·e : 60,00 € par personne." in page  # (80 + 10) / 1, capped at 60

@@ -120,3 +120,15 @@ def test_the_raiser_is_seated_as_the_bringer_when_the_session_opens_live(builtin
         bringer = Participant.objects.get(session=live, user=member)
         assert bringer.role == LiveRole.OFFERER and room.offerer_id == bringer.pk
         assert not Participant.objects.filter(session=live, user=concerned).exists()  # others join themselves
+
+
+def test_withdrawing_a_proposed_request_cancels_its_session_and_closes_registration(builtins, organisation, coordinator, member, raised):
+    request, concerned = raised
+    supervision = supervisions.propose(coordinator, request, proposal())
+    request_domain.withdraw_request(member, request)
+    with tenant_scope(organisation):
+        assert GroupSession.objects.get(pk=supervision.session_id).status == GroupSession.Status.CANCELLED
+    with pytest.raises(NetworkError) as closed:
+        supervisions.register(concerned, request)
+    assert closed.value.code == "closed"
+    assert supervisions.open_calls(concerned, organisation) == []

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from . import NetworkError
 
@@ -85,7 +85,9 @@ def describe(rule: PafRule, registered: int) -> str:
     amount = paf_per_person(rule, registered)
     if amount is None:
         return text + " " + _("Nobody is registered yet: the amount is known once people register.")
-    return text + " " + _("With %(count)d registered: %(amount)s per person.") % {"count": registered, "amount": money(amount, rule.currency)}
+    return text + " " + ngettext(
+        "With %(count)d registered: %(amount)s per person.", "With %(count)d registered: %(amount)s per person.", registered
+    ) % {"count": registered, "amount": money(amount, rule.currency)}
 
 
 def parse_amount(raw, field: str, *, required: bool = False) -> Decimal | None:

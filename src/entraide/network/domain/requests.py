@@ -63,8 +63,17 @@ def withdraw_concern(actor: User, request: SupervisionRequest) -> None:
 
 def withdraw_request(actor: User, request: SupervisionRequest) -> SupervisionRequest:
     """The raiser (or a coordinator) withdraws the request: closed, no longer listed to the
-    members. Refused when already closed."""
+    members; a collective supervision already proposed for it has its session cancelled
+    (still planned only: a session held stays in the group's history). Refused when already
+    closed."""
+    from entraide.community.models import GroupSession
+
+    from ..models import CollectiveSupervision
+
     with tenant_scope(request.organisation), actions.write(actor, "network.withdraw_request", request, "supervision_request.withdrawn", lock=request, subject=request.raised_by) as w:
+        proposed = CollectiveSupervision.objects.filter(request=w.obj).values_list("session_id", flat=True).first()
+        if proposed is not None:
+            GroupSession.objects.filter(pk=proposed, status=GroupSession.Status.PLANNED).update(status=GroupSession.Status.CANCELLED)
         w.obj.status = SupervisionRequest.Status.CLOSED
         w.obj.closed_at = timezone.now()
         w.obj.save(update_fields=["status", "closed_at"])
