@@ -158,3 +158,17 @@ def test_a_member_raises_and_another_says_concerned_through_the_pages(client, or
     with tenant_scope(organisation):
         assert SupervisionRequest.objects.get(pk=pk).concerns.get().word == "oui"
         assert MentoringMeeting.objects.count() == 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_request_list_costs_the_same_queries_for_one_or_three_requests(client, organisation, member, make_member, count, django_assert_num_queries):
+    raiser = make_member(5)
+    for number in range(count):
+        request = request_domain.raise_request(raiser, organisation, f"Situation {number}", SITUATION, anonymous=bool(number % 2))
+        request_domain.say_concerned(member, request, "oui")
+    client.force_login(member)
+    # The session, the user, the organisation, their roles, the requests with their counts, the
+    # viewer's concerns, the menus' check: seven, whether there are 1 or 3 requests.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("network:requests", kwargs={"org": organisation.slug}))
+    assert response.status_code == 200 and response.content.decode().count('class="card"') >= count

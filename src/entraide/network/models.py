@@ -24,7 +24,6 @@ SITUATION_MAX = 4000
 WORD_MAX = 300
 MENTORING_TEXT_MAX = 2000
 NOTE_MAX = 4000
-MONEY_MAX = Decimal("100000")
 
 
 class Currency(models.TextChoices):

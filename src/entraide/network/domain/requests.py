@@ -22,7 +22,7 @@ from entraide.core.tenancy import tenant_scope
 from entraide.core.text import clean_single_line
 
 from ..models import SITUATION_MAX, TITLE_MAX, WORD_MAX, Concern, SupervisionRequest
-from . import NetworkError, clean_text, single_line_error
+from . import clean_text, single_line_error
 
 
 def raise_request(actor: User, organisation: Organisation, title: str, situation: str, anonymous: bool = False) -> SupervisionRequest:

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from entraide.community.domain import CommunityError
@@ -149,8 +149,6 @@ def send_invitation(supervision_id: int, user_id: int, base_url: str = "") -> No
     link = (base_url or settings.ENTRAIDE_SITE_URL).rstrip("/") + reverse(
         "network:request", kwargs={"org": supervision.organisation.slug, "pk": supervision.request_id}
     )
-    from django.utils import translation
-
     with translation.override(user.language):
         context = {
             "organisation": supervision.organisation.name,
