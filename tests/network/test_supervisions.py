@@ -132,3 +132,15 @@ def test_withdrawing_a_proposed_request_cancels_its_session_and_closes_registrat
         supervisions.register(concerned, request)
     assert closed.value.code == "closed"
     assert supervisions.open_calls(concerned, organisation) == []
+
+
+def test_nobody_is_seated_as_bringer_when_the_raiser_did_not_register(builtins, organisation, coordinator, facilitator, member, raised):
+    request, concerned = raised
+    supervision = supervisions.propose(coordinator, request, proposal(days=1, facilitator=facilitator))
+    supervisions.register(concerned, request)
+    with tenant_scope(organisation):
+        session = GroupSession.objects.select_related("group__organisation").get(pk=supervision.session_id)
+    live, _seat = open_live(session, facilitator)
+    with all_tenants():
+        assert LiveTable.objects.get(session=live, number=1).offerer_id is None
+        assert list(Participant.objects.filter(session=live).values_list("role", flat=True)) == [LiveRole.FACILITATOR]
