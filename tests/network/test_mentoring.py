@@ -161,3 +161,17 @@ def test_the_paf_of_a_mentoring_is_set_by_a_coordinator_and_paid_by_one_person(c
     client.force_login(member)
     page = client.get(reverse("network:mentoring-request", kwargs={"org": organisation.slug, "pk": request.pk})).content.decode()
     assert "Avec 1 inscrit·e : 60,00 € par personne." in page  # (80 + 10) / 1, capped at 60
+
+
+@pytest.mark.integration
+def test_the_mentor_and_the_mentee_are_told_when_a_coordinator_matches_them(organisation, member, people, coordinator, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    marraine, _parrain = people
+    request = mentoring.ask(member, organisation, "design", "one", "", TEXT)
+    with django_capture_on_commit_callbacks(execute=True):
+        mentoring.match(coordinator, request, _offer_of(organisation, marraine), base_url="https://entraide.example")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([marraine.email, member.email])
+    for message in mail.outbox:
+        assert f"https://entraide.example/o/{organisation.slug}/parrainage/{request.pk}/" in message.body
+        assert "adolescents" not in message.body

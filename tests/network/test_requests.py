@@ -111,3 +111,14 @@ def test_concern_rules_word_replaced_raiser_refused_withdraw(organisation, membe
     with tenant_scope(organisation):
         assert domain.visible_requests(other, organisation) == []
         assert [v.request.pk for v in domain.visible_requests(member, organisation)] == [request.pk]
+
+
+def test_the_coordinators_are_told_where_to_read_a_new_request_and_nothing_of_it(organisation, member, coordinator, facilitator, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = domain.raise_request(member, organisation, "Parole monopolisée", SITUATION, anonymous=True, base_url="https://entraide.example")
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    message = mail.outbox[0]
+    assert f"https://entraide.example/o/{organisation.slug}/demandes/{request.pk}/" in message.body
+    assert "monopolis" not in message.body + message.subject and member.display_name not in message.body

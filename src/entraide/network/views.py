@@ -20,6 +20,10 @@ from .domain import mentoring, supervisions
 from .forms import AskForm, ConcernForm, MeetingForm, OfferForm, PafForm, ProposalForm, RequestForm
 
 
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 # --- Supervision requests -------------------------------------------------------------------
 
 
@@ -44,7 +48,9 @@ def request_new(request: HttpRequest, organisation: Organisation) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            raised = request_domain.raise_request(request.user, organisation, data["title"], data["situation"], data["anonymous"])
+            raised = request_domain.raise_request(
+                request.user, organisation, data["title"], data["situation"], data["anonymous"], base_url=_base_url(request)
+            )
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -130,10 +136,6 @@ def request_withdraw(request: HttpRequest, organisation: Organisation, pk: int) 
 
 
 # --- Collective supervision -----------------------------------------------------------------
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _people(organisation: Organisation) -> list:
@@ -307,7 +309,8 @@ def mentoring_request(request: HttpRequest, organisation: Organisation, pk: int)
 def mentoring_match(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = mentoring.request_or_404(request.user, organisation, pk)
     try:
-        mentoring.match(request.user, found, int(request.POST.get("offer") or 0) if (request.POST.get("offer") or "").isdigit() else 0)
+        offer_id = int(request.POST["offer"]) if request.POST.get("offer", "").isdigit() else 0
+        mentoring.match(request.user, found, offer_id, base_url=_base_url(request))
     except DomainError as error:
         add_to_messages(request, error)
     else:

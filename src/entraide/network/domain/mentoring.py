@@ -142,10 +142,13 @@ def ask(actor: User, organisation: Organisation, kind: str, length: str, tags, t
     return w.obj
 
 
-def match(actor: User, request: MentoringRequest, offer_id: int) -> Match:
+def match(actor: User, request: MentoringRequest, offer_id: int, base_url: str = "") -> Match:
     """The coordinator matches ``request`` with the mentor offer ``offer_id``, or the mentee
     chooses it themself. Refused (``NetworkError``): the request is not waiting, the offer is
-    unknown, withdrawn, full, or the mentee's own."""
+    unknown, withdrawn, full, or the mentee's own. The mentor (and the mentee matched by a
+    coordinator) are told by mail after commit (``mail.tell_of_match``)."""
+    from .mail import tell_of_match
+
     with tenant_scope(request.organisation), actions.write(actor, "network.match_mentoring", request, "mentoring_request.matched", lock=request, subject=request.member) as w:
         locked: MentoringRequest = w.obj
         if locked.status != MentoringRequest.Status.OPEN:
@@ -160,6 +163,7 @@ def match(actor: User, request: MentoringRequest, offer_id: int) -> Match:
         found = Match.objects.create(request=locked, mentor=chosen, matched_by=actor)
         locked.status = MentoringRequest.Status.MATCHED
         locked.save(update_fields=["status"])
+        w.on_commit(lambda: tell_of_match(found.pk, base_url))
     request.status = MentoringRequest.Status.MATCHED
     return found
 

@@ -25,11 +25,14 @@ from ..models import SITUATION_MAX, TITLE_MAX, WORD_MAX, Concern, SupervisionReq
 from . import clean_text, single_line_error
 
 
-def raise_request(actor: User, organisation: Organisation, title: str, situation: str, anonymous: bool = False) -> SupervisionRequest:
+def raise_request(actor: User, organisation: Organisation, title: str, situation: str, anonymous: bool = False, base_url: str = "") -> SupervisionRequest:
     """``actor`` raises a situation to the network. ``title``: one line, at most ``TITLE_MAX``
     characters; ``situation``: at most ``SITUATION_MAX``; both required and stored encrypted.
     Raises ``PermissionDenied`` (a commissioner) / ``Http404`` (another organisation) or
-    ``NetworkError`` (field ``title`` / ``situation``); nothing is saved then."""
+    ``NetworkError`` (field ``title`` / ``situation``); nothing is saved then. The coordinators
+    are told by mail after commit (where to read it, nothing of it: ``mail.tell_coordinators_of_request``)."""
+    from .mail import tell_coordinators_of_request
+
     title = clean_single_line(title or "", field="title", error=single_line_error)
     title = clean_text(title, field="title", max_length=TITLE_MAX, empty_message=_("Give the request a short title."))
     situation = clean_text(situation, field="situation", max_length=SITUATION_MAX, empty_message=_("Describe the situation you meet."))
@@ -37,6 +40,8 @@ def raise_request(actor: User, organisation: Organisation, title: str, situation
         w.obj = SupervisionRequest.objects.create(
             organisation=organisation, raised_by=actor, title=title, situation=situation, anonymous=bool(anonymous)
         )
+        created = w.obj
+        w.on_commit(lambda: tell_coordinators_of_request(organisation.pk, created.pk, base_url))
     return w.obj
 
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,6 +32,7 @@ from entraide.core.text import clean_single_line
 
 from ..models import Concern, CollectiveSupervision, SupervisionInvitation, SupervisionRequest
 from . import NetworkError, single_line_error
+from .mail import absolute
 from .paf import PafRule, describe, describe_rule, make_rule, paf_per_person
 
 PROTOCOL = "supervision-collective"
@@ -146,9 +145,7 @@ def send_invitation(supervision_id: int, user_id: int, base_url: str = "") -> No
         supervision = CollectiveSupervision.objects.select_related("session", "organisation", "request").get(pk=supervision_id)
         user = User.objects.get(pk=user_id)
     session = supervision.session
-    link = (base_url or settings.ENTRAIDE_SITE_URL).rstrip("/") + reverse(
-        "network:request", kwargs={"org": supervision.organisation.slug, "pk": supervision.request_id}
-    )
+    link = absolute(base_url, "network:request", org=supervision.organisation.slug, pk=supervision.request_id)
     with translation.override(user.language):
         context = {
             "organisation": supervision.organisation.name,
