@@ -77,8 +77,8 @@ def test_a_request_becomes_a_collective_supervision_both_register(server_url, br
         person.wait_for_url(request_url)
         assert "Vous êtes inscrit·e." in person.locator("[data-testid=my-status]").inner_text()
     paf = other_page.locator("[data-testid=paf]").inner_text()
-    assert "Avec 2 inscrit·es : 100,00 € par personne." in paf  # (240 + 40) / 2 = 140, capped at 100
-    assert "au moins 15,00 € et au plus 100,00 € par personne" in paf
+    assert "Avec 2 inscrit·es : 100,00\u00a0€ par personne." in paf  # (240 + 40) / 2 = 140, capped at 100
+    assert "au moins 15,00\u00a0€ et au plus 100,00\u00a0€ par personne" in paf
     assert other_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(other_page, "registered")
     staff.reload()

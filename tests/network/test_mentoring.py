@@ -160,7 +160,7 @@ def test_the_paf_of_a_mentoring_is_set_by_a_coordinator_and_paid_by_one_person(c
     assert (saved.speaker_fee, saved.paf_cap) == (Decimal("80.00"), Decimal("60.00"))
     client.force_login(member)
     page = client.get(reverse("network:mentoring-request", kwargs={"org": organisation.slug, "pk": request.pk})).content.decode()
-    assert "Avec 1 inscrit·e : 60,00 € par personne." in page  # (80 + 10) / 1, capped at 60
+    assert "Avec 1 inscrit·e : 60,00\u00a0€ par personne." in page  # (80 + 10) / 1, capped at 60
 
 
 @pytest.mark.integration

@@ -22,7 +22,7 @@ def test_zero_registered_has_no_amount_yet_and_the_page_says_so(settings):
 
     with translation.override("en"):
         assert "Nobody is registered yet" in describe(rule, 0)
-        assert "With 4 registered: 80.00 € per person" in describe(rule, 4)
+        assert "With 4 registered: 80.00\u00a0€ per person" in describe(rule, 4)
 
 
 def test_the_share_is_rounded_to_the_cent_half_up():

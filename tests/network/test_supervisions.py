@@ -54,7 +54,7 @@ def test_a_coordinator_proposes_and_the_people_concerned_are_invited_without_con
     for message in mail.outbox:
         assert "monopolis" not in message.body and "monopolis" not in message.subject and "Pareil" not in message.body
         assert f"https://entraide.example/o/{organisation.slug}/demandes/{request.pk}/" in message.body
-        assert "300,00 €" in message.body
+        assert "300,00\u00a0€" in message.body
     with pytest.raises(NetworkError) as again:
         supervisions.propose(coordinator, request, proposal())
     assert again.value.code == "already_proposed"

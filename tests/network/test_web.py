@@ -137,7 +137,7 @@ def test_the_raiser_and_mentor_pages_and_mon_espace(client, organisation, data, 
     assert 'id="network"' in space and "Lyon" in space
     detail = client.get(reverse("network:request", kwargs={"org": organisation.slug, "pk": data["proposed"].pk})).content.decode()
     assert "Personne 01" not in detail  # anonymous to the other members
-    assert "200,00 €" in detail and "partagés entre les personnes inscrites" in detail  # the PAF rule, in words
+    assert "200,00\u00a0€" in detail and "partagés entre les personnes inscrites" in detail  # the PAF rule, in words
 
 
 def test_a_refused_form_shows_its_message_and_changes_nothing(client, organisation, data, member):

@@ -58,9 +58,10 @@ def paf_per_person(rule: PafRule, registered: int) -> Decimal | None:
 
 
 def money(value: Decimal, currency: str) -> str:
-    """``value`` with two decimals in the active language's format, and the currency's sign."""
+    """``value`` with two decimals in the active language's format, and the currency's sign
+    after a no-break space (a sum never splits across lines)."""
     number = formats.number_format(value, 2, use_l10n=True)
-    return f"{number} {SYMBOLS.get(currency, currency)}"
+    return f"{number}\u00a0{SYMBOLS.get(currency, currency)}"
 
 
 def describe_rule(rule: PafRule) -> str:
