@@ -8,7 +8,7 @@ list complete: a new URL must be added here (or to the POST-only list).
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
@@ -47,6 +47,7 @@ class Demo:
     grant_id: int = 0
     receipt_id: int = 0
     offerer_id: int = 0
+    network: dict = field(default_factory=dict)  # ids of the network's demo rows (issue 13)
 
 
 def _paid_grant(organisation, offerer, coordinator) -> tuple[int, int]:
@@ -92,11 +93,29 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
             with all_tenants():
                 event = Event.objects.get(organisation=organisation)
                 theme_id = Theme.objects.filter(organisation__isnull=True).values_list("pk", flat=True).first()
-            yield Demo(organisation, group, held, plan.pk, action.pk, event, theme_id, member_token.token, group_token.token, grant_id, receipt_id, offerer.pk)
+            network = _network_rows(organisation, coordinator, offerer)
+            yield Demo(organisation, group, held, plan.pk, action.pk, event, theme_id, member_token.token, group_token.token, grant_id, receipt_id, offerer.pk, network)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             private.disable()
+
+
+def _network_rows(organisation, coordinator, offerer) -> dict:
+    """A supervision request with its collective supervision, and a mentoring with a meeting."""
+    from datetime import time, timedelta
+
+    from entraide.community.domain.groups import today
+    from entraide.network.domain import mentoring, requests, supervisions
+
+    member = User.objects.get(email=MEMBER)
+    request = requests.raise_request(offerer, organisation, "Une situation", "Le texte de la situation")
+    requests.say_concerned(member, request, "")
+    supervisions.propose(coordinator, request, supervisions.Proposal(date=today() + timedelta(days=7), start=time(14), end=time(17)))
+    offer = mentoring.offer(member, organisation, "marraine", "écriture", 2)
+    asked = mentoring.ask(offerer, organisation, "design", "one", "écriture", "Un atelier à concevoir")
+    mentoring.match(offerer, asked, offer.pk)
+    return {"request": request.pk, "mentoring": asked.pk}
 
 
 @pytest.fixture
@@ -187,6 +206,14 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("grants:ledger-csv", COORDINATOR, lambda d: "/o/demo/grand-livre/grand-livre.csv"),
     ("grants:statement", COORDINATOR, lambda d: f"/o/demo/grand-livre/releves/{d.offerer_id}.pdf"),
     ("grants:articles", MEMBER, lambda d: "/o/demo/articles/"),
+    ("network:home", MEMBER, lambda d: "/o/demo/reseau/"),
+    ("network:requests", MEMBER, lambda d: "/o/demo/demandes/"),
+    ("network:request-new", MEMBER, lambda d: "/o/demo/demandes/nouvelle/"),
+    ("network:request", MEMBER, lambda d: f"/o/demo/demandes/{d.network['request']}/"),
+    ("network:supervision-propose", COORDINATOR, lambda d: f"/o/demo/demandes/{d.network['request']}/supervision/"),
+    ("network:mentoring", MEMBER, lambda d: "/o/demo/parrainage/"),
+    ("network:mentoring-new", MEMBER, lambda d: "/o/demo/parrainage/demande/"),
+    ("network:mentoring-request", OFFERER, lambda d: f"/o/demo/parrainage/{d.network['mentoring']}/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),
@@ -205,6 +232,9 @@ POST_ONLY = {
     "web:community-me-calendar", "web:followup-add-action", "web:followup-action", "web:followup-share",
     "web:followup-keep", "events:registration-cancel", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
     "grants:decide", "grants:upload", "grants:pay", "grants:article", "grants:review",
+    "network:request-concern", "network:request-unconcern", "network:request-withdraw", "network:supervision-register",
+    "network:supervision-decline", "network:supervision-paf", "network:mentor-offer", "network:mentoring-match",
+    "network:mentoring-meeting", "network:meeting-note", "network:mentoring-end", "network:mentoring-paf",
 }
 
 

@@ -621,6 +621,14 @@ def _my_debriefs(user, facilitated: list[GroupSession]) -> dict:
     }
 
 
+def _my_network(user, organisation: Organisation):
+    """The network section of "Mon espace" (network app): supervision calls, requests, mentoring
+    and the sections other apps register; None for a commissioner (who takes no part)."""
+    from entraide.network.domain.overview import overview
+
+    return overview(user, organisation) if access.can(user, "network.take_part", organisation) else None
+
+
 @require_GET
 @organisation_view("community.view_groups")
 def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
@@ -699,6 +707,7 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "can_join": access.can(user, "community.join_group", organisation),
             "member_events": upcoming_for_member(organisation, user),
             "running": running_sessions_of(user, organisation),
+            "network": _my_network(user, organisation),
         },
     )
 

@@ -320,6 +320,7 @@ def open_live(session: GroupSession, actor: User):
         GroupSession.objects.filter(pk=session.pk).update(live_session=live)
         session.live_session = live
         _attach_planned_theme(session, live, actor)
+        _seat_planned_bringer(session, live, actor)
     return live, seat
 
 
@@ -331,6 +332,14 @@ def _attach_planned_theme(session: GroupSession, live, actor) -> None:
     planned = planned_theme_of(session)
     if planned is not None:
         set_attachment(live, planned, actor)
+
+
+def _seat_planned_bringer(session: GroupSession, live, actor) -> None:
+    """A collective supervision's session (network app) seats the member who raised its request
+    as the person who brings the situation, before anyone joined."""
+    from entraide.network.domain.supervisions import seat_bringer
+
+    seat_bringer(session, live, actor)
 
 
 def members_count_on(session: GroupSession) -> int:
