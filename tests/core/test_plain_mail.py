@@ -165,7 +165,21 @@ def test_every_mail_renders_names_without_html_escaping(builtins, rendered, djan
     assert send_article_reminders(due + timedelta(days=1))
     _assert_raw(mail.outbox[-1], PERSON, ORGANISATION, count=11)
 
-    assert len(mail.outbox) == 11
+    # Network: the coordinators' notice of a new request; the invitations to the collective
+    # supervision proposed from it (the raiser and who is concerned).
+    from entraide.network.domain import requests as network_requests
+    from entraide.network.domain import supervisions
+
+    with tenant_scope(organisation), django_capture_on_commit_callbacks(execute=True):
+        raised = network_requests.raise_request(member, organisation, "Une situation", "Le texte de la situation")
+    _assert_raw(mail.outbox[-1], ORGANISATION, count=12)
+    with tenant_scope(organisation), django_capture_on_commit_callbacks(execute=True):
+        network_requests.say_concerned(waiting, raised, "")
+        supervisions.propose(coordinator, raised, supervisions.Proposal(date=today + timedelta(days=7), start=time(14), end=time(17)))
+    assert len(mail.outbox) >= 13
+    _assert_raw(mail.outbox[-1], PERSON, ORGANISATION)
+
+    assert len(mail.outbox) >= 13
     for message in mail.outbox:
         _assert_raw(message)
     # Every mail template of the package was rendered by one of the cases above.
