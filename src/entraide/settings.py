@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "entraide.grouping",
     "entraide.network",
     "entraide.grants",
+    "entraide.programmes",
 ]
 
 MIDDLEWARE = [
