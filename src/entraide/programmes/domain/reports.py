@@ -271,3 +271,57 @@ def attendance_report(programme, today, *, record: bool) -> AttendanceReport:
     shown_sessions = release.figures.get("sessions", {})
     rows = [(session, Cell(shown_sessions.get(str(session.pk)), k)) for session in sessions]
     return AttendanceReport(rows, Cell(release.figures.get("overall"), k), release)
+
+
+# --- What a commissioner sees of a group's attendance (community group page) ---------------
+
+
+@dataclass
+class WithheldCounts:
+    """A group's or a session's attendance as a commissioner sees it: each figure a Cell."""
+
+    sessions: Cell
+    present: Cell
+    excused: Cell
+    absent: Cell
+    unrecorded: Cell
+    rate: int | None
+    k: int
+
+    @property
+    def withheld(self) -> bool:
+        return any(cell.withheld for cell in (self.sessions, self.present, self.excused, self.absent, self.unrecorded))
+
+    @property
+    def reason(self) -> str:
+        return str(WITHHELD_REASON % {"k": self.k})
+
+
+def _withheld_counts(counts, k: int) -> WithheldCounts:
+    cells = withhold(
+        {"present": counts.present, "excused": counts.excused, "absent": counts.absent, "unrecorded": counts.unrecorded}, k, total=counts.sessions
+    )
+    hidden = any(cell.withheld for cell in cells.values())
+    return WithheldCounts(
+        Cell(counts.sessions if counts.sessions >= k else None, k), cells["present"], cells["excused"], cells["absent"], cells["unrecorded"],
+        None if hidden else counts.rate, k,
+    )
+
+
+def commissioner_commitment(group_counts, per_session: Mapping[int, object]) -> tuple[WithheldCounts, dict[int, WithheldCounts]]:
+    """A group page's attendance figures (``community.domain.commitment`` Counts) as a
+    commissioner may see them: every figure below k withheld, every breakdown cell included
+    (present / excused / absent / not recorded), with complementary suppression; the rate only
+    when nothing is withheld. Replaces "1 / 1" for a group of one (issue 14). Pure."""
+    k = report_k()
+    sessions = {pk: _withheld_counts(counts, k) for pk, counts in per_session.items()}
+    # Sessions against the group's total: a withheld session is not recoverable by subtraction.
+    presence = attendance_figures({pk: counts.present for pk, counts in per_session.items()}, k)
+    for pk, cell in presence.per_session.items():
+        if cell.withheld and not sessions[pk].present.withheld:
+            current = sessions[pk]
+            sessions[pk] = WithheldCounts(current.sessions, cell, current.excused, current.absent, current.unrecorded, None, k)
+    group = _withheld_counts(group_counts, k)
+    if presence.overall.withheld and not group.present.withheld:
+        group = WithheldCounts(group.sessions, presence.overall, group.excused, group.absent, group.unrecorded, None, k)
+    return group, sessions
