@@ -173,12 +173,15 @@ def test_a_commissioner_from_the_framing_meeting_to_the_final_report(server_url,
     assert "7 répondant·es" in report
     assert "< 5" in report and "masqué : moins de 5 répondant·es" in report
     assert "secret" not in report.lower()
-    chart = commissioner.locator("svg[role=img]").filter(has=commissioner.locator("title", has_text="Le cadre était sécurisant et bienveillant."))
-    assert chart.count() == 1 and chart.locator("desc").count() == 1
+    chart = commissioner.locator("svg[role=img]").filter(has=commissioner.locator("title", has_text="Personnes présentes par séance"))
+    assert chart.count() == 1 and "Diagramme en barres." in chart.locator("desc").text_content()
+    assert commissioner.locator("table caption", has_text="Personnes présentes par séance").count() == 1
     assert commissioner.locator("table caption", has_text="Le cadre était sécurisant et bienveillant.").count() == 1
     # Six answered "5" to this one: a unanimous answer would tell each person's; every cell is withheld, no mean.
     cells = commissioner.locator("table", has=commissioner.locator("caption", has_text="Le cadre était sécurisant et bienveillant.")).locator("tbody td")
     assert cells.count() == 5 and all(text.startswith("< 5") for text in cells.all_inner_texts())
+    figure = commissioner.locator("figure", has=commissioner.locator("figcaption", has_text="Le cadre était sécurisant et bienveillant."))
+    assert figure.locator("svg").count() == 0 and "Tous les chiffres de cette ventilation sont masqués" in figure.inner_text()
     assert "Moyenne" not in report
     screenshot(commissioner, "3-final-report")
     commissioner.goto(programme_url)

@@ -126,8 +126,10 @@ def test_the_minutes_form_reminds_that_session_content_never_goes_there(organisa
     assert "jamais" in text or "never" in text
 
 
-def test_answer_page_once_and_the_report_after_closing(organisation, programme, setting, members, coordinator, facilitator, commissioner):
+def test_answer_page_once_and_the_report_after_closing(organisation, programme, setting, members, sessions, coordinator, facilitator, commissioner):
     questionnaire = setting["questionnaire"]
+    attend(organisation, sessions[0], members[:6], facilitator)
+    attend(organisation, sessions[1], members[1:6], facilitator)
     with tenant_scope(organisation):
         tokens = [q_domain.token_for(questionnaire, person) for person in members]
     anonymous = _client()
@@ -149,7 +151,8 @@ def test_answer_page_once_and_the_report_after_closing(organisation, programme, 
         q_domain.close_questionnaire(questionnaire, coordinator)
     for user in (commissioner, coordinator):
         page = _client(user).get(report_url).content.decode()
-        assert "Secret" not in page and "<title" in page and "<desc" in page and "<table" in page
+        assert "Secret" not in page
+        assert "<svg role=\"img\"" in page and "<desc" in page and "<table" in page, page[page.find("attendance-title"):][:1500]  # the attendance chart (6 and 5 present)
         assert "7 répondant" in page or "7 respondent" in page
     # The intervenant reads the one text whose author agreed; the commissioner none.
     q_url = f"/o/{organisation.slug}/programmes/{programme.pk}/questionnaires/{questionnaire.pk}/"

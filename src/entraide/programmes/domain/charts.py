@@ -23,6 +23,7 @@ class Bar:
     width: int
     withheld: bool
     text_x: int
+    short: str = ""
 
 
 @dataclass
@@ -32,6 +33,10 @@ class Chart:
     bars: list[Bar]
     height: int
     label_width: int = LABEL_WIDTH
+
+    @property
+    def any_shown(self) -> bool:
+        return any(not bar.withheld for bar in self.bars)
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -46,7 +51,8 @@ def bar_chart(title: str, items: list[tuple[str, object]]) -> Chart:
     bars = []
     for index, (label, cell) in enumerate(items):
         width = round(span * cell.value / largest) if cell.value and largest else 0
-        bars.append(Bar(str(label), str(cell) if not cell.withheld else f"{cell} ({cell.reason})", index * (BAR_HEIGHT + GAP), width, cell.withheld, LABEL_WIDTH + width + 6))
+        shown_text = str(cell) if not cell.withheld else f"{cell} ({cell.reason})"
+        bars.append(Bar(str(label), shown_text, index * (BAR_HEIGHT + GAP), width, cell.withheld, LABEL_WIDTH + width + 6, str(cell)))
     shown = "; ".join(f"{bar.label}: {bar.shown}" for bar in bars)
     return Chart(title, _("Bar chart. %(values)s") % {"values": shown}, bars, max(len(bars), 1) * (BAR_HEIGHT + GAP))
 
