@@ -119,6 +119,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Entraide <noreply@en
 # The address in links of emails sent by commands (reminders); views use the request's own.
 ENTRAIDE_SITE_URL = env.str("ENTRAIDE_SITE_URL", default="http://127.0.0.1:8000")
 
+# Reports for commissioners (issue 14): no figure counted from fewer people than this.
+ENTRAIDE_REPORT_K = env.int("ENTRAIDE_REPORT_K", default=5)
+
 # --- Applications --------------------------------------------------------------------------
 
 INSTALLED_APPS = [

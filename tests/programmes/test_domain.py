@@ -215,3 +215,34 @@ def test_a_report_differing_by_fewer_than_k_shows_the_earlier_release(organisati
         third = reports.attendance_report(programme, group_domain.today(), record=True)
         assert third.overall.value == 13 and third.release.pending == 0
         assert ReportRelease.objects.filter(key="attendance").count() == 2
+
+
+def test_anonymity_cannot_change_by_any_save_once_answered(organisation, programme, members, facilitator):
+    questionnaire = _questionnaire(organisation, programme, facilitator)
+    with tenant_scope(organisation):
+        token = q_domain.token_for(questionnaire, members[0])
+    q_domain.submit_answers(token, {"overall": "3"})
+    with tenant_scope(organisation):
+        stored = Questionnaire.objects.get(pk=questionnaire.pk)
+        stored.anonymous = False
+        with pytest.raises(ValueError):
+            stored.save()
+        assert Questionnaire.objects.get(pk=questionnaire.pk).anonymous is True
+
+
+def test_the_cron_closes_questionnaires_past_their_date(organisation, programme, members, facilitator):
+    from django.core.management import call_command
+
+    questionnaire = _questionnaire(organisation, programme, facilitator)
+    assert q_domain.close_due(group_domain.today()) == 0
+    call_command("close_questionnaires")
+    assert q_domain.close_due(group_domain.today() + timedelta(days=30)) == 1
+    with tenant_scope(organisation):
+        questionnaire.refresh_from_db()
+        assert questionnaire.status == "closed"
+        token = q_domain.token_for(questionnaire, members[0])
+    assert token is not None  # issued, unused...
+    with pytest.raises(ProgrammeError) as refused:
+        q_domain.submit_answers(token, {"overall": "3"})  # ... but the questionnaire is closed
+    assert refused.value.code == "closed"
+    assert ActionLogEntry.everywhere.filter(verb="questionnaire.closed", actor__isnull=True).count() == 1

@@ -109,6 +109,15 @@ class Questionnaire(models.Model):
     class Meta:
         ordering = ["-created_on", "-pk"]
 
+    def save(self, *args, **kwargs) -> None:
+        """Anonymity never changes once someone has answered, whatever the path of the save
+        (``domain.questionnaires.set_anonymous`` gives the person a message first)."""
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("anonymous", "respondents").first()
+            if stored is not None and stored[0] != self.anonymous and (stored[1] or Answer._base_manager.filter(questionnaire_id=self.pk).exists()):
+                raise ValueError("the anonymity of a questionnaire cannot change once it has answers")
+        super().save(*args, **kwargs)
+
 
 class AnswerToken(models.Model):
     """A single-use right to answer: its hash and whether it was used. Nothing else."""

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,17 +175,19 @@ def clean_answers(questionnaire: Questionnaire, posted: dict) -> list[tuple[str,
 def submit_answers(token: str, posted: dict) -> Questionnaire:
     """Store one participant's answers and use up their token, in one transaction.
 
-    The action-log row names no actor (the answer is anonymous) and only the questionnaire.
+    ``posted``: {question key: value, "<key>_consent": "on"} as the answer form sends it.
+    Goes through ``core.actions.write`` without an actor and without a permission: the
+    single-use token is the right to answer (checked here), and the action-log row must not
+    say who answered; it names only the questionnaire.
     Raises ProgrammeError: unknown or used token, questionnaire closed, bad values.
     """
-    from entraide.core.actions import log
     from entraide.core.tenancy import tenant_scope
 
     questionnaire = questionnaire_for_token(token)
     if questionnaire is None:
         raise ProgrammeError(_("This link is not valid."), code="token")
-    with tenant_scope(questionnaire.programme.organisation), transaction.atomic():
-        questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    with tenant_scope(questionnaire.programme.organisation), write(None, None, questionnaire, "questionnaire.answered", lock=questionnaire) as w:
+        questionnaire = w.obj
         if not is_open(questionnaire):
             raise ProgrammeError(_("This questionnaire is closed."), code="closed")
         rows = clean_answers(questionnaire, posted)
@@ -198,7 +199,6 @@ def submit_answers(token: str, posted: dict) -> Questionnaire:
         )
         questionnaire.respondents += 1
         questionnaire.save(update_fields=["respondents"])
-        log(None, "questionnaire.answered", questionnaire)
     return questionnaire
 
 
@@ -214,14 +214,21 @@ def close_questionnaire(questionnaire: Questionnaire, actor) -> Questionnaire:
 
 
 def close_due(today: date | None = None) -> int:
-    """Close every open questionnaire whose closing date passed (for cron); returns how many."""
+    """Close every open questionnaire whose closing date passed (cron: ``entraide
+    close_questionnaires``); one action-log row each, no actor. Returns how many."""
+    from django.db import transaction
+
+    from entraide.core.actions import log
     from entraide.core.tenancy import all_tenants
 
     today = today or timezone.localdate()
-    with all_tenants():
-        return Questionnaire.objects.filter(status=Questionnaire.Status.OPEN, closes_on__lt=today).update(
-            status=Questionnaire.Status.CLOSED, closed_on=today
-        )
+    with all_tenants(), transaction.atomic():
+        due = list(Questionnaire.objects.select_for_update().filter(status=Questionnaire.Status.OPEN, closes_on__lt=today).select_related("programme"))
+        for questionnaire in due:
+            questionnaire.status, questionnaire.closed_on = Questionnaire.Status.CLOSED, today
+            questionnaire.save(update_fields=["status", "closed_on"])
+            log(None, "questionnaire.closed", questionnaire, organisation=questionnaire.programme.organisation)
+    return len(due)
 
 
 def is_closed(questionnaire: Questionnaire) -> bool:

@@ -31,7 +31,7 @@ def report_k() -> int:
     return max(2, int(getattr(settings, "ENTRAIDE_REPORT_K", 5)))
 
 
-WITHHELD_REASON = gettext_lazy("withheld: fewer than %(k)s respondents")
+WITHHELD_REASON = gettext_lazy("withheld: fewer than %(k)s people")
 
 
 @dataclass(frozen=True)
