@@ -77,8 +77,8 @@ def test_a_commissioner_from_the_framing_meeting_to_the_final_report(server_url,
     today = date.today()
     errors: list[str] = []
 
-    def new_page(email):
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    def new_page(email, width=1280):
+        context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900}, accept_downloads=True)
         page = context.new_page()
         pages_on_failure.append(page)
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -144,10 +144,11 @@ def test_a_commissioner_from_the_framing_meeting_to_the_final_report(server_url,
     screenshot(commissioner, "2-commissioner-programme")
 
     # A member answers from Mon espace, through their own single-use link.
-    member = new_page(MEMBER)
+    member = new_page(MEMBER, width=360)  # a phone
     member.goto(server_url + "/o/demo/mon-espace/")
     member.get_by_role("link", name="Bilan intermédiaire").click()
     member.wait_for_url("**/evaluation/*/")
+    assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     member.locator('input[name="overall"][value="5"]').check()
     member.locator('input[name="rhythm"][value="partly"]').check()
     member.get_by_label("Un mot pour l'intervenant·e (facultatif).").fill("Texte secret du membre")
