@@ -3,7 +3,6 @@ property tests that no figure, no breakdown cell and no sequence of reports reve
 
 from collections import Counter
 
-import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from entraide.programmes.domain.reports import attendance_figures, breakdown, differs_enough, withhold
