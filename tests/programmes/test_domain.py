@@ -247,3 +247,29 @@ def test_the_cron_closes_questionnaires_past_their_date(organisation, programme,
         q_domain.submit_answers(token, {"overall": "3"})  # ... but the questionnaire is closed
     assert refused.value.code == "closed"
     assert ActionLogEntry.everywhere.filter(verb="questionnaire.closed", actor__isnull=True).count() == 1
+
+
+def test_no_sequence_of_released_reports_isolates_fewer_than_k_people(organisation, programme):
+    """Property test on the database path (``reports.released``): whatever sequence of counts
+    the reports are asked for, the figures ever shown come from releases whose counts are
+    pairwise equal or at least k apart."""
+    from django.db import transaction
+    from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+    k = reports.report_k()
+
+    @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=10))
+    def check(counts):
+        with transaction.atomic(), tenant_scope(organisation):
+            shown = set()
+            for n in counts:
+                release = reports.released(programme, "questionnaire:0", n, {"n": n}, record=True)
+                assert release.figures["n"] == release.respondents
+                shown.add(release.respondents)
+            assert shown == set(ReportRelease.objects.filter(programme=programme).values_list("respondents", flat=True))
+            ordered = sorted(shown)
+            assert all(b - a >= k for a, b in zip(ordered, ordered[1:]))
+            transaction.set_rollback(True)
+
+    check()
