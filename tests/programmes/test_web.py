@@ -47,6 +47,7 @@ def _urls(organisation, programme, setting) -> dict[str, str]:
         "edit": base + "modifier/",
         "meeting-create": base + "reunions/nouvelle/",
         "minutes": base + f"reunions/{setting['meeting'].pk}/compte-rendu/",
+        "meeting-edit": base + f"reunions/{setting['meeting'].pk}/modifier/",
         "questionnaire-create": base + "questionnaires/nouveau/",
         "questionnaire": base + f"questionnaires/{setting['questionnaire'].pk}/",
         "report": base + "rapport/",
@@ -59,14 +60,14 @@ OK, DENIED, HIDDEN = 200, 403, 404
 # Who sees what (GET). The list and the creation form belong to the organisation: a member gets
 # 403 there (the organisation is theirs); every page of a programme is 404 to whoever may not see it.
 EXPECTED = {
-    "coordinator": {name: OK for name in ("list", "create", "detail", "edit", "meeting-create", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")} | {"minutes": DENIED},
-    "facilitator": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "minutes": OK, "questionnaire-create": OK,
+    "coordinator": {name: OK for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")} | {"minutes": DENIED},
+    "facilitator": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "meeting-edit": DENIED, "minutes": OK, "questionnaire-create": OK,
                     "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK},
-    "commissioner": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "minutes": DENIED, "questionnaire-create": DENIED,
+    "commissioner": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "meeting-edit": DENIED, "minutes": DENIED, "questionnaire-create": DENIED,
                      "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK},
-    "member": {"list": DENIED, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
-    "other_commissioner": {"list": OK, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
-    "stranger": {name: HIDDEN for name in ("list", "create", "detail", "edit", "meeting-create", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
+    "member": {"list": DENIED, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
+    "other_commissioner": {"list": OK, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
+    "stranger": {name: HIDDEN for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
 }
 
 
@@ -183,3 +184,19 @@ def test_mon_espace_shows_a_member_their_link(organisation, programme, setting, 
     with tenant_scope(organisation):
         token = q_domain.token_for(setting["questionnaire"], members[0])
     assert f"/evaluation/{token}/" in page
+
+
+def test_a_coordinator_moves_a_meeting_and_a_bad_date_changes_nothing(organisation, programme, setting, coordinator):
+    url = f"/o/{organisation.slug}/programmes/{programme.pk}/reunions/{setting['meeting'].pk}/modifier/"
+    client = _client(coordinator)
+    refused = client.post(url, {"kind": "final", "date": "pas une date", "place": "Ailleurs", "attendees": ""})
+    assert refused.status_code == 400
+    with tenant_scope(organisation):
+        meeting = ProgrammeMeeting.objects.get(pk=setting["meeting"].pk)
+    assert meeting.place == "Poitiers" and meeting.kind == "framing"
+    moved = client.post(url, {"kind": "final", "date": "2027-01-15", "place": "Châtellerault", "attendees": "DRRH"})
+    assert moved.status_code == 302
+    with tenant_scope(organisation):
+        meeting = ProgrammeMeeting.objects.get(pk=setting["meeting"].pk)
+    # The kind is fixed (disabled field): only the date, place and attendees change.
+    assert (meeting.kind, str(meeting.date), meeting.place) == ("framing", "2027-01-15", "Châtellerault")

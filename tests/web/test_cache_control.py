@@ -180,6 +180,7 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("programmes:detail", COMMISSIONER, lambda d: _programme(d)),
     ("programmes:edit", COORDINATOR, lambda d: _programme(d, "modifier/")),
     ("programmes:meeting-create", COORDINATOR, lambda d: _programme(d, "reunions/nouvelle/")),
+    ("programmes:meeting-edit", COORDINATOR, lambda d: _programme(d, "reunions/{meeting}/modifier/")),
     ("programmes:minutes", FACILITATOR, lambda d: _programme(d, "reunions/{meeting}/compte-rendu/")),
     ("programmes:questionnaire-create", COORDINATOR, lambda d: _programme(d, "questionnaires/nouveau/")),
     ("programmes:questionnaire", COMMISSIONER, lambda d: _programme(d, "questionnaires/{questionnaire}/")),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:org>/programmes/<int:pk>/", views.programme_detail, name="detail"),
     path("o/<slug:org>/programmes/<int:pk>/modifier/", views.programme_edit, name="edit"),
     path("o/<slug:org>/programmes/<int:pk>/reunions/nouvelle/", views.meeting_create, name="meeting-create"),
+    path("o/<slug:org>/programmes/<int:pk>/reunions/<int:meeting>/modifier/", views.meeting_edit, name="meeting-edit"),
     path("o/<slug:org>/programmes/<int:pk>/reunions/<int:meeting>/compte-rendu/", views.meeting_minutes, name="minutes"),
     path("o/<slug:org>/programmes/<int:pk>/questionnaires/nouveau/", views.questionnaire_create, name="questionnaire-create"),
     path("o/<slug:org>/programmes/<int:pk>/questionnaires/<int:questionnaire>/", views.questionnaire_detail, name="questionnaire"),

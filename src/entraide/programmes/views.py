@@ -133,6 +133,25 @@ def meeting_create(request: HttpRequest, organisation: Organisation, pk: int) ->
 
 @require_http_methods(["GET", "POST"])
 @organisation_view("core.view_organisation")
+def meeting_edit(request: HttpRequest, organisation: Organisation, pk: int, meeting: int) -> HttpResponse:
+    programme = _programme(request, organisation, pk, "programmes.manage_programmes")
+    meeting = get_object_or_404(ProgrammeMeeting, programme=programme, pk=meeting)
+    form = programme_forms.MeetingForm(request.POST or None, initial={"kind": meeting.kind, "date": meeting.date, "place": meeting.place, "attendees": meeting.attendees})
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme_domain.change_meeting(meeting, data["date"], data["place"], data["attendees"], request.user)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("programmes:detail", org=organisation.slug, pk=programme.pk)
+    return render(request, "programmes/meeting_form.html", {"organisation": organisation, "programme": programme, "form": form, "meeting": meeting}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("core.view_organisation")
 def meeting_minutes(request: HttpRequest, organisation: Organisation, pk: int, meeting: int) -> HttpResponse:
     programme = _programme(request, organisation, pk, "programmes.write_minutes")
     meeting = get_object_or_404(ProgrammeMeeting, programme=programme, pk=meeting)
