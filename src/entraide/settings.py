@@ -124,6 +124,9 @@ ENTRAIDE_PRIVATE_DIR = Path(env.str("ENTRAIDE_PRIVATE_DIR", default=str(VAR_DIR 
 # How long receipts are kept: the accounting rules' period (purge_grant_receipts removes older files).
 ENTRAIDE_RECEIPT_RETENTION_YEARS = env.int("ENTRAIDE_RECEIPT_RETENTION_YEARS", default=10)
 
+# Reports for commissioners (issue 14): no figure counted from fewer people than this.
+ENTRAIDE_REPORT_K = env.int("ENTRAIDE_REPORT_K", default=5)
+
 # --- Applications --------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -152,6 +155,7 @@ INSTALLED_APPS = [
     "entraide.grouping",
     "entraide.network",
     "entraide.grants",
+    "entraide.programmes",
 ]
 
 MIDDLEWARE = [

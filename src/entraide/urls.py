@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("entraide.themes.urls")),
     path("", include("entraide.network.urls")),
     path("", include("entraide.grants.urls")),
+    path("", include("entraide.programmes.urls")),
     path("", include("entraide.web.urls")),
 ]
 

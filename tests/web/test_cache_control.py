@@ -136,6 +136,30 @@ def _not_stored(response) -> bool:
     return {"no-store", "private"} <= words and not any(word.startswith("max-age=") and word != "max-age=0" for word in words)
 
 
+def _programme(d: Demo, tail: str = "") -> str:
+    """A commissioned programme of the demo (created in the test's transaction), with a
+    meeting and a questionnaire; the address of one of its pages."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from entraide.programmes.domain import programmes as programme_domain, questionnaires as q_domain
+    from entraide.programmes.models import Programme
+
+    with tenant_scope(d.organisation):
+        programme = Programme.objects.filter(organisation=d.organisation).first()
+        if programme is None:
+            coordinator = User.objects.get(email=COORDINATOR)
+            d.group.facilitators.add(User.objects.get(email=FACILITATOR))  # the intervenant writes the minutes
+            programme = programme_domain.create_programme(d.organisation, programme_domain.ProgrammeData(
+                "Programme DRH", "DRH", "", 5, 210, "", Decimal("400"), date.today() - timedelta(days=300), date.today() + timedelta(days=60),
+                [d.group], [User.objects.get(email=COMMISSIONER)]), coordinator)
+            programme_domain.schedule_meeting(programme, "framing", date.today(), "", "", coordinator)
+            q_domain.create_questionnaire(programme, q_domain.NewQuestionnaire("Bilan", ["overall"], date.today() + timedelta(days=5)), coordinator)
+        meeting = programme.meetings.first()
+        questionnaire = programme.questionnaires.first()
+    return f"/o/demo/programmes/{programme.pk}/" + tail.format(meeting=meeting.pk, questionnaire=questionnaire.pk)
+
+
 # (name, who, address): every GET address of the project, as someone who may open it.
 CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("web:home", None, lambda d: "/"),
@@ -214,6 +238,19 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("network:mentoring", MEMBER, lambda d: "/o/demo/parrainage/"),
     ("network:mentoring-new", MEMBER, lambda d: "/o/demo/parrainage/demande/"),
     ("network:mentoring-request", OFFERER, lambda d: f"/o/demo/parrainage/{d.network['mentoring']}/"),
+    ("programmes:list", COMMISSIONER, lambda d: "/o/demo/programmes/"),
+    ("programmes:create", COORDINATOR, lambda d: "/o/demo/programmes/nouveau/"),
+    ("programmes:detail", COMMISSIONER, lambda d: _programme(d)),
+    ("programmes:edit", COORDINATOR, lambda d: _programme(d, "modifier/")),
+    ("programmes:meeting-create", COORDINATOR, lambda d: _programme(d, "reunions/nouvelle/")),
+    ("programmes:meeting-edit", COORDINATOR, lambda d: _programme(d, "reunions/{meeting}/modifier/")),
+    ("programmes:minutes", FACILITATOR, lambda d: _programme(d, "reunions/{meeting}/compte-rendu/")),
+    ("programmes:questionnaire-create", COORDINATOR, lambda d: _programme(d, "questionnaires/nouveau/")),
+    ("programmes:questionnaire", COMMISSIONER, lambda d: _programme(d, "questionnaires/{questionnaire}/")),
+    ("programmes:report", COMMISSIONER, lambda d: _programme(d, "rapport/")),
+    ("programmes:report-csv", COMMISSIONER, lambda d: _programme(d, "rapport.csv")),
+    ("programmes:report-pdf", COMMISSIONER, lambda d: _programme(d, "rapport.pdf")),
+    ("programmes:answer", None, lambda d: "/evaluation/not-a-token/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),
@@ -235,6 +272,7 @@ POST_ONLY = {
     "network:request-concern", "network:request-unconcern", "network:request-withdraw", "network:supervision-register",
     "network:supervision-decline", "network:supervision-paf", "network:mentor-offer", "network:mentoring-match",
     "network:mentoring-meeting", "network:meeting-note", "network:mentoring-end", "network:mentoring-paf",
+    "web:followup-keep", "events:registration-cancel", "programmes:questionnaire-close", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
 }
 
 
@@ -260,6 +298,7 @@ def test_content_pages_of_the_list_really_answer(demo):
     """The list above does reach content, not only error pages: the exports and feeds answer 200."""
     for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console",
                  "grants:detail", "grants:receipt", "grants:trace", "grants:ledger-csv", "grants:statement", "grants:articles"):
+                 "programmes:report", "programmes:report-pdf", "programmes:report-csv", "programmes:minutes", "programmes:detail"):
         for case_name, who, address in CASES:
             if case_name == name:
                 response = _as(who).get(address(demo))

@@ -25,6 +25,7 @@ from entraide.planning.domain.planner import Length, PlanRequest, SchoolHolidays
 from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
 from entraide.web.live_views import _with_cookie
+from entraide.programmes.domain.questionnaires import open_for as open_questionnaires_for
 from entraide.web.views import organisation_view
 
 from . import forms as community_forms
@@ -243,6 +244,12 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         stats = group_commitment(group, today)
         context["group_stats"] = stats.group
         context["session_stats"] = stats.per_session
+        if not can_people and access.is_commissioner_of(user, group):
+            from entraide.programmes.domain.reports import commissioner_commitment
+
+            # A commissioner sees no figure below k (issue 14): "1 / 1" would name the one.
+            context["group_stats"], context["session_stats"] = commissioner_commitment(stats.group, stats.per_session)
+            context["stats_withheld"] = True
         if can_people:
             profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation, user_id__in=[m.user_id for m in memberships])}
             context["members"] = [
@@ -708,6 +715,8 @@ def me(request: HttpRequest, organisation: Organisation) -> HttpResponse:
             "member_events": upcoming_for_member(organisation, user),
             "running": running_sessions_of(user, organisation),
             "network": _my_network(user, organisation),
+            # Evaluation questionnaires this person may still answer (issue 14): their own link.
+            "questionnaires": open_questionnaires_for(user, organisation),
         },
     )
 
