@@ -176,10 +176,34 @@ def test_every_mail_renders_names_without_html_escaping(builtins, rendered, djan
     with tenant_scope(organisation), django_capture_on_commit_callbacks(execute=True):
         network_requests.say_concerned(waiting, raised, "")
         supervisions.propose(coordinator, raised, supervisions.Proposal(date=today + timedelta(days=7), start=time(14), end=time(17)))
-    assert len(mail.outbox) >= 13
+    # Programmes: the link to an evaluation questionnaire (issue 14).
+    from decimal import Decimal
+
+    from entraide.programmes.domain import programmes as programme_domain
+    from entraide.programmes.domain import questionnaires
+
+    sent = len(mail.outbox)
+    with tenant_scope(organisation), django_capture_on_commit_callbacks(execute=True):
+        programme = programme_domain.create_programme(organisation, programme_domain.ProgrammeData(
+            "Programme DRH", ORGANISATION, "", 5, 210, "", Decimal("400"), today, today + timedelta(days=90), [group], []), coordinator)
+        questionnaires.create_questionnaire(programme, questionnaires.NewQuestionnaire(EVENT, ["overall"], today + timedelta(days=5)), coordinator)
+    assert len(mail.outbox) > sent
+    _assert_raw(mail.outbox[-1], EVENT, PERSON)
     _assert_raw(mail.outbox[-1], PERSON, ORGANISATION)
 
-    assert len(mail.outbox) >= 13
+    # Programmes: the link to an evaluation questionnaire (issue 14).
+    from decimal import Decimal
+
+    from entraide.programmes.domain import programmes as programme_domain
+    from entraide.programmes.domain import questionnaires
+
+    sent = len(mail.outbox)
+    with tenant_scope(organisation), django_capture_on_commit_callbacks(execute=True):
+        programme = programme_domain.create_programme(organisation, programme_domain.ProgrammeData(
+            "Programme DRH", ORGANISATION, "", 5, 210, "", Decimal("400"), today, today + timedelta(days=90), [group], []), coordinator)
+        questionnaires.create_questionnaire(programme, questionnaires.NewQuestionnaire(EVENT, ["overall"], today + timedelta(days=5)), coordinator)
+    assert len(mail.outbox) > sent
+    _assert_raw(mail.outbox[-1], EVENT, PERSON)
     for message in mail.outbox:
         _assert_raw(message)
     # Every mail template of the package was rendered by one of the cases above.

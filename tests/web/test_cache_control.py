@@ -297,7 +297,7 @@ def test_the_personal_link_qr_code_holds_a_secret_and_is_never_stored(demo):
 def test_content_pages_of_the_list_really_answer(demo):
     """The list above does reach content, not only error pages: the exports and feeds answer 200."""
     for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console",
-                 "grants:detail", "grants:receipt", "grants:trace", "grants:ledger-csv", "grants:statement", "grants:articles"):
+                 "grants:detail", "grants:receipt", "grants:trace", "grants:ledger-csv", "grants:statement", "grants:articles",
                  "programmes:report", "programmes:report-pdf", "programmes:report-csv", "programmes:minutes", "programmes:detail"):
         for case_name, who, address in CASES:
             if case_name == name:
