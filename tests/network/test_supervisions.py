@@ -144,3 +144,41 @@ def test_nobody_is_seated_as_bringer_when_the_raiser_did_not_register(builtins, 
     with all_tenants():
         assert LiveTable.objects.get(session=live, number=1).offerer_id is None
         assert list(Participant.objects.filter(session=live).values_list("role", flat=True)) == [LiveRole.FACILITATOR]
+
+
+def test_the_paf_due_is_recorded_in_the_ledger_once_per_registered_member(builtins, organisation, coordinator, member, raised, make_member):
+    """Field document 000: the PAF of a supervision is owed by each participant; the network's
+    ledger (grants.domain.ledger) records it, never twice, and only for the coordinators."""
+    from entraide.grants.domain import ledger
+    from entraide.grants.models import LedgerEntry
+
+    request, concerned = raised
+    supervision = supervisions.propose(coordinator, request, proposal())
+    with pytest.raises(NetworkError) as nothing:
+        supervisions.record_paf_due(coordinator, supervision)  # nobody registered yet
+    assert nothing.value.code == "no_paf"
+    supervisions.register(member, request)
+    supervisions.register(concerned, request)
+    with pytest.raises(PermissionDenied):
+        supervisions.record_paf_due(member, supervision)
+    assert supervisions.record_paf_due(coordinator, supervision) == 2
+    assert supervisions.record_paf_due(coordinator, supervision) == 0  # nobody twice
+    with tenant_scope(organisation):
+        due = list(LedgerEntry.objects.filter(kind=LedgerEntry.Kind.FEE_DUE).order_by("member_id"))
+    assert [(e.member_id, e.amount) for e in due] == sorted([(member.pk, Decimal("50.00")), (concerned.pk, Decimal("50.00"))])
+    assert all(e.recorded_by_id == coordinator.pk and e.source_id == str(supervision.pk) for e in due)
+    with tenant_scope(organisation):
+        assert {b.member.pk: b.owed for b in ledger.balances(organisation)}[member.pk] == Decimal("50.00")
+
+
+def test_the_coordinator_records_the_paf_due_from_the_page(builtins, client, organisation, coordinator, member, raised):
+    request, concerned = raised
+    supervisions.propose(coordinator, request, proposal())
+    supervisions.register(member, request)
+    client.force_login(coordinator)
+    page = client.get(f"/o/{organisation.slug}/demandes/{request.pk}/")
+    assert "Inscrire la PAF due" in page.content.decode()
+    done = client.post(f"/o/{organisation.slug}/demandes/{request.pk}/paf/dues/", follow=True)
+    assert "1 personne" in done.content.decode()
+    client.force_login(member)
+    assert client.post(f"/o/{organisation.slug}/demandes/{request.pk}/paf/dues/").status_code == 403

@@ -56,6 +56,7 @@ def urls(org: str, data: dict) -> list[tuple[str, str, str]]:
         ("post", reverse("network:supervision-register", kwargs={"org": org, "pk": r}), "member"),
         ("post", reverse("network:supervision-decline", kwargs={"org": org, "pk": r}), "member"),
         ("post", reverse("network:supervision-paf", kwargs={"org": org, "pk": r}), "coordinator"),
+        ("post", reverse("network:supervision-paf-due", kwargs={"org": org, "pk": r}), "coordinator"),
         ("get", reverse("network:mentoring", kwargs={"org": org}), "member"),
         ("post", reverse("network:mentor-offer", kwargs={"org": org}), "member"),
         ("get", reverse("network:mentoring-new", kwargs={"org": org}), "member"),

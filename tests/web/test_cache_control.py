@@ -270,7 +270,7 @@ POST_ONLY = {
     "web:followup-keep", "events:registration-cancel", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
     "grants:decide", "grants:upload", "grants:pay", "grants:article", "grants:review",
     "network:request-concern", "network:request-unconcern", "network:request-withdraw", "network:supervision-register",
-    "network:supervision-decline", "network:supervision-paf", "network:mentor-offer", "network:mentoring-match",
+    "network:supervision-decline", "network:supervision-paf", "network:supervision-paf-due", "network:mentor-offer", "network:mentoring-match",
     "network:mentoring-meeting", "network:meeting-note", "network:mentoring-end", "network:mentoring-paf",
     "web:followup-keep", "events:registration-cancel", "programmes:questionnaire-close", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
 }

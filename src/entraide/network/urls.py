@@ -19,6 +19,7 @@ urlpatterns = [
     path("o/<slug:org>/demandes/<int:pk>/inscription/", views.supervision_register, name="supervision-register"),
     path("o/<slug:org>/demandes/<int:pk>/decliner/", views.supervision_decline, name="supervision-decline"),
     path("o/<slug:org>/demandes/<int:pk>/paf/", views.supervision_paf, name="supervision-paf"),
+    path("o/<slug:org>/demandes/<int:pk>/paf/dues/", views.supervision_paf_due, name="supervision-paf-due"),
     path("o/<slug:org>/parrainage/", views.mentoring_home, name="mentoring"),
     path("o/<slug:org>/parrainage/proposer/", views.mentor_offer, name="mentor-offer"),
     path("o/<slug:org>/parrainage/demande/", views.mentoring_new, name="mentoring-new"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access
@@ -217,6 +218,28 @@ def supervision_paf(request: HttpRequest, organisation: Organisation, pk: int) -
             messages.success(request, _("The PAF is saved."))
             return redirect("network:request", org=organisation.slug, pk=found.pk)
     return _detail(request, organisation, found, paf_form=form, status=400)
+
+
+@require_POST
+@organisation_view("network.coordinate")
+def supervision_paf_due(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
+    """Enter the PAF each registered member owes in the ledger (supervisions.record_paf_due)."""
+    found = request_domain.request_or_404(request.user, organisation, pk)
+    current = supervisions.view_for(request.user, found)
+    if current is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        recorded = supervisions.record_paf_due(request.user, current.supervision)
+    except DomainError as error:
+        add_to_messages(request, error)
+    else:
+        if recorded:
+            messages.success(request, ngettext("The PAF is recorded as due for %(count)d person.", "The PAF is recorded as due for %(count)d people.", recorded) % {"count": recorded})
+        else:
+            messages.info(request, _("Everybody registered is already in the ledger for this PAF."))
+    return redirect("network:request", org=organisation.slug, pk=found.pk)
 
 
 # --- Mentoring (parrainage) -------------------------------------------------------------------

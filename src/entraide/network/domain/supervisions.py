@@ -222,6 +222,39 @@ def set_paf(actor: User, supervision: CollectiveSupervision, speaker_name: str, 
     return w.obj
 
 
+def record_paf_due(actor: User, supervision: CollectiveSupervision) -> int:
+    """A coordinator enters in the network's ledger (``grants.domain.ledger``) the PAF each
+    member registered now owes: the rule's amount for that number of people (``paf``), once
+    per member and supervision (a member already recorded is skipped: running it again after
+    late registrations records only the newcomers). All or nothing, in one transaction.
+    Returns how many fees were recorded. Raises ``NetworkError`` "no_paf" when the rule gives no
+    amount (nobody registered, or neither fee nor costs), ``PermissionDenied`` / ``Http404`` for
+    anyone but the organisation's coordinators (field document 000: the PAF of a supervision)."""
+    from django.db import transaction
+
+    from entraide.grants.domain import ledger
+    from entraide.grants.models import LedgerEntry
+
+    access.require(actor, "network.manage_supervision", supervision)
+    with tenant_scope(supervision.organisation):
+        members = [m.user for m in group_domain.members_on(supervision.group, supervision.session.date)]
+        amount = paf_per_person(supervision.paf_rule(), len(members))
+        if not amount:
+            raise NetworkError(_("There is no PAF to record: nobody is registered, or the PAF has neither fee nor costs."), code="no_paf")
+        source_type = CollectiveSupervision._meta.label_lower
+        done = set(
+            LedgerEntry.objects.filter(source_type=source_type, source_id=str(supervision.pk), kind=LedgerEntry.Kind.FEE_DUE).values_list("member_id", flat=True)
+        )
+        label = _("PAF: collective supervision of %(date)s") % {"date": formats.date_format(supervision.session.date, "SHORT_DATE_FORMAT")}
+        recorded = 0
+        with transaction.atomic():
+            for member in members:
+                if member.pk not in done:
+                    ledger.record_fee_due(actor, supervision.organisation, member, amount, label, source=supervision)
+                    recorded += 1
+    return recorded
+
+
 def _supervision_or_error(request: SupervisionRequest) -> CollectiveSupervision:
     with tenant_scope(request.organisation):
         found = CollectiveSupervision.objects.select_related("group", "session", "organisation").filter(request=request).first()
