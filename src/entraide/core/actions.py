@@ -29,28 +29,8 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 
 from . import access
+from .errors import DomainError  # noqa: F401  (the one refusal type; defined without models)
 from .models import ActionLogEntry, Organisation
-
-
-class DomainError(Exception):
-    """A refusal of the domain; nothing was changed.
-
-    ``message``: in the user's language (already translated, or lazy). ``code``: stable,
-    machine-readable (``"not_member"``, ``"over_grant"``...). ``field``: the form field
-    the message belongs to, or ``None`` for the whole request.
-    """
-
-    default_code = "invalid"
-
-    def __init__(self, message, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code or self.default_code
-        self.field = field
-
-    def as_json(self) -> dict:
-        """The API and websocket shape: ``{"code": str, "detail": str, "field": str|None}``."""
-        return {"code": self.code, "detail": str(self.message), "field": self.field}
 
 
 def organisation_of(obj) -> Organisation | None:

@@ -14,6 +14,7 @@ from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.safe_yaml import load_yaml
 from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.core.errors import DomainError
 from entraide.core.text import clean_single_line
 
 from ..models import Theme, ThemeAttachment
@@ -25,11 +26,14 @@ MAX_BODY = 20_000
 MAX_REFERENCES = 3_000
 
 
-class ThemeError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ThemeError(DomainError):
+    """A refused theme change: ``message`` translated, ``field`` the form field concerned;
+    ``code`` ``"theme"`` unless the raiser names one. Nothing was changed."""
+
+    default_code = "theme"
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 def builtin_definitions() -> list[dict]:
