@@ -37,7 +37,7 @@ def organisation_of(obj) -> Organisation | None:
     """The organisation that owns ``obj`` (itself, ``.organisation``, or ``.group.organisation``...)."""
     if obj is None or isinstance(obj, Organisation):
         return obj
-    for path in ("organisation", "event", "group", "session", "live_session"):
+    for path in ("organisation", "event", "group", "session", "live_session", "plan"):
         value = getattr(obj, path, None)
         if isinstance(value, Organisation):
             return value
@@ -56,11 +56,17 @@ class Write:
     obj: object = None
     subject: object = None
     verb: str = ""
+    changed: bool = True
     _after: list[Callable[[], None]] = field(default_factory=list)
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` (mail, signals) only once the transaction has committed."""
         self._after.append(callback)
+
+    def unchanged(self) -> None:
+        """Nothing was changed after all (an idempotent repeat: the same form posted twice):
+        no action-log row, and the ``on_commit`` callbacks are dropped."""
+        self.changed = False
 
 
 def _lock(obj):
@@ -92,7 +98,9 @@ def write(actor, permission: str | None, obj, verb: str, *, lock=None, subject=N
     ``permission``: a ``core.access`` rule name checked on ``obj`` (``None`` only when the
     caller has already checked a rule that needs more than the object, and says so).
     ``lock``: a saved model instance to lock and hand to the block as ``w.obj`` (reloaded).
-    ``subject``: the person whose own record this is (they see the entry in their log).
+    ``subject``: the person whose own record this is (they see the entry in their log); the
+    block may set ``w.subject``, ``w.obj`` and ``w.verb`` once it knows them, or call
+    ``w.unchanged()`` when it changed nothing (no log row, no side effects).
     Raises ``PermissionDenied`` / ``Http404`` (from ``access.require``) or ``DomainError``
     (from the block); in both cases nothing is saved, logged or sent.
     """
@@ -103,9 +111,12 @@ def write(actor, permission: str | None, obj, verb: str, *, lock=None, subject=N
         if lock is not None:
             done.obj = _lock(lock)
         yield done
-        log(actor, verb, done.obj, subject=done.subject, organisation=organisation or organisation_of(done.obj))
-        for callback in done._after:
-            transaction.on_commit(callback)
+        if done.changed:
+            # The block may name the object it created (``w.obj``) or refine the verb
+            # (``w.verb``: "membership.created" rather than "membership.set").
+            log(actor, done.verb, done.obj, subject=done.subject, organisation=organisation or organisation_of(done.obj))
+            for callback in done._after:
+                transaction.on_commit(callback)
 
 
 def entries_for_organisation(organisation: Organisation, limit: int = 200) -> list[ActionLogEntry]:
