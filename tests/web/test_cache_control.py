@@ -61,7 +61,7 @@ def demo_data(django_db_setup, django_db_blocker):
                 held = GroupSession.objects.filter(group=group, live_session__join_code="PREC3467").first() or GroupSession.objects.filter(group=group).first()
                 offerer = User.objects.get(email=OFFERER)
                 plan = plans.create_roadmap(organisation, offerer, "Ma feuille de route")
-                action = plans.add_action(plan, "Relire mes notes", "")
+                action = plans.add_action(plan, "Relire mes notes", "", actor=offerer)
                 coordinator = User.objects.get(email=COORDINATOR)
                 member_token = calendars.ensure_token(organisation, offerer, user=offerer)
                 group_token = calendars.ensure_token(organisation, coordinator, group=group)

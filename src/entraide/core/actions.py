@@ -70,7 +70,7 @@ class Write:
 
 
 def _lock(obj):
-    model = type(obj)
+    model = obj._meta.model  # not type(obj): request.user is a lazy proxy
     manager = getattr(model, "everywhere", None) or model._base_manager
     return manager.select_for_update().get(pk=obj.pk)
 
