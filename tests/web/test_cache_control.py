@@ -130,6 +130,8 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("web:community-members", COORDINATOR, lambda d: "/o/demo/membres/"),
     ("web:community-me", OFFERER, lambda d: "/o/demo/mon-espace/"),
     ("web:community-me-profile", OFFERER, lambda d: "/o/demo/mon-espace/profil/"),
+    ("web:core-org-log", COORDINATOR, lambda d: "/o/demo/journal/"),
+    ("web:core-my-log", OFFERER, lambda d: "/o/demo/mon-espace/journal/"),
     ("web:followup-plans", OFFERER, lambda d: "/o/demo/suivi/"),
     ("web:followup-plan", OFFERER, lambda d: f"/o/demo/suivi/plans/{d.plan_id}/"),
     ("web:followup-record", OFFERER, lambda d: f"/o/demo/suivi/comptes-rendus/{d.held.pk}/"),

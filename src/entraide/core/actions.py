@@ -119,13 +119,25 @@ def write(actor, permission: str | None, obj, verb: str, *, lock=None, subject=N
                 transaction.on_commit(callback)
 
 
+def organisation_log(organisation: Organisation) -> models.QuerySet:
+    """Every entry of the organisation's log, newest first, actor and subject joined (for its
+    coordinators' "Journal": paginate it)."""
+    return ActionLogEntry.everywhere.filter(organisation=organisation).select_related("actor", "subject")
+
+
+def personal_log(user) -> models.QuerySet:
+    """Every entry about ``user``'s own records, newest first, every organisation (their "Ce qui
+    a été fait à mes données"); none for an anonymous user."""
+    if not getattr(user, "pk", None):
+        return ActionLogEntry.everywhere.none()
+    return ActionLogEntry.everywhere.filter(subject=user).select_related("actor", "organisation")
+
+
 def entries_for_organisation(organisation: Organisation, limit: int = 200) -> list[ActionLogEntry]:
     """The organisation's log, newest first (for its coordinators)."""
-    return list(
-        ActionLogEntry.everywhere.filter(organisation=organisation).select_related("actor", "subject")[:limit]
-    )
+    return list(organisation_log(organisation)[:limit])
 
 
 def entries_about(user, limit: int = 200) -> list[ActionLogEntry]:
     """What was done to ``user``'s own records, newest first, every organisation."""
-    return list(ActionLogEntry.everywhere.filter(subject=user).select_related("actor", "organisation")[:limit])
+    return list(personal_log(user)[:limit])
