@@ -59,6 +59,17 @@ VERB_LABELS = {
 }
 
 
+# Logged objects whose model has no translated ``verbose_name`` of its own.
+OBJECT_LABELS = {
+    "community.groupmembership": _("group membership"),
+    "community.waitinglistentry": _("waiting list entry"),
+    "community.attendance": _("attendance"),
+    "community.charteracceptance": _("charter acceptance"),
+    "community.unavailability": _("unavailability"),
+    "live.livesession": _("live session"),
+}
+
+
 def verb_label(verb: str) -> str:
     """``verb`` in words in the active language (the verb itself when it has no label yet)."""
     label = VERB_LABELS.get(verb)
@@ -67,7 +78,10 @@ def verb_label(verb: str) -> str:
 
 def object_label(object_type: str) -> str:
     """A logged object's kind in words (``"followup.actionplan"`` → "action plan"): the model's
-    own translated ``verbose_name``; the stored type when the model is unknown."""
+    own translated ``verbose_name`` unless ``OBJECT_LABELS`` names it; the stored type when
+    the model is unknown."""
+    if object_type in OBJECT_LABELS:
+        return str(OBJECT_LABELS[object_type])
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
