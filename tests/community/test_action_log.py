@@ -145,3 +145,18 @@ def test_the_excuse_of_a_member_is_logged_about_them(group, sessions, make_membe
     excuse_myself(coming, person, excused=False)  # nothing left to withdraw: not logged again
     assert only("attendance.excuse_withdrawn").subject == person
     assert coming.date > group_domain.today() + timedelta(days=1)
+
+
+def test_a_personal_calendar_address_is_logged_when_drawn_and_revoked(organisation, member):
+    from entraide.community.domain import calendars
+
+    token = calendars.ensure_token(organisation, member, user=member)
+    calendars.ensure_token(organisation, member, user=member)  # the same address: nothing new
+    created = only("calendar.link_created")
+    assert (created.actor, created.subject, created.object_id) == (member, member, str(token.pk))
+    assert holds_no_content(created, token.token)
+    calendars.regenerate_token(organisation, member, user=member)
+    assert only("calendar.link_revoked").subject == member and len(logged("calendar.link_created")) == 2
+    calendars.revoke_token(organisation, member, user=member)
+    calendars.revoke_token(organisation, member, user=member)  # nothing left to revoke
+    assert len(logged("calendar.link_revoked")) == 2

@@ -30,6 +30,8 @@ VERB_LABELS = {
     "attendance.recorded": _("recorded an attendance"),
     "attendance.excused": _("excused an absence"),
     "attendance.excuse_withdrawn": _("withdrew an excused absence"),
+    "calendar.link_created": _("created a calendar address"),
+    "calendar.link_revoked": _("revoked a calendar address"),
     "rotation.unavailable": _("declared an unavailability to facilitate"),
     "rotation.available": _("withdrew an unavailability to facilitate"),
     "rotation.assigned": _("shared out the facilitation of sessions"),
@@ -67,6 +69,7 @@ OBJECT_LABELS = {
     "community.charteracceptance": _("charter acceptance"),
     "community.unavailability": _("unavailability"),
     "live.livesession": _("live session"),
+    "community.calendartoken": _("calendar address"),
 }
 
 
