@@ -30,18 +30,20 @@ class JournalRow:
     organisation: str
 
 
-def _row(entry: ActionLogEntry) -> JournalRow:
+def _row(entry: ActionLogEntry, mine: bool) -> JournalRow:
+    """One line of the page. ``mine``: the person's own log (the organisation is shown, the
+    subject is themself); else the organisation's (the person concerned is shown)."""
     who = entry.actor.display_name if entry.actor_id else _("Entraide (automatic)")
-    about = entry.subject.display_name if entry.subject_id and "subject" in entry._state.fields_cache else ""
-    organisation = entry.organisation.name if entry.organisation_id and "organisation" in entry._state.fields_cache else ""
+    about = entry.subject.display_name if entry.subject_id and not mine else ""
+    organisation = entry.organisation.name if entry.organisation_id and mine else ""
     label = object_label(entry.object_type)
     return JournalRow(entry.at, who, verb_label(entry.verb), f"{label} n° {entry.object_id}" if entry.object_id else label, about, organisation)
 
 
-def _page(request: HttpRequest, entries) -> tuple[Page, list[JournalRow]]:
+def _page(request: HttpRequest, entries, mine: bool) -> tuple[Page, list[JournalRow]]:
     """One page of ``entries`` (``?page=``; a page out of range gives the last one)."""
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    return page, [_row(entry) for entry in page.object_list]
+    return page, [_row(entry, mine) for entry in page.object_list]
 
 
 @require_GET
@@ -49,7 +51,7 @@ def _page(request: HttpRequest, entries) -> tuple[Page, list[JournalRow]]:
 def organisation_journal(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """``/o/<org>/journal/``: the organisation's log, newest first, for its coordinators (a
     member gets 403, another organisation's coordinator 404: ``core.access.require``)."""
-    page, rows = _page(request, actions.organisation_log(organisation))
+    page, rows = _page(request, actions.organisation_log(organisation), mine=False)
     return render(request, "web/journal.html", {"organisation": organisation, "page": page, "rows": rows, "mine": False})
 
 
@@ -58,5 +60,5 @@ def organisation_journal(request: HttpRequest, organisation: Organisation) -> Ht
 def my_journal(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """``/o/<org>/mon-espace/journal/``: what was done to the viewer's own records (their plans,
     registrations, memberships, attendance...), in every organisation, newest first."""
-    page, rows = _page(request, actions.personal_log(request.user))
+    page, rows = _page(request, actions.personal_log(request.user), mine=True)
     return render(request, "web/journal.html", {"organisation": organisation, "page": page, "rows": rows, "mine": True})
