@@ -160,3 +160,22 @@ def test_a_personal_calendar_address_is_logged_when_drawn_and_revoked(organisati
     calendars.revoke_token(organisation, member, user=member)
     calendars.revoke_token(organisation, member, user=member)  # nothing left to revoke
     assert len(logged("calendar.link_revoked")) == 2
+
+
+def test_opening_a_session_live_is_logged_once_and_a_member_is_refused(builtins, group, coordinator, facilitator, make_member):
+    from datetime import time as clock
+
+    from entraide.community.domain.sessions import NewSession, create_sessions, open_live
+
+    [session] = create_sessions(group, [NewSession(group_domain.today() + timedelta(days=2), clock(14), clock(17))], coordinator)
+    person = make_member(1)
+    group_domain.join_group(group, person)
+    before = count()
+    with pytest.raises(CommunityError):
+        open_live(session, person)  # not the facilitator of this session
+    assert count() == before
+    live, seat = open_live(session, facilitator)
+    again, no_seat = open_live(session, facilitator)
+    assert again.pk == live.pk and seat is not None and no_seat is None
+    entry = only("session.live_opened")
+    assert (entry.actor, entry.object_type, entry.object_id) == (facilitator, "community.groupsession", str(session.pk))

@@ -25,6 +25,7 @@ VERB_LABELS = {
     "charter.accepted": _("accepted a group's charter"),
     "sessions.created": _("created sessions of a group"),
     "session.status_changed": _("changed the status of a session"),
+    "session.live_opened": _("opened a session live"),
     "session.reminder_sent": _("sent a session reminder"),
     "attendance.taken": _("recorded the attendance of a session"),
     "attendance.recorded": _("recorded an attendance"),

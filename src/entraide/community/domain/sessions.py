@@ -315,16 +315,22 @@ def open_live(session: GroupSession, actor: User):
         people = members_count_on(session) + 1
         participants = min(max(people, spec.participants_min), spec.participants_max)
         title = _("%(group)s, session %(number)d") % {"group": group.name, "number": session_number(session)}
-        try:
-            live, seat = create_live_session(
-                organisation=group.organisation, protocol=protocol, facilitator=actor,
-                participants=participants, start=session.start, end=session.end, title=title,
-            )
-        except AgendaError as error:
-            raise CommunityError(error.message) from None
-        GroupSession.objects.filter(pk=session.pk).update(live_session=live)
-        session.live_session = live
-        _attach_planned_theme(session, live, actor)
+        # community.run_live was asked above (a refusal there is a CommunityError, as the group's
+        # page shows it). The session's row is locked: two clicks at once open one live run.
+        with actions.write(actor, None, session, "session.live_opened", lock=session, organisation=group.organisation) as w:
+            if w.obj.live_session_id:
+                w.unchanged()
+                return w.obj.live_session, None
+            try:
+                live, seat = create_live_session(
+                    organisation=group.organisation, protocol=protocol, facilitator=actor,
+                    participants=participants, start=session.start, end=session.end, title=title,
+                )
+            except AgendaError as error:
+                raise CommunityError(error.message, code=error.code) from None
+            GroupSession.objects.filter(pk=session.pk).update(live_session=live)
+            session.live_session = live
+            _attach_planned_theme(session, live, actor)
     return live, seat
 
 
