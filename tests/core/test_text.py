@@ -35,3 +35,13 @@ def test_single_line_raises_the_callers_domain_error_with_its_field():
     with translation.override("de"), pytest.raises(FollowupError) as refused:
         clean_single_line("Titel\rmehr", error=FollowupError)
     assert "eine Zeile" in refused.value.message
+
+
+def test_a_single_line_refusal_is_a_domain_error_with_its_field():
+    from entraide.core.actions import DomainError
+    from entraide.core.text import SingleLineError, clean_single_line
+
+    with pytest.raises(SingleLineError) as refused:
+        clean_single_line("Titre\nsur deux lignes", "title")
+    assert isinstance(refused.value, DomainError) and isinstance(refused.value, ValueError)
+    assert (refused.value.code, refused.value.field) == ("not_one_line", "title")

@@ -84,7 +84,7 @@ def test_only_the_author_sees_the_plan(client, held, member, colleague, coordina
         # Nor in their own list.
         listing = client.get(reverse("web:followup-plans", kwargs={"org": organisation.slug}))
         assert "Appeler la cheffe" not in listing.content.decode()
-    plans.set_shared(plan, True)  # shared with the group: still not on the author's pages for others
+    plans.set_shared(plan, True, actor=plan.author)  # shared with the group: still not on the author's pages for others
     client.force_login(colleague)
     assert client.get(url).status_code == 404
     client.force_login(member)
@@ -112,13 +112,13 @@ def test_share_and_unshare_by_the_author_only(client, held, member, colleague, o
 def test_a_plan_without_group_or_after_leaving_cannot_be_shared(held, member, organisation, group):
     roadmap = plans.create_roadmap(organisation, member, "Pour moi seule")
     with pytest.raises(FollowupError):
-        plans.set_shared(roadmap, True)
+        plans.set_shared(roadmap, True, actor=member)
     plan = keep(held, member)
     group_domain.leave_group(group, member)
     with all_tenants():
         group.memberships.filter(user=member).update(left_on=group_domain.today())
     with pytest.raises(FollowupError):
-        plans.set_shared(plan, True)
+        plans.set_shared(plan, True, actor=plan.author)
     plan.refresh_from_db()
     assert plan.shared_with_group is False
 

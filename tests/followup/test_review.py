@@ -20,7 +20,7 @@ def kept(held, user, share=True):
     participant, _secret = held.seat(user)
     plan = plans.keep_from_session(held.live, participant, user)
     if share:
-        plans.set_shared(plan, True)
+        plans.set_shared(plan, True, actor=plan.author)
     return plan
 
 
@@ -36,7 +36,7 @@ def test_shared_plan_comes_back_at_the_next_session(client, held, member, group,
     plan = kept(held, member)
     with all_tenants():
         first = PlanAction.objects.filter(plan=plan).first()
-    plans.set_status(first, "done")
+    plans.set_status(first, "done", actor=first.plan.author)
     _gs, live, seat = review_session(group, coordinator, facilitator)
     console = page(client, live, seat.secret, "console")
     assert "Plans partagés par les membres" in console
@@ -65,9 +65,9 @@ def test_unshared_plans_and_other_groups_stay_out(client, held, member, colleagu
     # Once shared, it appears; unshared again, it goes.
     with all_tenants():
         plan = ActionPlan.objects.get(author=member)
-    plans.set_shared(plan, True)
+    plans.set_shared(plan, True, actor=plan.author)
     assert "Appeler la cheffe" in page(client, live, seat.secret, "console")
-    plans.set_shared(plan, False)
+    plans.set_shared(plan, False, actor=plan.author)
     assert "Appeler la cheffe" not in page(client, live, seat.secret, "console")
     # The other group's own next session shows its own plan only.
     _gs2, other_live, other_seat = review_session(elsewhere, coordinator, facilitator, days=1)

@@ -205,3 +205,30 @@ def test_a_stranger_on_the_websocket_counts_toward_the_guessing_limit(room):
     assert joined.status_code == 400  # this network now gets "too many" even for the live code
     with all_tenants():
         assert not room.session.participants.filter(display_name="Inconnu").exists()
+
+
+def test_a_domain_refusal_inside_a_command_is_an_error_frame(room, monkeypatch):
+    """A DomainError raised by a domain that a command reaches (themes, follow-up...) is the
+    websocket door's error frame with its stable code, like the engine's own refusals."""
+    from entraide.live.domain import commands
+    from entraide.themes.domain.library import ThemeError
+
+    def refuse(*args, **kwargs):
+        raise ThemeError("Ce thème n’est plus disponible.", code="theme_gone")
+
+    monkeypatch.setattr(commands, "execute", refuse)
+
+    async def scenario():
+        ws = communicator(room, room.facilitator)
+        await ws.connect(timeout=10)
+        await receive(ws)
+        command_id = str(uuid.uuid4())
+        await send(ws, {"type": "command", "id": command_id, "name": "start", "args": {}})
+        error = await receive(ws)
+        assert error == {"type": "error", "id": command_id, "code": "theme_gone", "message": "Ce thème n’est plus disponible."}
+        await send(ws, {"type": "ping"})
+        assert (await receive(ws))["type"] == "pong"
+        await ws.disconnect()
+
+    async_to_sync(scenario)()
+    assert room.refresh().status == LiveSession.Status.OPEN

@@ -85,7 +85,7 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
                 held = GroupSession.objects.filter(group=group, live_session__join_code="PREC3467").first() or GroupSession.objects.filter(group=group).first()
                 offerer = User.objects.get(email=OFFERER)
                 plan = plans.create_roadmap(organisation, offerer, "Ma feuille de route")
-                action = plans.add_action(plan, "Relire mes notes", "")
+                action = plans.add_action(plan, "Relire mes notes", "", actor=offerer)
                 coordinator = User.objects.get(email=COORDINATOR)
                 member_token = calendars.ensure_token(organisation, offerer, user=offerer)
                 group_token = calendars.ensure_token(organisation, coordinator, group=group)
@@ -198,6 +198,8 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("web:community-members", COORDINATOR, lambda d: "/o/demo/membres/"),
     ("web:community-me", OFFERER, lambda d: "/o/demo/mon-espace/"),
     ("web:community-me-profile", OFFERER, lambda d: "/o/demo/mon-espace/profil/"),
+    ("web:core-org-log", COORDINATOR, lambda d: "/o/demo/journal/"),
+    ("web:core-my-log", OFFERER, lambda d: "/o/demo/mon-espace/journal/"),
     ("web:followup-plans", OFFERER, lambda d: "/o/demo/suivi/"),
     ("web:followup-plan", OFFERER, lambda d: f"/o/demo/suivi/plans/{d.plan_id}/"),
     ("web:followup-record", OFFERER, lambda d: f"/o/demo/suivi/comptes-rendus/{d.held.pk}/"),

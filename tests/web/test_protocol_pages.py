@@ -188,8 +188,10 @@ def test_the_api_fits_an_agenda_and_publishes_its_schema(client, builtins):
     assert data["protocol"] == "atelier-entraide" and data["end"] == "16:30"
     error = client.get("/api/v1/protocols/atelier-entraide/agenda", {"participants": 7, "start": "14:00", "end": "14:30"})
     assert error.status_code == 400 and "au moins" in error.json()["detail"]
+    assert error.json()["code"] == "window_too_short"
     assert client.get("/api/v1/protocols/inconnu/agenda", {"participants": 7, "start": "14:00", "end": "16:30"}).status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/protocols/{key}/agenda" in schema["paths"]
+    assert {"detail", "code", "field"} <= set(schema["components"]["schemas"]["ErrorOut"]["properties"])
     keys = {p["key"] for p in client.get("/api/v1/protocols").json()}
     assert "atelier-entraide" in keys and len(keys) == 6

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from entraide.core.actions import DomainError
 from entraide.protocols.domain import library
-from entraide.protocols.domain.agenda import AgendaError, fit_agenda
+from entraide.protocols.domain.agenda import fit_agenda
 
 api = NinjaAPI(title="Entraide API", version="1", docs_url=None, urls_namespace="api")
 
@@ -40,8 +40,12 @@ class AgendaOut(Schema):
 
 
 class ErrorOut(Schema):
+    """A refusal: ``detail`` in the caller's language; for a domain refusal (400) also its
+    stable ``code`` and the ``field`` concerned (``core.actions.DomainError.as_json``)."""
+
     detail: str
     code: str | None = None
+    field: str | None = None
 
 
 @api.exception_handler(DomainError)
@@ -76,8 +80,6 @@ def protocol_agenda(request: HttpRequest, key: str, participants: int, start: ti
     protocol = library.builtin_protocol(key)
     if protocol is None:
         raise HttpError(404, "Not found")
-    try:
-        agenda = fit_agenda(protocol.spec, participants, start, end)
-    except AgendaError as error:
-        raise HttpError(400, error.message) from None
+    # An AgendaError is a DomainError: the handler above answers 400 {code, detail, field}.
+    agenda = fit_agenda(protocol.spec, participants, start, end)
     return agenda.as_dict(get_language())

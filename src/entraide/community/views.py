@@ -26,6 +26,7 @@ from entraide.protocols.domain import library
 from entraide.protocols.models import Protocol
 from entraide.web.live_views import _with_cookie
 from entraide.programmes.domain.questionnaires import open_for as open_questionnaires_for
+from entraide.web import domain_errors
 from entraide.web.views import organisation_view
 
 from . import forms as community_forms
@@ -95,10 +96,6 @@ def _calendar_url(request: HttpRequest, token: CalendarToken | None) -> str | No
     return request.build_absolute_uri(reverse("web:community-calendar-feed", kwargs={"token": token.token}))
 
 
-def _error(request: HttpRequest, error: CommunityError) -> None:
-    messages.error(request, error.message)
-
-
 # --- Groups -------------------------------------------------------------------------------
 
 
@@ -158,7 +155,7 @@ def group_create(request: HttpRequest, organisation: Organisation) -> HttpRespon
         try:
             group = group_domain.create_group(organisation, _group_data(form), request.user)
         except CommunityError as error:
-            form.add_error(None, error.message)
+            domain_errors.add_to_form(form, error)
         else:
             group_domain.set_facilitators(group, form.cleaned_data["facilitators"], request.user)
             messages.success(request, _("The group “%(name)s” was created. Now plan its year.") % {"name": group.name})
@@ -179,7 +176,7 @@ def group_edit(request: HttpRequest, organisation: Organisation, group: int) -> 
         try:
             group_domain.update_group(group, _group_data(form), request.user)
         except CommunityError as error:
-            form.add_error(None, error.message)
+            domain_errors.add_to_form(form, error)
         else:
             group_domain.set_facilitators(group, form.cleaned_data["facilitators"], request.user)
             messages.success(request, _("The group was saved."))
@@ -291,7 +288,7 @@ def group_join(request: HttpRequest, organisation: Organisation, group: int) -> 
     try:
         result = group_domain.join_group(group, request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         if result.joined:
             messages.success(request, _("You are registered. Welcome to the group!"))
@@ -307,7 +304,7 @@ def group_leave(request: HttpRequest, organisation: Organisation, group: int) ->
     try:
         group_domain.leave_group(group, request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, _("Your departure is recorded; it takes effect from the next session. Thank you for your participation."))
     return redirect("web:community-group", org=organisation.slug, group=group.pk)
@@ -386,7 +383,7 @@ def group_rotation(request: HttpRequest, organisation: Organisation, group: int)
     try:
         schedule = session_domain.assign_rotation(group, request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, ngettext(
                 "Rotation set: %(count)d session, facilitated by a member.",
@@ -456,7 +453,7 @@ def session_excuse(request: HttpRequest, organisation: Organisation, group: int,
     try:
         session_domain.excuse_myself(session, request.user, excused)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, _("Noted: you are excused for this session.") if excused else _("Noted: you will come to this session."))
     back = request.POST.get("next", "")
@@ -474,7 +471,7 @@ def session_unavailable(request: HttpRequest, organisation: Organisation, group:
     try:
         session_domain.set_unavailable(session, request.user, unavailable)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, _("Your availability for this session is noted."))
     return redirect(reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}) + "#sessions")
@@ -489,7 +486,7 @@ def session_status(request: HttpRequest, organisation: Organisation, group: int,
     try:
         session_domain.set_session_status(session, GroupSession.Status.CANCELLED if cancel else GroupSession.Status.PLANNED, request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, _("The session was cancelled; its members see it in their calendar.") if cancel else _("The session is planned again."))
     return redirect(reverse("web:community-group", kwargs={"org": organisation.slug, "group": group.pk}) + "#sessions")
@@ -503,7 +500,7 @@ def session_live(request: HttpRequest, organisation: Organisation, group: int, s
     try:
         live, seat = session_domain.open_live(session, request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
         return redirect("web:community-group", org=organisation.slug, group=group.pk)
     response = redirect("web:live-console", code=live.join_code)
     return _with_cookie(response, live, seat.secret if seat else None)
@@ -524,7 +521,7 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
         try:
             new = member_domain.invite(organisation, data["email"], data["role"], request.user, group=data["group"], language=data["language"])
         except CommunityError as error:
-            form.add_error(None, error.message)
+            domain_errors.add_to_form(form, error)
         else:
             try:
                 send_invitation(new.invitation, new.token, base_url=request.build_absolute_uri("/"))
@@ -564,7 +561,7 @@ def member_role(request: HttpRequest, organisation: Organisation, user: int) -> 
     try:
         member_domain.change_role(organisation, person, request.POST.get("role", ""), request.user)
     except CommunityError as error:
-        _error(request, error)
+        domain_errors.add_to_messages(request, error)
     else:
         messages.success(request, _("The role of %(name)s was changed.") % {"name": person.display_name})
     return redirect("web:community-members", org=organisation.slug)
@@ -730,7 +727,7 @@ def me_profile(request: HttpRequest, organisation: Organisation) -> HttpResponse
         try:
             member_domain.update_profile(organisation, request.user, data["profession"], data["structure"], data["languages"], display_name=data["display_name"])
         except CommunityError as error:
-            _error(request, error)
+            domain_errors.add_to_messages(request, error)
         else:
             messages.success(request, _("Your profile was saved."))
     else:

@@ -29,35 +29,15 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 
 from . import access
+from .errors import DomainError  # noqa: F401  (the one refusal type; defined without models)
 from .models import ActionLogEntry, Organisation
-
-
-class DomainError(Exception):
-    """A refusal of the domain; nothing was changed.
-
-    ``message``: in the user's language (already translated, or lazy). ``code``: stable,
-    machine-readable (``"not_member"``, ``"over_grant"``...). ``field``: the form field
-    the message belongs to, or ``None`` for the whole request.
-    """
-
-    default_code = "invalid"
-
-    def __init__(self, message, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.code = code or self.default_code
-        self.field = field
-
-    def as_json(self) -> dict:
-        """The API and websocket shape: ``{"code": str, "detail": str, "field": str|None}``."""
-        return {"code": self.code, "detail": str(self.message), "field": self.field}
 
 
 def organisation_of(obj) -> Organisation | None:
     """The organisation that owns ``obj`` (itself, ``.organisation``, or ``.group.organisation``...)."""
     if obj is None or isinstance(obj, Organisation):
         return obj
-    for path in ("organisation", "event", "group", "session", "live_session"):
+    for path in ("organisation", "event", "group", "session", "live_session", "plan"):
         value = getattr(obj, path, None)
         if isinstance(value, Organisation):
             return value
@@ -76,15 +56,21 @@ class Write:
     obj: object = None
     subject: object = None
     verb: str = ""
+    changed: bool = True
     _after: list[Callable[[], None]] = field(default_factory=list)
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` (mail, signals) only once the transaction has committed."""
         self._after.append(callback)
 
+    def unchanged(self) -> None:
+        """Nothing was changed after all (an idempotent repeat: the same form posted twice):
+        no action-log row, and the ``on_commit`` callbacks are dropped."""
+        self.changed = False
+
 
 def _lock(obj):
-    model = type(obj)
+    model = obj._meta.model  # not type(obj): request.user is a lazy proxy
     manager = getattr(model, "everywhere", None) or model._base_manager
     return manager.select_for_update().get(pk=obj.pk)
 
@@ -112,7 +98,9 @@ def write(actor, permission: str | None, obj, verb: str, *, lock=None, subject=N
     ``permission``: a ``core.access`` rule name checked on ``obj`` (``None`` only when the
     caller has already checked a rule that needs more than the object, and says so).
     ``lock``: a saved model instance to lock and hand to the block as ``w.obj`` (reloaded).
-    ``subject``: the person whose own record this is (they see the entry in their log).
+    ``subject``: the person whose own record this is (they see the entry in their log); the
+    block may set ``w.subject``, ``w.obj`` and ``w.verb`` once it knows them, or call
+    ``w.unchanged()`` when it changed nothing (no log row, no side effects).
     Raises ``PermissionDenied`` / ``Http404`` (from ``access.require``) or ``DomainError``
     (from the block); in both cases nothing is saved, logged or sent.
     """
@@ -123,18 +111,33 @@ def write(actor, permission: str | None, obj, verb: str, *, lock=None, subject=N
         if lock is not None:
             done.obj = _lock(lock)
         yield done
-        log(actor, verb, done.obj, subject=done.subject, organisation=organisation or organisation_of(done.obj))
-        for callback in done._after:
-            transaction.on_commit(callback)
+        if done.changed:
+            # The block may name the object it created (``w.obj``) or refine the verb
+            # (``w.verb``: "membership.created" rather than "membership.set").
+            log(actor, done.verb, done.obj, subject=done.subject, organisation=organisation or organisation_of(done.obj))
+            for callback in done._after:
+                transaction.on_commit(callback)
+
+
+def organisation_log(organisation: Organisation) -> models.QuerySet:
+    """Every entry of the organisation's log, newest first, actor and subject joined (for its
+    coordinators' "Journal": paginate it)."""
+    return ActionLogEntry.everywhere.filter(organisation=organisation).select_related("actor", "subject")
+
+
+def personal_log(user) -> models.QuerySet:
+    """Every entry about ``user``'s own records, newest first, every organisation (their "Ce qui
+    a été fait à mes données"); none for an anonymous user."""
+    if not getattr(user, "pk", None):
+        return ActionLogEntry.everywhere.none()
+    return ActionLogEntry.everywhere.filter(subject=user).select_related("actor", "organisation")
 
 
 def entries_for_organisation(organisation: Organisation, limit: int = 200) -> list[ActionLogEntry]:
     """The organisation's log, newest first (for its coordinators)."""
-    return list(
-        ActionLogEntry.everywhere.filter(organisation=organisation).select_related("actor", "subject")[:limit]
-    )
+    return list(organisation_log(organisation)[:limit])
 
 
 def entries_about(user, limit: int = 200) -> list[ActionLogEntry]:
     """What was done to ``user``'s own records, newest first, every organisation."""
-    return list(ActionLogEntry.everywhere.filter(subject=user).select_related("actor", "organisation")[:limit])
+    return list(personal_log(user)[:limit])

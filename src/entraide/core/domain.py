@@ -1,8 +1,6 @@
 """State changes of organisations and people (called by views, API and commands)."""
 
-from django.db import transaction
-
-from . import access
+from . import access, actions
 from .models import Membership, Organisation, User
 from .tenancy import tenant_scope
 
@@ -16,14 +14,25 @@ def ensure_account(email: str, display_name: str, password: str | None = None, l
     return user
 
 
-def set_membership(organisation: Organisation, user: User, role: str) -> Membership:
-    """Give ``user`` this role in ``organisation`` (one role per person and organisation)."""
-    with tenant_scope(organisation), transaction.atomic():
+def set_membership(organisation: Organisation, user: User, role: str, actor: User | None = None) -> Membership:
+    """Give ``user`` this role in ``organisation`` (one role per person and organisation).
+
+    ``actor``: who does it, for the action log (``None``: the system, e.g. ``load_demo`` or an
+    accepted invitation). The callers check the permission (a coordinator's
+    ``community.manage_groups``, or a valid invitation link). Logs ``membership.created`` or
+    ``membership.role_changed`` about ``user``; nothing when the role is already this one.
+    """
+    with tenant_scope(organisation), actions.write(actor, None, organisation, "membership.created", subject=user) as w:
         membership, created = Membership.objects.get_or_create(
             organisation=organisation, user=user, defaults={"role": role}
         )
-        if not created and membership.role != role:
-            membership.role = role
-            membership.save(update_fields=["role"])
+        w.obj = membership
+        if not created:
+            if membership.role == role:
+                w.unchanged()
+            else:
+                membership.role = role
+                membership.save(update_fields=["role"])
+                w.verb = "membership.role_changed"
     access.forget_roles(user)
     return membership

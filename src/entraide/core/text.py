@@ -12,19 +12,22 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
+
 # Unicode categories refused in a single line: control characters (Cc: tab, CR, LF, form feed,
 # NUL, the C1 range) and the line and paragraph separators (Zl, Zp). Format characters (Cf)
 # stay allowed: the zero-width joiner is part of many emoji.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 
 
-class SingleLineError(ValueError):
-    """A single-line field holds a control character; ``message`` is translated."""
+class SingleLineError(DomainError, ValueError):
+    """A single-line field holds a control character; ``message`` is translated, ``code``
+    ``"not_one_line"``, ``field`` the form field concerned."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    default_code = "not_one_line"
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 def single_line_message() -> str:

@@ -14,6 +14,7 @@ from entraide.core import access
 from entraide.core.exports import csv_document
 from entraide.core.models import Organisation
 from entraide.core.tenancy import tenant_scope
+from entraide.web import domain_errors
 from entraide.web.views import organisation_view
 
 from .domain.errors import EventError
@@ -173,7 +174,7 @@ def _edit(request: HttpRequest, organisation: Organisation, event: Event | None)
                     organisation, request.user, form.event_data(), form.capacities(), event=event, base_url=_base_url(request)
                 )
             except EventError as refused:
-                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+                domain_errors.add_to_form(form, refused)
             else:
                 messages.success(request, _("The event is saved."))
                 return redirect(saved.get_absolute_url())
@@ -287,7 +288,7 @@ def open_live(request: HttpRequest, organisation: Organisation, slug: str) -> Ht
 def registration_cancel(request: HttpRequest, organisation: Organisation, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(organisation, slug)
     registration = get_object_or_404(Registration, event=event, pk=pk)
-    promoted = cancel_registration(registration, _base_url(request))
+    promoted = cancel_registration(registration, _base_url(request), actor=request.user)
     messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.name})
     if promoted is not None:
         messages.success(request, _("%(name)s, first on the waiting list, is now confirmed and was emailed.") % {"name": promoted.name})

@@ -92,7 +92,7 @@ def plan_detail(request: HttpRequest, organisation: Organisation, plan: int) -> 
 def plan_add_action(request: HttpRequest, organisation: Organisation, plan: int) -> HttpResponse:
     found = _plan_or_404(request, organisation, plan)
     try:
-        plan_domain.add_action(found, request.POST.get("text"), request.POST.get("due"))
+        plan_domain.add_action(found, request.POST.get("text"), request.POST.get("due"), actor=request.user)
     except FollowupError as refused:
         return _detail(request, organisation, found, refused.message, error_action=0)
     messages.success(request, _("The action is added."))
@@ -107,14 +107,15 @@ def plan_action(request: HttpRequest, organisation: Organisation, plan: int, act
     operation = request.POST.get("op", "update")
     try:
         if operation == "status":
-            plan_domain.set_status(item, request.POST.get("status"))
+            plan_domain.set_status(item, request.POST.get("status"), actor=request.user)
             messages.success(request, _("Status changed: %(status)s.") % {"status": item.get_status_display()})
         elif operation == "remove":
-            plan_domain.remove_action(item)
+            plan_domain.remove_action(item, actor=request.user)
             messages.success(request, _("The action is removed."))
         else:
             plan_domain.update_action(
-                item, text=request.POST.get("text"), due=request.POST.get("due"), status=request.POST.get("status"), notes=request.POST.get("notes")
+                item, text=request.POST.get("text"), due=request.POST.get("due"), status=request.POST.get("status"), notes=request.POST.get("notes"),
+                actor=request.user,
             )
             messages.success(request, _("Saved."))
     except FollowupError as refused:
@@ -129,7 +130,7 @@ def plan_share(request: HttpRequest, organisation: Organisation, plan: int) -> H
     found = _plan_or_404(request, organisation, plan)
     shared = request.POST.get("shared") in ("1", "yes", "true", "on")
     try:
-        plan_domain.set_shared(found, shared)
+        plan_domain.set_shared(found, shared, actor=request.user)
     except FollowupError as refused:
         return _detail(request, organisation, found, refused.message)
     if shared:

@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from entraide.core.errors import DomainError
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.notify import group_name
@@ -217,6 +218,11 @@ class LiveSessionConsumer(AsyncJsonWebsocketConsumer):
             outcome = await database_sync_to_async(self._execute)(client_id, name, args)
         except commands.CommandRefused as refused:
             await self._error(client_id, refused.code, refused.message)
+            return
+        except DomainError as refused:
+            # A refusal from a domain the command reaches (follow-up, themes...): the same
+            # error frame as the engine's own refusals; nothing was changed.
+            await self._error(client_id, refused.code, str(refused.message))
             return
         except Exception:
             logger.exception("live command %s failed in session %s", name, self.session_id)

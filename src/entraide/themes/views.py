@@ -16,6 +16,7 @@ from entraide.core.tenancy import tenant_scope
 from entraide.live.domain import commands
 from entraide.live.domain.opening import seat_for
 from entraide.live.models import LiveRole, LiveSession
+from entraide.web import domain_errors
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
 
@@ -86,7 +87,7 @@ def theme_create(request: HttpRequest, organisation: Organisation) -> HttpRespon
             try:
                 theme = create_theme(organisation, request.user, form.theme_data())
             except ThemeError as refused:
-                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+                domain_errors.add_to_form(form, refused)
             else:
                 messages.success(request, _("The theme is saved."))
                 return redirect(theme.url_in(organisation))
@@ -101,7 +102,7 @@ def theme_copy(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
     try:
         copy = copy_theme(theme, organisation, request.user)
     except ThemeError as refused:
-        messages.error(request, refused.message)
+        domain_errors.add_to_messages(request, refused)
         return redirect(theme.url_in(organisation))
     messages.success(request, _("The theme was copied into %(organisation)s. You can now adapt it.") % {"organisation": organisation.name})
     return redirect(copy.url_in(organisation, "edit"))
@@ -118,7 +119,7 @@ def theme_edit(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
             try:
                 update_theme(theme, request.user, form.theme_data())
             except ThemeError as refused:
-                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+                domain_errors.add_to_form(form, refused)
             else:
                 messages.success(request, _("The theme is saved."))
                 return redirect(theme.url_in(organisation))

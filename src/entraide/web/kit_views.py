@@ -4,7 +4,6 @@ Both are GET requests that change nothing. Bad input re-shows the protocol page 
 and the reason (status 400); the PDF comes from ``kit.domain.kit``.
 """
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import get_language
@@ -16,6 +15,7 @@ from entraide.kit.domain.kit import Kit, KitError, build_kit, build_session_kit,
 from entraide.live.domain.opening import seat_for
 from entraide.protocols.models import Protocol
 
+from . import domain_errors
 from .forms import KitForm
 from .live_views import _session_or_none, cookie_name, join_url, stranger
 from .views import _protocol_detail, _protocol_or_404, organisation_view
@@ -65,6 +65,6 @@ def session_kit(request: HttpRequest, code: str) -> HttpResponse:
     try:
         kit = build_session_kit(session, request.GET.get("lang") or get_language(), join_url(request, session))
     except KitError as error:
-        messages.error(request, error.message)
+        domain_errors.add_to_messages(request, error)
         return redirect("web:live-console", code=session.join_code)
     return pdf_response(kit)

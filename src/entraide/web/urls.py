@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from entraide.community.urls import urlpatterns as community_urlpatterns
 from entraide.followup.urls import urlpatterns as followup_urlpatterns
 
-from . import kit_views, live_views, views
+from . import journal_views, kit_views, live_views, views
 from .forms import PasswordResetForm
 
 app_name = "web"
@@ -45,6 +45,8 @@ urlpatterns = [
     path("s/<str:code>/kit.pdf", kit_views.session_kit, name="live-kit"),
     path("s/<str:code>/retour/<str:secret>/", live_views.rejoin, name="live-rejoin"),
     path("o/<slug:org>/", views.organisation_home, name="organisation"),
+    path("o/<slug:org>/journal/", journal_views.organisation_journal, name="core-org-log"),
+    path("o/<slug:org>/mon-espace/journal/", journal_views.my_journal, name="core-my-log"),
     path("o/<slug:org>/protocoles/<slug:key>/ouvrir/", live_views.open_live_session, name="org-live-open"),
     path("o/<slug:org>/protocoles/<slug:key>/", views.org_protocol_detail, name="org-protocol"),
     path("o/<slug:org>/protocoles/<slug:key>/preparer/", views.org_protocol_prepare, name="org-protocol-prepare"),

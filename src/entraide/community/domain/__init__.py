@@ -1,12 +1,17 @@
 """The community's rules and every state change: views, commands and the API call these."""
 
+from entraide.core.errors import DomainError
 
-class CommunityError(Exception):
-    """Bad input or a refused change: ``message`` is translated and says what to do; nothing changed."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CommunityError(DomainError):
+    """Bad input or a refused change: ``message`` is translated and says what to do; nothing
+    changed. ``code``: stable, ``"community"`` unless the raiser names one; ``field``: the form
+    field concerned, or ``None``."""
+
+    default_code = "community"
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 def single_line(value: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.exports import ics_text
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import all_tenants, tenant_scope
@@ -43,21 +43,32 @@ def _check(organisation: Organisation, actor: User, user: User | None, group: Gr
 
 
 def ensure_token(organisation: Organisation, actor: User, *, user: User | None = None, group: Group | None = None) -> CalendarToken:
-    """The active token, drawn when there is none."""
+    """The active token, drawn when there is none (logged then: ``calendar.link_created``,
+    about ``user`` for a personal feed; the secret itself is never logged)."""
     _check(organisation, actor, user, group)
-    with tenant_scope(organisation), transaction.atomic():
+    # Rules checked by _check (a personal feed is its owner's, a group's is its coordinators').
+    with tenant_scope(organisation), actions.write(actor, None, organisation, "calendar.link_created", subject=user) as w:
         token = CalendarToken.objects.filter(user=user, group=group, revoked_at__isnull=True).first()
-        return token or CalendarToken.objects.create(organisation=organisation, user=user, group=group, token=_new_token())
+        if token is not None:
+            w.unchanged()
+            return token
+        w.obj = CalendarToken.objects.create(organisation=organisation, user=user, group=group, token=_new_token())
+    return w.obj
 
 
 def revoke_token(organisation: Organisation, actor: User, *, user: User | None = None, group: Group | None = None) -> int:
-    """The old address stops working at once (404)."""
+    """The old address stops working at once (404). Logged as ``calendar.link_revoked`` when
+    there was one."""
     _check(organisation, actor, user, group)
-    with tenant_scope(organisation):
-        return CalendarToken.objects.filter(user=user, group=group, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with tenant_scope(organisation), actions.write(actor, None, organisation, "calendar.link_revoked", subject=user) as w:
+        revoked = CalendarToken.objects.filter(user=user, group=group, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if not revoked:
+            w.unchanged()
+    return revoked
 
 
 def regenerate_token(organisation: Organisation, actor: User, *, user: User | None = None, group: Group | None = None) -> CalendarToken:
+    """A new secret address; the old one stops working (both logged, in one transaction)."""
     with transaction.atomic():
         revoke_token(organisation, actor, user=user, group=group)
         return ensure_token(organisation, actor, user=user, group=group)

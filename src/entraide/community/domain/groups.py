@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.models import Organisation, User
 from entraide.core.tenancy import tenant_scope
 
@@ -85,10 +84,9 @@ def create_group(organisation: Organisation, data: GroupData, actor: User) -> Gr
     other groups already use (so posting the form twice creates one group)."""
     access.require(actor, "community.manage_groups", organisation)
     _validate(data)
-    with tenant_scope(organisation), transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    with tenant_scope(organisation), actions.write(actor, "community.manage_groups", organisation, "group.created", lock=organisation) as w:
         _refuse_same_name(organisation, data.name)
-        return Group.objects.create(
+        w.obj = Group.objects.create(
             organisation=organisation,
             name=data.name.strip(),
             capacity=data.capacity,
@@ -99,6 +97,7 @@ def create_group(organisation: Organisation, data: GroupData, actor: User) -> Gr
             online=data.online,
             time_zone=data.time_zone,
         )
+    return w.obj
 
 
 def update_group(group: Group, data: GroupData, actor: User) -> Group:
@@ -106,8 +105,8 @@ def update_group(group: Group, data: GroupData, actor: User) -> Group:
     (nobody is pushed out): nothing is changed then."""
     access.require(actor, "community.manage_groups", group)
     _validate(data)
-    with tenant_scope(group.organisation), transaction.atomic():
-        locked = Group.objects.select_for_update().get(pk=group.pk)
+    with tenant_scope(group.organisation), actions.write(actor, "community.manage_groups", group, "group.changed", lock=group) as w:
+        locked = w.obj
         _refuse_same_name(locked.organisation, data.name, locked)
         current = current_member_count(locked)
         if data.capacity < current:
@@ -130,7 +129,7 @@ def update_group(group: Group, data: GroupData, actor: User) -> Group:
         locked.online = data.online
         locked.time_zone = data.time_zone
         locked.save()
-        _promote(locked)
+        _promote(locked, actor, w)
     group.refresh_from_db()
     return group
 
@@ -144,8 +143,7 @@ def set_capacity(group: Group, capacity: int, actor: User) -> Group:
 
 
 def set_facilitators(group: Group, users: list[User], actor: User) -> None:
-    access.require(actor, "community.manage_groups", group)
-    with tenant_scope(group.organisation):
+    with tenant_scope(group.organisation), actions.write(actor, "community.manage_groups", group, "group.facilitators_set", lock=group):
         allowed = {u.pk for u in users if access.can(u, "community.take_attendance", group)}
         group.facilitators.set([u for u in users if u.pk in allowed])
 
@@ -175,8 +173,10 @@ def _add_member(group: Group, user: User) -> GroupMembership:
     return GroupMembership.objects.create(group=group, user=user, joined_on=effective_day())
 
 
-def _promote(group: Group) -> list[GroupMembership]:
-    """Fill free places from the waiting list, in order of arrival (inside the caller's lock)."""
+def _promote(group: Group, actor: User | None, w: actions.Write) -> list[GroupMembership]:
+    """Fill free places from the waiting list, in order of arrival (inside the caller's write and
+    lock). Each promotion is logged (``membership.promoted``, about the person promoted); their
+    mail leaves on commit."""
     promoted = []
     free = group.capacity - current_member_count(group)
     if free <= 0:
@@ -186,7 +186,8 @@ def _promote(group: Group) -> list[GroupMembership]:
         entry.save(update_fields=["promoted_at"])
         membership = _add_member(group, entry.user)
         promoted.append(membership)
-        transaction.on_commit(lambda membership=membership: _tell_promoted(membership))
+        actions.log(actor, "membership.promoted", membership, subject=entry.user, organisation=group.organisation)
+        w.on_commit(lambda membership=membership: _tell_promoted(membership))
     return promoted
 
 
@@ -200,57 +201,71 @@ def join_group(group: Group, user: User, actor: User | None = None) -> JoinResul
     """``user`` joins (or asks to join) the group; ``actor`` is who does it (themself by default).
 
     A full group puts them on the waiting list. Joining takes effect from the next session.
+    Logs ``group.joined`` (or ``group.waiting``) about ``user``. Raises ``CommunityError``
+    (``already_member``, ``already_waiting``), nothing changed.
     """
     actor = actor or user
     if actor != user:
         access.require(actor, "community.manage_groups", group)
     access.require(user, "community.join_group", group)
-    with tenant_scope(group.organisation), transaction.atomic():
-        locked = Group.objects.select_for_update().get(pk=group.pk)
-        _promote(locked)  # those already waiting come first
+    # Both rules are checked above (the actor's and the joiner's).
+    with tenant_scope(group.organisation), actions.write(actor, None, group, "group.joined", lock=group, subject=user) as w:
+        locked = w.obj
+        _promote(locked, actor, w)  # those already waiting come first
         if open_memberships(locked).filter(user=user).exists():
-            raise CommunityError(_("You are already a member of this group."))
+            raise CommunityError(_("You are already a member of this group."), code="already_member")
         if waiting_entries(locked).filter(user=user).exists():
             raise CommunityError(
                 _("You are already on the waiting list (position %(position)d).")
-                % {"position": waiting_position(locked, user)}
+                % {"position": waiting_position(locked, user)},
+                code="already_waiting",
             )
         if current_member_count(locked) < locked.capacity and not waiting_entries(locked).exists():
             membership = _add_member(locked, user)
-            return JoinResult(True, membership, None, membership.joined_on)
-        WaitingListEntry.objects.create(group=locked, user=user)
-        return JoinResult(False, None, waiting_position(locked, user), effective_day())
+            result = JoinResult(True, membership, None, membership.joined_on)
+        else:
+            WaitingListEntry.objects.create(group=locked, user=user)
+            w.verb = "group.waiting"
+            result = JoinResult(False, None, waiting_position(locked, user), effective_day())
+    return result
 
 
 def leave_group(group: Group, user: User, actor: User | None = None) -> list[GroupMembership]:
     """Leave the group (or the waiting list) from the next session on; history is kept.
 
     Returns the memberships of the people promoted from the waiting list into the freed place.
+    Logs ``group.left`` (or ``group.waiting_withdrawn``) about ``user``; ``CommunityError``
+    (``not_member``) when they are neither member nor waiting.
     """
     actor = actor or user
     if actor != user:
         access.require(actor, "community.manage_groups", group)
-    with tenant_scope(group.organisation), transaction.atomic():
-        locked = Group.objects.select_for_update().get(pk=group.pk)
+    # Leaving needs no rule of one's own (a former member may leave); another actor's is checked above.
+    with tenant_scope(group.organisation), actions.write(actor, None, group, "group.left", lock=group, subject=user) as w:
+        locked = w.obj
         membership = open_memberships(locked).filter(user=user).first()
         if membership is None:
             waiting = waiting_entries(locked).filter(user=user).first()
             if waiting is None:
-                raise CommunityError(_("You are not a member of this group."))
+                raise CommunityError(_("You are not a member of this group."), code="not_member")
             waiting.withdrawn_at = timezone.now()
             waiting.save(update_fields=["withdrawn_at"])
-            return []
-        membership.left_on = max(effective_day(), membership.joined_on)
-        membership.left_at = timezone.now()
-        membership.save(update_fields=["left_on", "left_at"])
-        return _promote(locked)
+            w.verb = "group.waiting_withdrawn"
+            promoted = []
+        else:
+            membership.left_on = max(effective_day(), membership.joined_on)
+            membership.left_at = timezone.now()
+            membership.save(update_fields=["left_on", "left_at"])
+            promoted = _promote(locked, actor, w)
+    return promoted
 
 
 def promote_waiting(group: Group, actor: User) -> list[GroupMembership]:
-    access.require(actor, "community.manage_groups", group)
-    with tenant_scope(group.organisation), transaction.atomic():
-        locked = Group.objects.select_for_update().get(pk=group.pk)
-        return _promote(locked)
+    with tenant_scope(group.organisation), actions.write(actor, "community.manage_groups", group, "group.waiting_promoted", lock=group) as w:
+        promoted = _promote(w.obj, actor, w)
+        if not promoted:
+            w.unchanged()
+    return promoted
 
 
 def members_on(group: Group, day: date):
@@ -284,9 +299,11 @@ def has_accepted_charter(group: Group, user: User, current_only: bool = False) -
 
 def accept_charter(group: Group, user: User) -> CharterAcceptance:
     """The member accepts the group's current charter (idempotent)."""
-    access.require(user, "community.join_group", group)
-    with tenant_scope(group.organisation), transaction.atomic():
-        acceptance, _created = CharterAcceptance.objects.get_or_create(
+    with tenant_scope(group.organisation), actions.write(user, "community.join_group", group, "charter.accepted", subject=user) as w:
+        acceptance, created = CharterAcceptance.objects.get_or_create(
             group=group, user=user, charter_hash=group.charter_hash
         )
+        w.obj = acceptance
+        if not created:
+            w.unchanged()
     return acceptance

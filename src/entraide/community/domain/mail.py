@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from entraide.core import actions
 from entraide.core.links import site_url
 from entraide.core.mail import send_plain_mail
 from entraide.core.models import Organisation, User
@@ -115,6 +116,9 @@ def send_reminder(reminder: Reminder) -> bool:
     try:
         with all_tenants(), transaction.atomic():
             SentReminder.objects.create(session=session, user=user)
+            # A system write (the reminders' command): no actor, about the member reminded. The
+            # mail goes inside the transaction on purpose: a failed send leaves no record.
+            actions.log(None, "session.reminder_sent", session, subject=user, organisation=organisation)
             with tenant_scope(organisation):
                 number = session_number(session)
             _send(

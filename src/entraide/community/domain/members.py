@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.domain import ensure_account, set_membership
 from entraide.core.models import Organisation, Role, User
 from entraide.core.tenancy import all_tenants, tenant_scope
@@ -50,10 +50,12 @@ def invite(organisation: Organisation, email: str, role: str, actor: User, group
     if group is not None and group.organisation_id != organisation.pk:
         raise CommunityError(_("Unknown group."))
     token = secrets.token_urlsafe(32)
-    with tenant_scope(organisation), transaction.atomic():
-        # Two submissions at once wait for each other here, so the second finds the first's row.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    # The organisation's row is locked: two submissions at once wait for each other, so the
+    # second finds the first's invitation. Logged as ``invitation.sent`` (or ``.renewed``),
+    # about the invited account when it exists already; the address is never logged.
+    with tenant_scope(organisation), actions.write(actor, "community.manage_groups", organisation, "invitation.sent", lock=organisation) as w:
         existing = User.objects.filter(email__iexact=email).first()
+        w.subject = existing
         if existing is not None and access.role_in(existing, organisation) is not None and group is None:
             raise CommunityError(_("%(email)s is already a member of the organisation.") % {"email": email})
         values = {
@@ -72,9 +74,12 @@ def invite(organisation: Organisation, email: str, role: str, actor: User, group
             for name, value in values.items():
                 setattr(pending, name, value)
             pending.save(update_fields=list(values))
-            return NewInvitation(pending, token, resent=True)
-        invitation = Invitation.objects.create(organisation=organisation, email=email, **values)
-    return NewInvitation(invitation, token)
+            w.obj, w.verb = pending, "invitation.renewed"
+            new = NewInvitation(pending, token, resent=True)
+        else:
+            w.obj = Invitation.objects.create(organisation=organisation, email=email, **values)
+            new = NewInvitation(w.obj, token)
+    return new
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -129,15 +134,16 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
             raise CommunityError(" ".join(error.messages)) from None
     elif user is None or not user.is_authenticated:
         raise CommunityError(_("An account already exists for this address: log in first, then open the link again."))
-    with transaction.atomic():
-        with all_tenants():
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            check_usable(locked)
+    # The link is the permission (checked above and again under the lock): no rule to ask.
+    with all_tenants(), actions.write(user if existing else None, None, invitation, "invitation.accepted", lock=invitation, organisation=organisation) as w:
+        locked = w.obj
+        check_usable(locked)
         account = existing or ensure_account(invitation.email, display_name, password=password, language=invitation.language)
+        w.subject = account
         current = access.role_in(account, organisation)
         # An invitation never lowers a role somebody already holds (a coordinator invited to a group).
         if current is None:
-            set_membership(organisation, account, invitation.role)
+            set_membership(organisation, account, invitation.role, actor=account)
         with all_tenants():
             locked.accepted_at = timezone.now()
             locked.accepted_by = account
@@ -153,12 +159,16 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
 
 
 def update_profile(organisation: Organisation, user: User, profession: str, structure: str, languages: str, display_name: str | None = None) -> MemberProfile:
+    """The member's own profile (profession, structure, languages, and their name when given):
+    one line each; logged as ``profile.changed`` about them. ``CommunityError`` on a multi-line
+    value or an empty name, nothing changed."""
     access.require(user, "core.view_organisation", organisation)
     profession, structure, languages = single_line(profession), single_line(structure), single_line(languages)
     if display_name is not None:
         display_name = single_line(display_name)
-    with tenant_scope(organisation), transaction.atomic():
+    with tenant_scope(organisation), actions.write(user, "core.view_organisation", organisation, "profile.changed", subject=user) as w:
         profile, _created = MemberProfile.objects.get_or_create(organisation=organisation, user=user)
+        w.obj = profile
         profile.profession = profession.strip()[:120]
         profile.structure = structure.strip()[:160]
         profile.languages = languages.strip()[:120]
@@ -181,6 +191,7 @@ def change_role(organisation: Organisation, user: User, role: str, actor: User) 
     access.require(actor, "community.manage_groups", organisation)
     if role not in Role.values:
         raise CommunityError(_("Unknown role."))
+    # set_membership (core.domain) is the write: it logs ``membership.role_changed`` by ``actor``.
     with tenant_scope(organisation), transaction.atomic():
         membership = Membership.objects.select_for_update().filter(organisation=organisation, user=user).first()
         if membership is None:
@@ -189,4 +200,4 @@ def change_role(organisation: Organisation, user: User, role: str, actor: User) 
             others = Membership.objects.filter(organisation=organisation, role=Role.COORDINATOR).exclude(pk=membership.pk)
             if not others.exists():
                 raise CommunityError(_("The organisation needs at least one coordinator: name another one first."))
-        set_membership(organisation, user, role)
+        set_membership(organisation, user, role, actor=actor)

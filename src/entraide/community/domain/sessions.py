@@ -9,12 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.models import User
 from entraide.core.tenancy import tenant_scope
 from entraide.planning.domain.planner import PlanError, PlannedSession, PlanRequest, plan_year
@@ -86,8 +85,7 @@ def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, p
             raise CommunityError(
                 _("Two of the new sessions overlap on %(date)s.") % {"date": formats.date_format(first.date, "DATE_FORMAT")}
             )
-    with tenant_scope(group.organisation), transaction.atomic():
-        Group.objects.select_for_update().filter(pk=group.pk).first()
+    with tenant_scope(group.organisation), actions.write(actor, "community.manage_groups", group, "sessions.created", lock=group):
         existing = GroupSession.objects.filter(group=group, date__in={s.date for s in sessions}).exclude(
             status=GroupSession.Status.CANCELLED
         )
@@ -102,7 +100,7 @@ def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, p
                 _("These dates overlap sessions the group already has: %(sessions)s. Nothing was created.")
                 % {"sessions": "; ".join(dict.fromkeys(clashes))}
             )
-        return GroupSession.objects.bulk_create(
+        created = GroupSession.objects.bulk_create(
             [
                 GroupSession(
                     group=group, date=new.date, start=new.start, end=new.end,
@@ -111,14 +109,18 @@ def create_sessions(group: Group, sessions: Iterable[NewSession], actor: User, p
                 for new in sessions
             ]
         )
+    return created
 
 
 def set_session_status(session: GroupSession, status: str, actor: User) -> None:
+    """A coordinator marks a session planned, held or cancelled (``session.status_changed``).
+    ``CommunityError`` on an unknown status, nothing changed."""
     access.require(actor, "community.manage_groups", session.group)
     if status not in GroupSession.Status.values:
-        raise CommunityError(_("Unknown status."))
-    with tenant_scope(session.group.organisation):
-        GroupSession.objects.filter(pk=session.pk).update(status=status)
+        raise CommunityError(_("Unknown status."), field="status")
+    with tenant_scope(session.group.organisation), actions.write(actor, "community.manage_groups", session.group, "session.status_changed", lock=session) as w:
+        w.obj.status = status
+        w.obj.save(update_fields=["status"])
     session.status = status
 
 
@@ -168,7 +170,9 @@ def record_attendance(session: GroupSession, statuses: Mapping[User, str], actor
     """
     access.require(actor, "community.take_attendance", session.group)
     group = session.group
-    with tenant_scope(group.organisation), transaction.atomic():
+    # One row for the session (``attendance.taken``), and one per person whose attendance was
+    # recorded (``attendance.recorded``, about them: they see it in their own log).
+    with tenant_scope(group.organisation), actions.write(actor, "community.take_attendance", group, "attendance.taken", lock=session):
         if session.status == GroupSession.Status.CANCELLED:
             raise CommunityError(_("This session was cancelled: no attendance can be recorded."))
         for user, status in statuses.items():
@@ -192,6 +196,7 @@ def record_attendance(session: GroupSession, statuses: Mapping[User, str], actor
                 defaults={"status": status, "recorded_by": actor, "recorded_at": timezone.now()},
             )
             saved.append(attendance)
+            actions.log(actor, "attendance.recorded", attendance, subject=user, organisation=group.organisation)
         if session.status == GroupSession.Status.PLANNED and session.date <= today() and any(
             s == Attendance.Status.PRESENT for s in statuses.values()
         ):
@@ -202,18 +207,18 @@ def record_attendance(session: GroupSession, statuses: Mapping[User, str], actor
 
 def excuse_myself(session: GroupSession, user: User, excused: bool = True) -> None:
     """A member says in advance that they cannot come (or takes it back)."""
-    access.require(user, "community.join_group", session.group)
-    with tenant_scope(session.group.organisation), transaction.atomic():
+    verb = "attendance.excused" if excused else "attendance.excuse_withdrawn"
+    with tenant_scope(session.group.organisation), actions.write(user, "community.join_group", session.group, verb, lock=session, subject=user) as w:
         if session.date <= today():
             raise CommunityError(_("This session has already started or taken place."))
         if not _member_on(session, user.pk):
             raise CommunityError(_("You are not a member of the group for this session."))
         if excused:
-            Attendance.objects.update_or_create(
+            w.obj, _created = Attendance.objects.update_or_create(
                 session=session, user=user, defaults={"status": Attendance.Status.EXCUSED, "recorded_by": user}
             )
-        else:
-            Attendance.objects.filter(session=session, user=user, status=Attendance.Status.EXCUSED).delete()
+        elif not Attendance.objects.filter(session=session, user=user, status=Attendance.Status.EXCUSED).delete()[0]:
+            w.unchanged()
 
 
 # --- Rotation (brouillons d'ateliers) -------------------------------------------------------
@@ -221,23 +226,23 @@ def excuse_myself(session: GroupSession, user: User, excused: bool = True) -> No
 
 def set_unavailable(session: GroupSession, user: User, unavailable: bool = True) -> None:
     """A member declares they cannot facilitate this session (the rotation avoids it)."""
-    access.require(user, "community.join_group", session.group)
-    with tenant_scope(session.group.organisation), transaction.atomic():
+    verb = "rotation.unavailable" if unavailable else "rotation.available"
+    with tenant_scope(session.group.organisation), actions.write(user, "community.join_group", session.group, verb, lock=session, subject=user) as w:
         if not _member_on(session, user.pk):
             raise CommunityError(_("You are not a member of the group for this session."))
         if unavailable:
-            Unavailability.objects.get_or_create(session=session, user=user)
+            _row, created = Unavailability.objects.get_or_create(session=session, user=user)
         else:
-            Unavailability.objects.filter(session=session, user=user).delete()
+            created = bool(Unavailability.objects.filter(session=session, user=user).delete()[0])
+        if not created:
+            w.unchanged()
 
 
 def assign_rotation(group: Group, actor: User) -> dict[GroupSession, User]:
     """Each member of the group facilitates one of the coming sessions in turn, avoiding the
     sessions they declared unavailable; those sessions run the brouillon d'atelier protocol
     (trial workshop, then the debrief whose results go to the facilitating member)."""
-    access.require(actor, "community.manage_groups", group)
-    with tenant_scope(group.organisation), transaction.atomic():
-        Group.objects.select_for_update().filter(pk=group.pk).first()
+    with tenant_scope(group.organisation), actions.write(actor, "community.manage_groups", group, "rotation.assigned", lock=group):
         sessions = list(
             GroupSession.objects.filter(group=group, date__gt=today(), status=GroupSession.Status.PLANNED).order_by("date", "start")
         )
@@ -262,7 +267,7 @@ def assign_rotation(group: Group, actor: User) -> dict[GroupSession, User]:
                 session_label=lambda session_id: formats.date_format(by_id[session_id].date, "DATE_FORMAT"),
             )
         except RotationError as error:
-            raise CommunityError(getattr(error, "message", None) or str(error)) from None
+            raise CommunityError(error.message, code=error.code) from None
         result = {}
         for session_id, user_id in schedule.items():
             session = by_id[session_id]
@@ -310,17 +315,23 @@ def open_live(session: GroupSession, actor: User):
         people = members_count_on(session) + 1
         participants = min(max(people, spec.participants_min), spec.participants_max)
         title = _("%(group)s, session %(number)d") % {"group": group.name, "number": session_number(session)}
-        try:
-            live, seat = create_live_session(
-                organisation=group.organisation, protocol=protocol, facilitator=actor,
-                participants=participants, start=session.start, end=session.end, title=title,
-            )
-        except AgendaError as error:
-            raise CommunityError(error.message) from None
-        GroupSession.objects.filter(pk=session.pk).update(live_session=live)
-        session.live_session = live
-        _attach_planned_theme(session, live, actor)
-        _seat_planned_bringer(session, live, actor)
+        # community.run_live was asked above (a refusal there is a CommunityError, as the group's
+        # page shows it). The session's row is locked: two clicks at once open one live run.
+        with actions.write(actor, None, session, "session.live_opened", lock=session, organisation=group.organisation) as w:
+            if w.obj.live_session_id:
+                w.unchanged()
+                return w.obj.live_session, None
+            try:
+                live, seat = create_live_session(
+                    organisation=group.organisation, protocol=protocol, facilitator=actor,
+                    participants=participants, start=session.start, end=session.end, title=title,
+                )
+            except AgendaError as error:
+                raise CommunityError(error.message, code=error.code) from None
+            GroupSession.objects.filter(pk=session.pk).update(live_session=live)
+            session.live_session = live
+            _attach_planned_theme(session, live, actor)
+            _seat_planned_bringer(session, live, actor)
     return live, seat
 
 

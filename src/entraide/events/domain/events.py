@@ -5,13 +5,12 @@ from datetime import date, time, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _, ngettext
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.models import Membership, Organisation, Role
 from entraide.core.tenancy import tenant_scope
 from entraide.core.text import clean_single_line
@@ -185,9 +184,9 @@ def save_event(
         raise EventError(_("This event belongs to another organisation."))
     from .registrations import promote_waiting
 
-    with tenant_scope(organisation), transaction.atomic():
-        # Serialise the organisation's event writes: two identical submissions cannot both pass the check.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    # Serialise the organisation's event writes (its row is locked): two identical submissions
+    # cannot both pass the check. Logged as ``event.created``, ``event.changed`` or ``event.cancelled``.
+    with tenant_scope(organisation), actions.write(actor, "events.manage_event", organisation, "event.created", lock=organisation) as w:
         if event is not None:
             event = Event.objects.select_for_update().get(pk=event.pk)
         data.slug = slugify(data.slug) if data.slug.strip() else _unique_slug(organisation, data.title, event)
@@ -220,19 +219,23 @@ def save_event(
             EventRole.objects.update_or_create(event=event, role=role, defaults={"capacity": capacities.get(role, 0)})
         if not creating and event.status != Event.Status.CANCELLED:
             for role in EventRoleKind.values:
-                promote_waiting(event, role, base_url)
+                promote_waiting(event, role, base_url, actor=actor)
+        w.obj = event
+        if not creating:
+            w.verb = "event.changed"
         if event.status == Event.Status.CANCELLED and not was_cancelled and not creating:
-            _tell_registrants_of_cancellation(event, base_url)
+            w.verb = "event.cancelled"
+            _tell_registrants_of_cancellation(event, base_url, w)
     return event
 
 
-def _tell_registrants_of_cancellation(event: Event, base_url: str) -> None:
+def _tell_registrants_of_cancellation(event: Event, base_url: str, w: actions.Write) -> None:
     """Everyone still registered (confirmed or waiting) is emailed, after commit, with the
     calendar entry marked cancelled. Their registrations stay as they were."""
     from . import mail
 
     active = list(Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED).select_related("event__organisation"))
-    transaction.on_commit(lambda: [mail.send_registration_email(r, None, mail.EVENT_CANCELLED, base_url) for r in active])
+    w.on_commit(lambda: [mail.send_registration_email(r, None, mail.EVENT_CANCELLED, base_url) for r in active])
 
 
 def role_places(event: Event) -> list[dict]:

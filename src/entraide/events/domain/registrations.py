@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entraide.core import actions
 from entraide.core.tenancy import tenant_scope
 from entraide.core.text import clean_single_line
 
@@ -66,7 +67,12 @@ def register(
     encrypted and never emailed. Refused with an ``EventError`` (nothing saved) when the event is
     not open, the role has no places, the name or email is missing or invalid, the email is
     already registered, or a presenter's question is missing or too long. Emails the registrant
-    after commit, in their language (unless ``notify`` is false: demo data)."""
+    after commit, in their language (unless ``notify`` is false: demo data).
+
+    ``user``: who registers (anonymous on the public page): the action log's actor and, when
+    signed in, its subject (``registration.created`` / ``registration.waiting``; never the name,
+    address or question). Registering is open to anyone while the event is open: no rule to ask.
+    """
     name = (name or "").strip()
     email = normalise_email(email)
     question = (question or "").strip()
@@ -99,7 +105,8 @@ def register(
 
     token, token_hash = _new_token()
     try:
-        with tenant_scope(event.organisation), transaction.atomic():
+        # The role's row is the lock: two people never take its last place at once.
+        with tenant_scope(event.organisation), actions.write(user, None, event, "registration.created", subject=user) as w:
             places = EventRole.objects.select_for_update().filter(event=event, role=role).first()
             if places is None or places.capacity == 0:
                 raise EventError(_("This role is not open for this event."), "role")
@@ -119,9 +126,12 @@ def register(
                 registration.status = Registration.Status.WAITING
                 registration.waiting_position = (last or 0) + 1
             registration.save()
+            w.obj = registration
             kind = mail.CONFIRMED if registration.status == Registration.Status.CONFIRMED else mail.WAITING
+            if kind == mail.WAITING:
+                w.verb = "registration.waiting"
             if notify:
-                transaction.on_commit(lambda: mail.send_registration_email(registration, token, kind, base_url))
+                w.on_commit(lambda: mail.send_registration_email(registration, token, kind, base_url))
     except IntegrityError:
         # Two submissions of the same address at once: the unique constraint caught the second.
         raise EventError(_("This email address is already registered for this event."), "email") from None
@@ -135,28 +145,39 @@ def registration_for_token(event: Event, token: str) -> Registration | None:
         return Registration.objects.filter(event=event, cancel_token_hash=_hash(token)).first()
 
 
-def cancel_registration(registration: Registration, base_url: str = "") -> Registration | None:
-    """Cancel a registration (idempotent). A confirmed place goes to the first person waiting for
-    the same role, who is emailed; returns that person's registration, if any."""
+def cancel_registration(registration: Registration, base_url: str = "", *, actor=None) -> Registration | None:
+    """Cancel a registration (idempotent: a second call changes and logs nothing). A confirmed
+    place goes to the first person waiting for the same role, who is emailed after commit;
+    returns that person's registration, if any.
+
+    ``actor``: the coordinator who cancels it (``events.manage_event``: 404/403 as
+    ``core.access`` says), or ``None`` for the registrant's own link (the link is the
+    permission). Logged as ``registration.cancelled`` about the registrant's account, if any.
+    """
     event = registration.event
-    with tenant_scope(event.organisation), transaction.atomic():
+    permission = "events.manage_event" if actor is not None else None
+    with tenant_scope(event.organisation), actions.write(actor, permission, event, "registration.cancelled", subject=registration.user) as w:
         EventRole.objects.select_for_update().filter(event=event, role=registration.role).first()
         current = Registration.objects.get(pk=registration.pk)
+        w.obj = current
         if current.status == Registration.Status.CANCELLED:
+            w.unchanged()
             return None
         current.status = Registration.Status.CANCELLED
         current.waiting_position = None
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "waiting_position", "cancelled_at"])
         registration.status, registration.waiting_position = current.status, None
-        promoted = promote_waiting(event, registration.role, base_url)
+        promoted = promote_waiting(event, registration.role, base_url, actor=actor)
         _renumber(event, registration.role)
     return promoted[0] if promoted else None
 
 
-def promote_waiting(event: Event, role: str, base_url: str = "") -> list[Registration]:
+def promote_waiting(event: Event, role: str, base_url: str = "", *, actor=None) -> list[Registration]:
     """Confirm people waiting for ``role``, in order, while it has free places (inside the
-    caller's transaction). Each one gets a fresh cancellation link by email after commit."""
+    caller's write: ``cancel_registration``, ``save_event``). Each one is logged
+    (``registration.promoted``, by ``actor``, about their account) and gets a fresh cancellation
+    link by email after commit."""
     places = EventRole.objects.filter(event=event, role=role).values_list("capacity", flat=True).first() or 0
     active = Registration.objects.filter(event=event, role=role)
     free = places - active.filter(status=Registration.Status.CONFIRMED).count()
@@ -169,6 +190,7 @@ def promote_waiting(event: Event, role: str, base_url: str = "") -> list[Registr
         registration.waiting_position = None
         registration.save(update_fields=["status", "waiting_position", "cancel_token_hash"])
         promoted.append(registration)
+        actions.log(actor, "registration.promoted", registration, subject=registration.user, organisation=event.organisation)
         transaction.on_commit(
             lambda registration=registration, token=token: mail.send_registration_email(registration, token, mail.PROMOTED, base_url)
         )

@@ -1,19 +1,19 @@
 """Action plans and roadmaps: kept from a live session, written between sessions, followed
 by their author (statuses, notes), shared with the author's group or not.
 
-Only the author reaches these functions (the views ask ``core.access`` first). Bad input raises
-``FollowupError`` with a message in the user's language and changes nothing.
+Every change goes through ``core.actions.write``: the actor (``followup.change_plan``: the
+author only, a 404 for anyone else, as the views answer), the plan's row locked, one action-log
+row about the author (``plan.created``, ``plan.action_added``...; never the texts). Bad input
+raises ``FollowupError`` with a message in the user's language and changes nothing.
 """
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entraide.community.models import GroupMembership, GroupSession
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.tenancy import all_tenants
 from entraide.core.text import clean_single_line
 from entraide.live.models import Action, Idea, LiveSession, Participant
@@ -79,17 +79,20 @@ def keepable(session: LiveSession, participant: Participant) -> bool:
 
 
 def keep_from_session(session: LiveSession, participant: Participant, user) -> ActionPlan:
-    """The author's own copy of their action plan, owned by their account. Idempotent."""
+    """The author's own copy of their action plan, owned by their account (``plan.kept``).
+    Idempotent: a second call returns the first copy and logs nothing. ``participant`` is the
+    seat the door found for ``user`` (their cookie or account): that is the permission."""
     if session.status != LiveSession.Status.ENDED:
         raise FollowupError(_("Your action plan can be kept once the session has ended."))
     if access.role_in(user, session.organisation_id) is None:
         raise FollowupError(_("Your account is not part of the organisation of this session."))
-    with all_tenants(), transaction.atomic():
+    with all_tenants(), actions.write(user, None, session, "plan.kept", subject=user) as w:
         existing = ActionPlan.objects.filter(live_session=session, author=user).first()
         if existing is not None:
+            w.unchanged()
             return existing
-        actions = list(Action.objects.filter(session=session, author=participant))
-        if not actions:
+        live_actions = list(Action.objects.filter(session=session, author=participant))
+        if not live_actions:
             raise FollowupError(_("You have no action plan in this session."))
         ideas = [idea.text for idea in Idea.objects.filter(session=session, author=participant)]
         group_session = GroupSession.objects.filter(live_session=session).select_related("group").first()
@@ -103,8 +106,9 @@ def keep_from_session(session: LiveSession, participant: Participant, user) -> A
             ideas="\n".join(ideas),
         )
         PlanAction.objects.bulk_create(
-            [PlanAction(plan=plan, text=a.text, due=a.due, position=i) for i, a in enumerate(actions)]
+            [PlanAction(plan=plan, text=a.text, due=a.due, position=i) for i, a in enumerate(live_actions)]
         )
+        w.obj = plan
     return plan
 
 
@@ -116,9 +120,11 @@ def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
 
     ``title``: one line, at most TITLE_MAX characters. Idempotent by (author, organisation,
     title): the author's roadmap with the same title is returned instead of a second one (a
-    form posted twice creates one plan). Raises ``FollowupError`` (nothing saved) on an empty,
-    too long or multi-line title, or a group the author is not a member of today.
+    form posted twice creates one plan, logged once as ``plan.created``). Raises ``FollowupError``
+    (nothing saved) on an empty, too long or multi-line title, or a group the author is not a
+    member of today; ``Http404`` when ``user`` may not keep plans there (``followup.keep_plans``).
     """
+    access.require(user, "followup.keep_plans", organisation)
     title = clean_single_line(title, error=FollowupError) if isinstance(title, str) else title
     title = clean_text(title, TITLE_MAX)
     group = None
@@ -131,13 +137,14 @@ def create_roadmap(organisation, user, title, group_id=None) -> ActionPlan:
         if not groups:
             raise FollowupError(_("Choose one of your groups."))
         group = groups[0]
-    with all_tenants(), transaction.atomic():
-        # The author's row serialises their own submissions; titles are encrypted, so compared here.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    # The author's row serialises their own submissions; titles are encrypted, so compared here.
+    with all_tenants(), actions.write(user, None, organisation, "plan.created", lock=user, subject=user, organisation=organisation) as w:
         for plan in ActionPlan.objects.filter(organisation=organisation, author=user, live_session__isnull=True):
             if plan.title.casefold() == title.casefold():
+                w.unchanged()
                 return plan
-        return ActionPlan.objects.create(organisation=organisation, author=user, group=group, title=title)
+        w.obj = ActionPlan.objects.create(organisation=organisation, author=user, group=group, title=title)
+    return w.obj
 
 
 # --- Following it -------------------------------------------------------------------------
@@ -148,62 +155,79 @@ def _touch(plan: ActionPlan) -> None:
     plan.save(update_fields=["updated_at"])
 
 
-def add_action(plan: ActionPlan, text, due) -> PlanAction:
+def _write(actor, plan: ActionPlan, verb: str):
+    """The plan's one write: its author only (``followup.change_plan``, else 404), the plan's row
+    locked, logged about the author."""
+    return actions.write(actor, "followup.change_plan", plan, verb, lock=plan, subject=plan.author)
+
+
+def add_action(plan: ActionPlan, text, due, *, actor) -> PlanAction:
     """Add an action (text up to TEXT_MAX characters, optional due date) at the end of the plan.
 
     Idempotent by (plan, text, due): an identical action already in the plan is returned, so a
-    form posted twice adds it once. Raises ``FollowupError`` (nothing saved) on an empty or too
-    long text, a malformed date, or a plan already holding MAX_ACTIONS actions.
+    form posted twice adds it once (logged once, ``plan.action_added``). Raises ``FollowupError``
+    (nothing saved) on an empty or too long text, a malformed date, or a plan already holding
+    MAX_ACTIONS actions.
     """
     text = clean_text(text)
     due_date = parse_due(due)
-    with all_tenants(), transaction.atomic():
-        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    with all_tenants(), _write(actor, plan, "plan.action_added") as w:
         for existing in PlanAction.objects.filter(plan=plan, due=due_date):
             if existing.text == text:
+                w.unchanged()
                 return existing
         count = PlanAction.objects.filter(plan=plan).count()
         if count >= MAX_ACTIONS:
             raise FollowupError(_("A plan holds at most %(max)d actions.") % {"max": MAX_ACTIONS})
         action = PlanAction.objects.create(plan=plan, text=text, due=due_date, position=count)
-        _touch(plan)
+        _touch(w.obj)
     return action
 
 
-def update_action(action: PlanAction, *, text, due, status, notes) -> PlanAction:
-    """Everything is checked before anything is saved."""
-    action.text = clean_text(text)
-    action.due = parse_due(due)
-    action.status = parse_status(status)
-    action.notes = clean_text(notes, NOTES_MAX, required=False)
-    action.updated_at = timezone.now()
-    with transaction.atomic():
+def update_action(action: PlanAction, *, text, due, status, notes, actor) -> PlanAction:
+    """Change an action's text, due date, status and notes (``plan.action_changed``). Everything
+    is checked before anything is saved: ``FollowupError``, nothing changed."""
+    text = clean_text(text)
+    due_date = parse_due(due)
+    status = parse_status(status)
+    notes = clean_text(notes, NOTES_MAX, required=False)
+    with _write(actor, action.plan, "plan.action_changed") as w:
+        action.text, action.due, action.status, action.notes = text, due_date, status, notes
+        action.updated_at = timezone.now()
         action.save()
-        _touch(action.plan)
+        _touch(w.obj)
     return action
 
 
-def set_status(action: PlanAction, status) -> PlanAction:
-    action.status = parse_status(status)
-    action.updated_at = timezone.now()
-    action.save(update_fields=["status", "updated_at"])
+def set_status(action: PlanAction, status, *, actor) -> PlanAction:
+    """One of ``PlanAction.Status`` (``plan.action_status_changed``); else ``FollowupError``."""
+    status = parse_status(status)
+    with _write(actor, action.plan, "plan.action_status_changed"):
+        action.status = status
+        action.updated_at = timezone.now()
+        action.save(update_fields=["status", "updated_at"])
     return action
 
 
-def remove_action(action: PlanAction) -> None:
-    action.delete()
+def remove_action(action: PlanAction, *, actor) -> None:
+    """Remove an action from its plan (``plan.action_removed``)."""
+    with _write(actor, action.plan, "plan.action_removed"):
+        action.delete()
 
 
-def set_shared(plan: ActionPlan, shared: bool) -> ActionPlan:
-    """Only with the author's group, and only while they are a member of it."""
-    if shared:
-        if plan.group_id is None:
-            raise FollowupError(_("This plan belongs to no group: there is nobody to share it with."))
-        if not current_group_of(plan.author, plan.organisation, plan.group_id):
-            raise FollowupError(_("You are no longer a member of this group."))
-    plan.shared_with_group = shared
-    plan.updated_at = timezone.now()
-    plan.save(update_fields=["shared_with_group", "updated_at"])
+def set_shared(plan: ActionPlan, shared: bool, *, actor) -> ActionPlan:
+    """Only with the author's group, and only while they are a member of it (``plan.shared`` /
+    ``plan.unshared``); ``FollowupError`` otherwise, nothing changed."""
+    with _write(actor, plan, "plan.shared" if shared else "plan.unshared") as w:
+        if shared:
+            if w.obj.group_id is None:
+                raise FollowupError(_("This plan belongs to no group: there is nobody to share it with."), code="no_group")
+            if not current_group_of(w.obj.author, w.obj.organisation, w.obj.group_id):
+                raise FollowupError(_("You are no longer a member of this group."), code="not_member")
+        w.obj.shared_with_group = shared
+        w.obj.updated_at = timezone.now()
+        w.obj.save(update_fields=["shared_with_group", "updated_at"])
+    plan.shared_with_group, plan.updated_at = w.obj.shared_with_group, w.obj.updated_at
     return plan
 
 
@@ -227,7 +251,13 @@ def keep_roadmap(session: LiveSession, participant: Participant, text: str, due:
                 organisation_id=session.organisation_id, author=user, group=group_session.group if group_session else None,
                 live_session=session, participant=participant, title=title[:TITLE_MAX],
             )
+            verb = "plan.kept"
+        else:
+            verb = "plan.roadmap_changed"
         PlanAction.objects.filter(plan=plan).delete()
         PlanAction.objects.create(plan=plan, text=text, due=due, position=0)
         ActionPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+        # The live command's own pipeline holds the lock and the transaction (live.domain.commands):
+        # only the log row is added here, about the author.
+        actions.log(user, verb, plan, subject=user)
     return plan

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from entraide.core import actions
 from entraide.core.links import site_url
 from entraide.core.mail import send_plain_mail
 from entraide.core.tenancy import all_tenants
@@ -40,6 +41,9 @@ def send_plan_reminder(reminder: PlanReminderDue) -> bool:
     try:
         with all_tenants(), transaction.atomic():
             PlanReminder.objects.create(plan=plan, due=reminder.due)
+            # A system write (the reminders' command): no actor, about the plan's author. The
+            # mail goes inside the transaction on purpose: a failed send leaves no record.
+            actions.log(None, "plan.reminder_sent", plan, subject=user, organisation=organisation)
             send_plain_mail(
                 user.email,
                 user.language or organisation.language,

@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from entraide.core.errors import DomainError
 from entraide.core.exports import render_pdf
 from entraide.protocols.domain.agenda import (
     Agenda,
@@ -64,12 +65,14 @@ CARDS_PER_PAGE = 8
 CARDS_PER_ROW = 2
 
 
-class KitError(ValueError):
-    """The kit cannot be made; ``message`` says why, in the user's language."""
+class KitError(DomainError, ValueError):
+    """The kit cannot be made; ``message`` says why, in the user's language; ``code``
+    ``"kit_impossible"``."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = "kit_impossible"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 @dataclass(frozen=True)

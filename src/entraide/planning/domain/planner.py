@@ -50,6 +50,8 @@ import holidays as holidays_library
 from django.utils import formats
 from django.utils.translation import get_language, gettext as _, ngettext, pgettext
 
+from entraide.core.errors import DomainError
+
 MAX_WINDOW_DAYS = 3 * 366 + 1  # "a yearly planner": up to three school years at once
 FRENCH_SCHOOL_ZONES = ("A", "B", "C")
 # Overseas departments and territories have their own school calendars, not zones A/B/C.
@@ -59,12 +61,14 @@ PUBLIC = "public"
 MONDAY_TO_FRIDAY = frozenset({0, 1, 2, 3, 4})
 
 
-class PlanError(ValueError):
-    """The request cannot be planned. ``str(error)`` is a clear message in the active language."""
+class PlanError(DomainError, ValueError):
+    """The request cannot be planned. ``str(error)`` is a clear message in the active language;
+    ``code`` ``"plan_impossible"``, ``field`` the form field concerned when known."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = "plan_impossible"
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 class Length(str, Enum):

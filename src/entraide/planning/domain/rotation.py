@@ -35,16 +35,20 @@ from typing import TypeVar
 from django.utils import formats
 from django.utils.translation import gettext as _, ngettext, pgettext
 
+from entraide.core.errors import DomainError
+
 M = TypeVar("M", bound=Hashable)
 S = TypeVar("S", bound=Hashable)
 
 
-class RotationError(ValueError):
-    """No rotation is possible. ``str(error)`` is a clear message in the active language."""
+class RotationError(DomainError, ValueError):
+    """No rotation is possible. ``str(error)`` is a clear message in the active language;
+    ``code`` ``"rotation_impossible"``."""
 
-    def __init__(self, message: str, members: Sequence = (), sessions: Sequence = ()) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = "rotation_impossible"
+
+    def __init__(self, message: str, members: Sequence = (), sessions: Sequence = (), *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
         self.members = tuple(members)  # the members who cannot be placed, when that is the cause
         self.sessions = tuple(sessions)  # the sessions concerned
 

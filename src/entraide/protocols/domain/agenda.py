@@ -21,17 +21,23 @@ from datetime import time
 
 from django.utils.translation import gettext as _, ngettext
 
+from entraide.core.errors import DomainError
+
 from .spec import ProtocolSpec, Step
 
 UNRANKED = 10  # steps with a range but no stretch/shrink rank come after the ranked ones
 
 
-class AgendaError(ValueError):
-    """The agenda cannot be fitted. ``minimum_minutes`` is set when the window is too short."""
+class AgendaError(DomainError, ValueError):
+    """The agenda cannot be fitted. ``minimum_minutes`` is set when the window is too short
+    (``code`` ``"window_too_short"``); otherwise ``code`` ``"agenda_impossible"``."""
 
-    def __init__(self, message: str, minimum_minutes: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    default_code = "agenda_impossible"
+
+    def __init__(self, message: str, minimum_minutes: int | None = None, *, code: str | None = None) -> None:
+        if code is None and minimum_minutes is not None:
+            code = "window_too_short"
+        super().__init__(message, code=code)
         self.minimum_minutes = minimum_minutes
 
 

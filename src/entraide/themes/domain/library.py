@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.models import Organisation
 from entraide.core.safe_yaml import load_yaml
 from entraide.core.tenancy import all_tenants, tenant_scope
+from entraide.core.errors import DomainError
 from entraide.core.text import clean_single_line
 
 from ..models import Theme, ThemeAttachment
@@ -25,11 +26,14 @@ MAX_BODY = 20_000
 MAX_REFERENCES = 3_000
 
 
-class ThemeError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ThemeError(DomainError):
+    """A refused theme change: ``message`` translated, ``field`` the form field concerned;
+    ``code`` ``"theme"`` unless the raiser names one. Nothing was changed."""
+
+    default_code = "theme"
+
+    def __init__(self, message: str, field: str | None = None, *, code: str | None = None) -> None:
+        super().__init__(message, code=code, field=field)
 
 
 def builtin_definitions() -> list[dict]:
@@ -138,18 +142,20 @@ def _refuse_same_title(organisation: Organisation, data: ThemeData, theme: Theme
 
 def create_theme(organisation: Organisation, actor, data: ThemeData, based_on: Theme | None = None) -> Theme:
     """A new theme of the organisation (or a copy of ``based_on``). ThemeError, nothing saved: bad
-    input (see ``_check``) or a title the organisation already uses in that language."""
+    input (see ``_check``) or a title the organisation already uses in that language. Logged as
+    ``theme.created`` (``theme.copied`` for a copy); the organisation's row is locked."""
     access.require(actor, "themes.manage_themes", organisation)
     _check(data)
-    with tenant_scope(organisation), transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    verb = "theme.copied" if based_on is not None else "theme.created"
+    with tenant_scope(organisation), actions.write(actor, "themes.manage_themes", organisation, verb, lock=organisation) as w:
         _refuse_same_title(organisation, data)
         key = _free_key(organisation, based_on.key if based_on else data.title, data.language)
-        return Theme.objects.create(
+        w.obj = Theme.objects.create(
             organisation=organisation, key=key, language=data.language, kind=data.kind,
             title=data.title.strip(), summary=data.summary.strip(), body=data.body.strip(),
             references=data.references.strip(), based_on=based_on, updated_by=actor,
         )
+    return w.obj
 
 
 def copy_theme(theme: Theme, organisation: Organisation, actor) -> Theme:
@@ -169,11 +175,12 @@ def copy_theme(theme: Theme, organisation: Organisation, actor) -> Theme:
 
 
 def update_theme(theme: Theme, actor, data: ThemeData) -> Theme:
-    """Change an organisation's own theme. Built-ins are copied first. ThemeError: unchanged."""
+    """Change an organisation's own theme (``theme.changed``). Built-ins are copied first.
+    ThemeError: unchanged."""
     access.require(actor, "themes.change_theme", theme)
     _check(data)
-    with tenant_scope(theme.organisation), transaction.atomic():
-        current = Theme.objects.select_for_update().get(pk=theme.pk)
+    with tenant_scope(theme.organisation), actions.write(actor, "themes.change_theme", theme, "theme.changed", lock=theme) as w:
+        current = w.obj
         _refuse_same_title(current.organisation, data, current)
         if data.language != current.language and Theme.objects.filter(
             organisation=current.organisation, key=current.key, language=data.language
@@ -228,9 +235,11 @@ def plan_theme(group_session, theme: Theme | None, actor) -> None:
         raise ThemeError(_("This session has already taken place."))
     if group_session.live_session_id is not None:
         raise ThemeError(_("This session is already open live: its facilitator chooses the theme from the console."))
-    with tenant_scope(organisation), transaction.atomic():
+    verb = "theme.unplanned" if theme is None else "theme.planned"
+    with tenant_scope(organisation), actions.write(actor, "themes.plan_theme", group_session, verb, lock=group_session, organisation=organisation) as w:
         if theme is None:
-            PlannedTheme.objects.filter(group_session=group_session).delete()
+            if not PlannedTheme.objects.filter(group_session=group_session).delete()[0]:
+                w.unchanged()
         else:
             PlannedTheme.objects.update_or_create(
                 group_session=group_session, defaults={"theme": theme, "planned_by": actor, "planned_at": timezone.now()}
