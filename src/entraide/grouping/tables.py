@@ -8,10 +8,12 @@ from django.utils.translation import gettext, ngettext
 
 from .model import Case, GroupingImpossible, Person, Tables
 
-# Objective weights: a first choice is worth 100, a second 80 (both count for the "one of their two
-# preferred cases" target), a third 40, a later one 20; each person beyond the first of one
-# community at a table costs 15, so mixing never outweighs a preference rank.
-RANK_WEIGHTS = (100, 80, 40)
+# Objective weights: a first choice is worth 100, a second 80, a third 40, a later one 20; each
+# person beyond the first of one community at a table costs 15. Being in one of their two
+# preferred cases is worth TOP_TWO_BONUS more (issue 12: at least 95 % there wherever capacity
+# allows), so that neither first choices nor mixing are ever bought with someone's top two.
+TOP_TWO_BONUS = 1000
+RANK_WEIGHTS = (100 + TOP_TWO_BONUS, 80 + TOP_TWO_BONUS, 40)
 LATER_RANK_WEIGHT = 20
 SAME_COMMUNITY_COST = 15
 
