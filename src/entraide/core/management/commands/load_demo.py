@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from entraide.followup.demo import load_followup_demo
 
         load_followup_demo(organisation)
+        from entraide.network.demo import load_network_demo
+
+        load_network_demo(organisation)
         self.stdout.write(f"Demo organisation: {organisation.name} (/o/{organisation.slug}/)")
         self.stdout.write(f"Demo accounts, password “{DEMO_PASSWORD}”:")
         for email, _name, role in DEMO_ACCOUNTS:
