@@ -146,7 +146,7 @@ def _programme(d: Demo, tail: str = "") -> str:
     from entraide.programmes.models import Programme
 
     with tenant_scope(d.organisation):
-        programme = Programme.objects.filter(organisation=d.organisation).first()
+        programme = Programme.objects.filter(organisation=d.organisation, title="Programme DRH").first()  # not the demo's
         if programme is None:
             coordinator = User.objects.get(email=COORDINATOR)
             d.group.facilitators.add(User.objects.get(email=FACILITATOR))  # the intervenant writes the minutes
