@@ -89,3 +89,29 @@ def test_every_logged_verb_has_a_label(organisation, coordinator, member, histor
 
     verbs = set(ActionLogEntry.everywhere.values_list("verb", flat=True))
     assert verbs and verbs <= set(VERB_LABELS)
+
+
+def test_every_verb_written_in_the_code_has_words():
+    """A static sweep of the package: every ``object.what`` literal on a line that writes
+    (``write(``, ``log(``, a ``verb =``) and is not a permission of ``core.access`` has a label
+    (core.verbs), so the Journal never shows a raw verb; every ledger kind too (its verb is
+    ``ledger.<kind>``)."""
+    import re
+    from importlib import resources
+
+    import rules
+
+    import entraide
+    from entraide.core.verbs import VERB_LABELS
+    from entraide.grants.models import LedgerEntry
+
+    literal = re.compile(r'"([a-z_]+\.[a-z_]+)"')
+    writes = re.compile(r"\bwrite\(|\blog\(|\bverb\s*=")
+    found = set()
+    for path in resources.files(entraide).rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if writes.search(line):
+                found |= {text for text in literal.findall(line) if not rules.perm_exists(text)}
+    found |= {f"ledger.{kind}" for kind in LedgerEntry.Kind.values}
+    assert len(found) > 60, sorted(found)  # the sweep does find the verbs
+    assert found <= set(VERB_LABELS), sorted(found - set(VERB_LABELS))

@@ -16,7 +16,7 @@ for people, and the form ``field`` it concerns (or ``None``). Each door maps it 
 ``web.errors`` (form errors / messages), the API (``{code, detail}`` with a 400), the
 websocket (an ``error`` frame).
 
-    with actions.write(user, "grants.decide", grant, "grant.decided", lock=grant) as w:
+    with actions.write(user, "grants.manage", grant, "grant.decided", lock=grant) as w:
         w.obj.amount_granted = amount
         w.obj.save(update_fields=["amount_granted"])
         w.on_commit(lambda: mail.send_decision(w.obj))
