@@ -17,7 +17,7 @@ from entraide.core import access
 from entraide.core.actions import DomainError
 from entraide.core.models import Membership, Organisation, Role, User
 from entraide.core.tenancy import tenant_scope
-from entraide.web.domain_errors import add_to_form
+from entraide.web.domain_errors import add_to_form, applied
 from entraide.web.views import organisation_view
 
 from .domain import articles, grants, ledger, receipts
@@ -138,15 +138,8 @@ def detail(request: HttpRequest, organisation: Organisation, pk: int) -> HttpRes
 def decide(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     grant = _grant_or_404(request, organisation, pk, "grants.manage")
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            grants.decide(request.user, grant, data["outcome"], data["reason"], data["amount"])
-        except DomainError as refused:
-            add_to_form(form, refused)
-        else:
-            messages.success(request, _("The decision is recorded; the member sees it on the request."))
-            return redirect("grants:detail", org=organisation.slug, pk=grant.pk)
+    if applied(request, form, lambda data: grants.decide(request.user, grant, data["outcome"], data["reason"], data["amount"]), _("The decision is recorded; the member sees it on the request.")):
+        return redirect("grants:detail", org=organisation.slug, pk=grant.pk)
     return _detail(request, organisation, grant, status=400, decision_form=form)
 
 
@@ -201,14 +194,8 @@ def _rfc5987(name: str) -> str:
 def pay(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     grant = _grant_or_404(request, organisation, pk, "grants.manage")
     form = PaymentForm(request.POST, receipts=[r for r in grant.receipts.all() if r.purged_at is None])
-    if form.is_valid():
-        try:
-            grants.pay(request.user, grant, form.cleaned_data["amount"], form.cleaned_data["receipts"])
-        except DomainError as refused:
-            add_to_form(form, refused)
-        else:
-            messages.success(request, _("The payment is recorded in the ledger."))
-            return redirect("grants:detail", org=organisation.slug, pk=grant.pk)
+    if applied(request, form, lambda data: grants.pay(request.user, grant, data["amount"], data["receipts"]), _("The payment is recorded in the ledger.")):
+        return redirect("grants:detail", org=organisation.slug, pk=grant.pk)
     return _detail(request, organisation, grant, status=400, payment_form=form)
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entraide.core import access
 from entraide.core.actions import DomainError
 from entraide.core.models import Organisation
-from entraide.web.domain_errors import add_to_form, add_to_messages
+from entraide.web.domain_errors import add_to_form, add_to_messages, applied
 from entraide.web.views import organisation_view
 
 from .domain import requests as request_domain
@@ -103,14 +103,8 @@ def request_detail(request: HttpRequest, organisation: Organisation, pk: int) ->
 def request_concern(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = request_domain.request_or_404(request.user, organisation, pk)
     form = ConcernForm(request.POST)
-    if form.is_valid():
-        try:
-            request_domain.say_concerned(request.user, found, form.cleaned_data["word"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("The coordinators know you are concerned."))
-            return redirect("network:request", org=organisation.slug, pk=found.pk)
+    if applied(request, form, lambda data: request_domain.say_concerned(request.user, found, data["word"]), _("The coordinators know you are concerned.")):
+        return redirect("network:request", org=organisation.slug, pk=found.pk)
     return _detail(request, organisation, found, concern_form=form, status=400)
 
 
@@ -208,15 +202,8 @@ def supervision_paf(request: HttpRequest, organisation: Organisation, pk: int) -
 
         raise Http404
     form = PafForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            supervisions.set_paf(request.user, current.supervision, data["speaker_name"], data["speaker_fee"], data["costs"], data["paf_floor"], data["paf_cap"], data["currency"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("The PAF is saved."))
-            return redirect("network:request", org=organisation.slug, pk=found.pk)
+    if applied(request, form, lambda data: supervisions.set_paf(request.user, current.supervision, data["speaker_name"], data["speaker_fee"], data["costs"], data["paf_floor"], data["paf_cap"], data["currency"]), _("The PAF is saved.")):
+        return redirect("network:request", org=organisation.slug, pk=found.pk)
     return _detail(request, organisation, found, paf_form=form, status=400)
 
 
@@ -263,15 +250,8 @@ def mentoring_home(request: HttpRequest, organisation: Organisation) -> HttpResp
 @organisation_view("network.take_part")
 def mentor_offer(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = OfferForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            mentoring.offer(request.user, organisation, data["wording"], data["tags"], data["capacity"], data["active"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("Your offer is saved. Thank you!"))
-            return redirect("network:mentoring", org=organisation.slug)
+    if applied(request, form, lambda data: mentoring.offer(request.user, organisation, data["wording"], data["tags"], data["capacity"], data["active"]), _("Your offer is saved. Thank you!")):
+        return redirect("network:mentoring", org=organisation.slug)
     return _mentoring_page(request, organisation, offer_form=form, status=400)
 
 
@@ -346,14 +326,8 @@ def mentoring_match(request: HttpRequest, organisation: Organisation, pk: int) -
 def mentoring_meeting(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = mentoring.request_or_404(request.user, organisation, pk)
     form = MeetingForm(request.POST)
-    if form.is_valid():
-        try:
-            mentoring.record_meeting(request.user, found, form.cleaned_data["date"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+    if applied(request, form, lambda data: mentoring.record_meeting(request.user, found, data["date"]), _("The meeting is recorded.")):
+        return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
     return _mentoring_detail(request, organisation, found, meeting_form=form, status=400)
 
 
@@ -391,15 +365,8 @@ def mentoring_end(request: HttpRequest, organisation: Organisation, pk: int) -> 
 def mentoring_paf(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = mentoring.request_or_404(request.user, organisation, pk)
     form = PafForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            mentoring.set_paf(request.user, found, data["speaker_name"], data["speaker_fee"], data["costs"], data["paf_floor"], data["paf_cap"], data["currency"])
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            messages.success(request, _("The PAF is saved."))
-            return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
+    if applied(request, form, lambda data: mentoring.set_paf(request.user, found, data["speaker_name"], data["speaker_fee"], data["costs"], data["paf_floor"], data["paf_cap"], data["currency"]), _("The PAF is saved.")):
+        return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
     return _mentoring_detail(request, organisation, found, paf_form=form, status=400)
 
 

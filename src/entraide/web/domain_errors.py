@@ -17,3 +17,20 @@ def add_to_form(form: Form, error: DomainError) -> None:
 def add_to_messages(request: HttpRequest, error: DomainError) -> None:
     """Show ``error`` as an error message on the next page (after a redirect)."""
     messages.error(request, str(error.message))
+
+
+def applied(request: HttpRequest, form: Form, action, success: str = "") -> bool:
+    """The web door of a form that writes: validate ``form``, then run ``action(cleaned_data)``
+    (a domain write). True when it went through (``success``, if any, is shown as a message on
+    the next page); False when the form or the domain refused: the refusal is on the form
+    (``add_to_form``) and nothing was changed, the view then shows the form again (400)."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        add_to_form(form, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
