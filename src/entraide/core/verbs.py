@@ -59,6 +59,8 @@ VERB_LABELS = {
     "theme.changed": _("changed a theme"),
     "theme.planned": _("planned a theme for a session"),
     "theme.unplanned": _("removed the theme planned for a session"),
+    "protocol.copied": _("copied a protocol into the organisation"),
+    "protocol.version_saved": _("saved a new version of a protocol"),
     # The network's services (issue 13).
     "supervision_request.raised": _("raised a situation to the network"),
     "supervision_request.concerned": _("said they are concerned by a situation"),

@@ -6,7 +6,7 @@ from importlib import resources
 
 from django.db import transaction
 
-from entraide.core import access
+from entraide.core import access, actions
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
 from entraide.core.text import has_control_characters
@@ -56,8 +56,9 @@ def load_builtins() -> dict[str, str]:
 def copy_protocol(protocol: Protocol, organisation: Organisation, actor) -> Protocol:
     """Copy a protocol into an organisation, where its coordinators can adapt it."""
     access.require(actor, "protocols.view_protocol", protocol)
-    access.require(actor, "protocols.copy_protocol_into", organisation)
-    with all_tenants(), transaction.atomic():
+    # The one rule for every write (core.actions): the organisation row is locked, so that two
+    # copies at once take two keys; one action-log row.
+    with all_tenants(), actions.write(actor, "protocols.copy_protocol_into", organisation, "protocol.copied", lock=organisation) as w:
         taken = set(Protocol.objects.filter(organisation=organisation).values_list("key", flat=True))
         key = protocol.key
         number = 2
@@ -68,6 +69,7 @@ def copy_protocol(protocol: Protocol, organisation: Organisation, actor) -> Prot
         spec = parse_spec(source, f"{key}.yaml")
         copy = Protocol.objects.create(organisation=organisation, key=key, based_on=protocol)
         _add_version(copy, source, spec, actor=actor)
+        w.obj = copy
     return copy
 
 
@@ -85,9 +87,10 @@ def save_protocol_version(protocol: Protocol, source: str, actor) -> ProtocolVer
         raise SpecError(
             [SpecIssue(filename, None, "key", _("the key cannot change (it is “%(key)s”).") % {"key": protocol.key})]
         )
-    with all_tenants(), transaction.atomic():
-        locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
+    with all_tenants(), actions.write(actor, "protocols.change_protocol", protocol, "protocol.version_saved", lock=protocol) as w:
+        locked = w.obj
         if locked.current and locked.current.source == source:
+            w.unchanged()
             return locked.current
         version = _add_version(locked, source, spec, actor=actor)
     protocol.current = version
