@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from entraide.core import actions
@@ -327,7 +327,8 @@ def set_retention(actor, organisation: Organisation, kind_key: str, days) -> int
         raise DomainError(gettext("Enter a whole number of days."), code="days", field="days") from None
     if value < kind.minimum_days:
         raise DomainError(
-            gettext("At least %(n)s days for this kind of content.") % {"n": kind.minimum_days}, code="too_short", field="days"
+            ngettext("At least %(n)s day for this kind of content.", "At least %(n)s days for this kind of content.", kind.minimum_days)
+            % {"n": kind.minimum_days}, code="too_short", field="days"
         )
     if value > MAX_DAYS:
         raise DomainError(gettext("At most %(n)s days.") % {"n": MAX_DAYS}, code="too_long", field="days")
