@@ -163,7 +163,8 @@ def purge_network_requests(organisation: Organisation, before: datetime, dry_run
 
     with transaction.atomic():
         done = ActionLogEntry.everywhere.filter(
-            organisation=organisation, verb="supervision_request.purged", object_type="network.supervisionrequest"
+            organisation=organisation, verb="supervision_request.purged",
+            object_type=SupervisionRequest._meta.label_lower,
         ).values_list("object_id", flat=True)
         closed = Q(closed_at__lt=before) | Q(closed_at__isnull=True, at__lt=before)
         found = list(
