@@ -88,3 +88,5 @@ def test_the_domain_refuses_a_member(member, organisation):
 
     with pytest.raises(PermissionDenied):
         retention.set_retention(member, organisation, "private_notes", 45)
+    with pytest.raises(PermissionDenied):
+        retention.set_retention(member, organisation, "receipts", "quarante")

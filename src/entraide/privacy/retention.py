@@ -317,8 +317,11 @@ def set_retention(actor, organisation: Organisation, kind_key: str, days) -> int
     Raises ``DomainError`` (field ``days``) when it is not a whole number, is below the kind's
     minimum (the accounting period for receipts) or above a hundred years; ``code="kind"``
     for an unknown kind; ``PermissionDenied``/``Http404`` through ``core.access``."""
+    from entraide.core import access
+
     from .models import RetentionSetting
 
+    access.require(actor, "privacy.manage_retention", organisation)  # before judging the input
     kind = BY_KEY.get(kind_key)
     if kind is None:
         raise DomainError(gettext("Unknown kind of content."), code="kind")
