@@ -253,6 +253,8 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("programmes:report-csv", COMMISSIONER, lambda d: _programme(d, "rapport.csv")),
     ("programmes:report-pdf", COMMISSIONER, lambda d: _programme(d, "rapport.pdf")),
     ("programmes:answer", None, lambda d: "/evaluation/not-a-token/"),
+    ("privacy:page", COMMISSIONER, lambda d: "/o/demo/donnees-et-confidentialite/"),
+    ("privacy:page", COORDINATOR, lambda d: "/o/demo/donnees-et-confidentialite/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),

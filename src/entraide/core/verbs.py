@@ -100,6 +100,15 @@ VERB_LABELS = {
     "questionnaire.anonymity": _("changed whether a questionnaire is anonymous"),
     "questionnaire.answered": _("answered an evaluation questionnaire"),
     "questionnaire.closed": _("closed an evaluation questionnaire"),
+    # Retention (issue 14, point 5): ``entraide purge_expired`` and the privacy page.
+    "live_content.purged": _("deleted the content of an ended session (retention)"),
+    "private_notes.purged": _("deleted the private notes of an ended session (retention)"),
+    "session_record.purged": _("erased a session record (retention)"),
+    "action_plan.purged": _("deleted an action plan (retention)"),
+    "supervision_request.purged": _("erased a supervision request (retention)"),
+    "receipt.purged": _("deleted the file of a receipt (retention)"),
+    "questionnaire_answers.purged": _("deleted the answers to a questionnaire (retention)"),
+    "retention.changed": _("changed how long a kind of content is kept"),
 }
 
 
@@ -126,6 +135,8 @@ OBJECT_LABELS = {
     "programmes.programme": _("programme"),
     "programmes.programmemeeting": _("programme meeting"),
     "programmes.questionnaire": _("evaluation questionnaire"),
+    "live.livetable": _("session table"),
+    "privacy.retentionsetting": _("retention period"),
 }
 
 

@@ -272,18 +272,30 @@ def rotate_receipt_keys() -> int:
     return rotated
 
 
-def purge_receipts(years: int | None = None, now=None) -> int:
+def purge_receipts(years: int | None = None, now=None, *, organisation=None, before=None, dry_run: bool = False) -> int:
     """Delete the files of receipts uploaded more than ``years`` years ago (default
     ``settings.ENTRAIDE_RECEIPT_RETENTION_YEARS``, 10: the accounting rules' period) in every
     organisation; their rows stay (name, size, sha256, the payments they covered) with
-    ``purged_at`` set. Idempotent; returns how many files were purged."""
+    ``purged_at`` set. Idempotent; returns how many files were purged.
+    ``organisation``: only that one; ``before``: a datetime that replaces ``years`` (the
+    retention of ``privacy.retention``, already bounded by the accounting period there);
+    ``dry_run``: count and change nothing. Each purge is logged (``receipt.purged``, no actor)."""
+    from entraide.core.actions import log
+
     years = settings.ENTRAIDE_RECEIPT_RETENTION_YEARS if years is None else years
     now = now or timezone.now()
-    before = now - timedelta(days=round(365.25 * years))
+    if before is None:
+        before = now - timedelta(days=round(365.25 * years))
     purged = 0
     with all_tenants():
-        for receipt in Receipt.objects.filter(uploaded_at__lt=before, purged_at__isnull=True).order_by("pk"):
+        due = Receipt.objects.filter(uploaded_at__lt=before, purged_at__isnull=True).order_by("pk")
+        if organisation is not None:
+            due = due.filter(organisation=organisation)
+        if dry_run:
+            return due.count()
+        for receipt in due.select_related("organisation"):
             _path(receipt).unlink(missing_ok=True)
             Receipt.objects.filter(pk=receipt.pk).update(purged_at=now)
+            log(None, "receipt.purged", receipt, organisation=receipt.organisation)
             purged += 1
     return purged

@@ -227,7 +227,18 @@ def questionnaire_report(questionnaire, *, record: bool) -> QuestionnaireReport:
         figures = [QuestionFigures(q.key, q.text(), q.kind, q.choices(), None, f"q{questionnaire.pk}-{q.key}") for q in questions]
         return QuestionnaireReport(questionnaire, True, n, False, reason_text(n, k), figures)
     data = counts(questionnaire)
-    computed = {
+    if not data and _answers_purged(questionnaire):
+        # The answers went at the end of their retention (privacy.retention): the figures
+        # released before the purge stand; nothing is computed from the empty table.
+        from ..models import ReportRelease
+
+        last = ReportRelease.objects.filter(programme=questionnaire.programme, key=f"questionnaire:{questionnaire.pk}").order_by("pk").last()
+        if last is None:
+            return QuestionnaireReport(questionnaire, True, n, False, _("The answers were deleted at the end of their retention period."), [])
+        computed, n = last.figures, last.respondents
+    else:
+        computed = None
+    computed = computed if computed is not None else {
         q.key: breakdown(q.values, data.get(q.key, (0, {}))[1], data.get(q.key, (0, {}))[0], q.kind == SCALE, k).as_json()
         for q in questions
     }
@@ -245,6 +256,14 @@ def questionnaire_report(questionnaire, *, record: bool) -> QuestionnaireReport:
             f"q{questionnaire.pk}-{q.key}",
         ))
     return QuestionnaireReport(questionnaire, True, release.respondents, True, "", figures, release)
+
+
+def _answers_purged(questionnaire) -> bool:
+    """Someone answered, yet no answer row is left: the retention purge deleted them (every
+    stored response has at least one row, ``questionnaires.clean_answers``)."""
+    from ..models import Answer
+
+    return questionnaire.respondents > 0 and not Answer.objects.filter(questionnaire=questionnaire).exists()
 
 
 @dataclass
