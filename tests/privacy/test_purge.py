@@ -59,9 +59,9 @@ def test_the_purge_removes_exactly_what_is_expired_and_is_idempotent(world, orga
 
     first = _run()
     assert first == {
-        "live_content": 2,  # the old session's problem and idea
+        "live_content": 1,  # the old session's problem
         "private_notes": 1,
-        "session_records": 1,
+        "session_records": 2,  # the old session's record and its idea (the record shows its harvest)
         "action_plans": 1,
         "network_requests": 1,
         "receipts": 1,
@@ -132,7 +132,7 @@ def test_dry_run_counts_and_deletes_nothing(world):
 def test_an_organisation_setting_overrides_the_default(world, organisation, coordinator):
     retention.set_retention(coordinator, organisation, "live_content", 3)
     counts = _run("--organisation", organisation.slug)
-    assert counts["live_content"] == 4  # both sessions now
+    assert counts["live_content"] == 2  # both sessions' problems now (ideas go with the record)
     with all_tenants():
         assert not Problem.objects.exists()
         assert RetentionSetting.objects.get().days == 3

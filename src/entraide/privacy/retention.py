@@ -77,14 +77,15 @@ def _live_content_models():
     from entraide.live import models as live
 
     # Consent and DebriefResponse stay: who agreed (the record's rule) and how many answered.
-    return [live.Vote, live.GroundRule, live.Problem, live.Question, live.SpeakingTurn, live.Idea, live.Action,
+    # Ideas and actions are the harvest the session record shows: they go with the record.
+    return [live.Vote, live.GroundRule, live.Problem, live.Question, live.SpeakingTurn,
             live.Roadmap, live.DebriefAnswer, live.ContactOffer, live.ContactCard, live.AppliedCommand]
 
 
 def purge_live_content(organisation: Organisation, before: datetime, dry_run: bool) -> int:
     """What was written in live sessions ended before ``before``: ground rules, problems, votes,
-    questions, speaking turns, ideas, actions, roadmaps, debrief answers, contact cards and
-    offers, applied commands. Returns the number of rows (deleted, or found when ``dry_run``).
+    questions, speaking turns, roadmaps, debrief answers, contact cards and offers, applied
+    commands (the ideas and actions harvested stay with the session record). Returns the number of rows (deleted, or found when ``dry_run``).
     One log row per session (``live_content.purged``); the session row, its participants,
     tables, consents and debrief responses stay."""
     total = 0
@@ -117,21 +118,22 @@ def purge_private_notes(organisation: Organisation, before: datetime, dry_run: b
 
 
 def purge_session_records(organisation: Organisation, before: datetime, dry_run: bool) -> int:
-    """The condensed records (``LiveTable.record``) of sessions ended before ``before``: the
-    text is erased, the table row stays. One log row per table (``session_record.purged``)."""
-    from entraide.live.models import LiveTable
+    """The session records of sessions ended before ``before``: the condensed text
+    (``LiveTable.record``, erased, the table row stays) and the ideas and actions harvested,
+    which the record shows (followup.domain.records). Returns the number of texts and rows. One
+    log row per table (``session_record.purged``)."""
+    from entraide.live.models import Action, Idea, LiveTable
 
     with transaction.atomic():
-        tables = list(
-            LiveTable.objects.select_for_update().filter(
-                session__in=_ended_sessions(organisation, before), record__isnull=False
-            ).order_by("pk")
-        )
-        if not dry_run:
-            for table in tables:
-                actions.log(None, "session_record.purged", table, organisation=organisation)
-            LiveTable.objects.filter(pk__in=[t.pk for t in tables]).update(record=None)
-    return len(tables)
+        sessions = _ended_sessions(organisation, before)
+        tables = list(LiveTable.objects.select_for_update().filter(session__in=sessions, record__isnull=False).order_by("pk"))
+        harvest = [model.objects.filter(session__in=sessions) for model in (Idea, Action)]
+        if dry_run:
+            return len(tables) + sum(rows.count() for rows in harvest)
+        for table in tables:
+            actions.log(None, "session_record.purged", table, organisation=organisation)
+        LiveTable.objects.filter(pk__in=[t.pk for t in tables]).update(record=None)
+        return len(tables) + sum(rows.delete()[0] for rows in harvest)
 
 
 def purge_action_plans(organisation: Organisation, before: datetime, dry_run: bool) -> int:
@@ -227,7 +229,7 @@ def purge_questionnaire_answers(organisation: Organisation, before: datetime, dr
 KINDS: list[Kind] = [
     Kind(
         "live_content", _("Content of live sessions"),
-        _("What was written during a session: ground rules, problems, votes, questions, ideas, actions, roadmaps, debrief answers, contact details exchanged."),
+        _("What was written during a session: ground rules, problems, votes, questions, roadmaps, debrief answers, contact details exchanged."),
         _("The participants of the session, while it runs; the facilitator sees what the group sees, never private notes. Coordinators and commissioners never see it."),
         _("after the end of the session"), 30, 1, purge_live_content,
     ),
@@ -239,7 +241,7 @@ KINDS: list[Kind] = [
     ),
     Kind(
         "session_records", _("Session records"),
-        _("The condensed record of a situation worked at a table, kept only when everyone present agreed."),
+        _("The condensed record of a situation worked at a table, with the ideas and the action plan harvested, kept only when everyone present agreed."),
         _("The members of the group at that session, when everyone consented."),
         _("after the end of the session"), 365, 1, purge_session_records,
     ),
