@@ -5,6 +5,7 @@ ahead); the tap marks that question, not the one that slid under the finger."""
 import pytest
 
 from tests.browser.test_live_atelier import TIMEOUT, on_step, tap
+from tests.browser.test_tables_live import shows_step
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def test_a_tap_on_asked_after_the_list_reordered_marks_the_question_tapped(serve
         page.locator(".role-badge").filter(has_text=name).wait_for()
         phones[name] = page
     tap(facilitator, "Démarrer la séance")
-    while not facilitator.locator(".live-title").filter(has_text="Questions de clarification").count():
+    while not shows_step(facilitator, "Questions de clarification"):
         title = facilitator.locator(".live-title").inner_text()
         tap(facilitator, "Passer")
         facilitator.wait_for_function(

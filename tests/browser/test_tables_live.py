@@ -5,6 +5,7 @@ atelier d'entraide with two codevelopment tables in parallel, a call for help an
 Screenshots go to test-artifacts/."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +64,18 @@ def phones_for(browser, server_url, pages, code, names):
     return phones
 
 
+def shows_step(page, title, seconds: float = 2) -> bool:
+    """Whether ``page`` shows step ``title`` within ``seconds`` (a fragment may lag a little
+    behind on a loaded machine: never skip a step that is about to show)."""
+    try:
+        page.locator(".live-title").filter(has_text=title).wait_for(timeout=seconds * 1000)
+        return True
+    except PlaywrightTimeoutError:
+        return False
+
+
 def step_until(console, title):
-    while not console.locator(".live-title").filter(has_text=title).count():
+    while not shows_step(console, title):
         before = console.locator(".live-title").inner_text()
         tap(console, "Passer")
         console.wait_for_function("t => document.querySelector('.live-title').innerText !== t", arg=before)
