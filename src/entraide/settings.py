@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "entraide.network",
     "entraide.grants",
     "entraide.programmes",
+    "entraide.mydata",
 ]
 
 MIDDLEWARE = [

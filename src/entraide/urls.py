@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("entraide.network.urls")),
     path("", include("entraide.grants.urls")),
     path("", include("entraide.programmes.urls")),
+    path("", include("entraide.mydata.urls")),
     path("", include("entraide.web.urls")),
 ]
 
