@@ -24,7 +24,14 @@ def group(builtins, organisation, coordinator, member, colleague):
 def table_of_two(group, coordinator, facilitator, member, colleague):
     """A session held live: ``member`` (A, the offerer) and ``colleague`` (B) at one table,
     each with a question and a private note carrying their own marker; the record mentions A
-    by name and every participant consented to share it."""
+    by name and every participant consented to share it. Both have names found nowhere else,
+    so that the marker check means something."""
+    from entraide.core.models import User
+
+    User.objects.filter(pk=member.pk).update(display_name="Aglaé Zorbinsky")
+    User.objects.filter(pk=colleague.pk).update(display_name="Bertrand Quixolé")
+    member.refresh_from_db()
+    colleague.refresh_from_db()
     held = hold_session(
         group, coordinator, facilitator, member, others=[colleague],
         record=f"{member.display_name} a présenté sa situation ; la table l'a écoutée.",
