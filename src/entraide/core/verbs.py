@@ -98,6 +98,13 @@ VERB_LABELS = {
     "questionnaire.anonymity": _("changed whether a questionnaire is anonymous"),
     "questionnaire.answered": _("answered an evaluation questionnaire"),
     "questionnaire.closed": _("closed an evaluation questionnaire"),
+    # A person's own data (issue 14, point 5): reads of sensitive content, erasure.
+    "session_record.read": _("read a session record"),
+    "plan.read": _("read a shared action plan"),
+    "supervision_request.read": _("read a supervision request"),
+    "evaluation.read": _("read the free texts of an evaluation"),
+    "account.erased": _("deleted their account and data"),
+    "seat.erased": _("erased what a participant wrote in a live session"),
 }
 
 
