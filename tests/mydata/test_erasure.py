@@ -104,3 +104,12 @@ def test_a_participant_without_an_account_erases_their_seat_from_the_personal_li
 def test_a_wrong_seat_secret_is_a_404(table_of_two):
     code = table_of_two.live.join_code
     assert Client().post(f"/s/{code}/retour/pas-un-secret/effacer/").status_code == 404
+
+
+def test_the_ended_session_page_offers_the_erasure_from_the_personal_link(table_of_two, colleague):
+    _seat, secret = table_of_two.seat(colleague)
+    code = table_of_two.live.join_code
+    phone = Client()
+    assert phone.get(f"/s/{code}/retour/{secret}/").status_code == 302
+    page = phone.get(f"/s/{code}/").content.decode()
+    assert f"/s/{code}/retour/{secret}/effacer/" in page
