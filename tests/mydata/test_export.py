@@ -83,3 +83,31 @@ def test_anonymous_is_sent_to_login_and_another_organisation_gets_404(address, m
     assert response.status_code == 302 and "?next=" in response["Location"]
     assert _client(other_coordinator).get(address).status_code == 404
     assert _client(other_coordinator).post("/o/reseau/mon-espace/mes-donnees/supprimer/", {"password": PASSWORD}).status_code == 404
+
+
+def test_the_offerers_record_is_in_their_export_not_in_the_neighbours(table_of_two, organisation, member, colleague):
+    with tenant_scope(organisation):
+        mine = json.loads(export.as_json(member, organisation))
+        theirs = json.loads(export.as_json(colleague, organisation))
+    assert [t["record"] for t in mine["sections"]["tables_offered"]] == [f"{member.display_name} a présenté sa situation ; la table l'a écoutée."]
+    assert theirs["sections"]["tables_offered"] == []
+
+
+def test_an_export_holds_nothing_of_another_organisation(table_of_two, organisation, other_organisation, member):
+    from entraide.core.domain import set_membership
+    from entraide.core.models import Role
+    from entraide.followup.domain import plans
+
+    set_membership(other_organisation, member, Role.MEMBER)
+    plans.create_roadmap(other_organisation, member, "Feuille de route ailleurs-xyzzy")
+    with tenant_scope(organisation):
+        here = export.as_json(member, organisation)
+    with tenant_scope(other_organisation):
+        there = export.as_json(member, other_organisation)
+    assert "ailleurs-xyzzy" not in here and "ailleurs-xyzzy" in there
+    assert MARKER_A in here and MARKER_A not in there
+
+
+def test_the_export_costs_a_bounded_number_of_queries(table_of_two, organisation, member, django_assert_max_num_queries):
+    with tenant_scope(organisation), django_assert_max_num_queries(40):
+        export.collect(member, organisation)

@@ -4,7 +4,7 @@ the erasure of a live seat from its personal link (``/s/<code>/retour/<secret>/e
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods

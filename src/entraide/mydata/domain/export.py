@@ -4,7 +4,8 @@ never others'"; GDPR art. 15 and 20, right of access and portability).
 
 What is theirs: their account and membership, profile, group memberships, attendance,
 waiting-list places, charter acceptances and unavailabilities; each live seat they took with
-what they wrote at it (problems, questions, ideas, actions, ground rules, private notes,
+what they wrote at it (the help asked for and the condensed record at a table where they
+offered their situation, problems, questions, ideas, actions, ground rules, private notes,
 roadmaps, debrief answers, contact card) and the votes they cast; their action plans and the
 plans' actions; their event registrations; their supervision requests, the words they left as
 a member concerned, their mentoring offers, requests and meeting notes; their grant requests,
@@ -124,6 +125,11 @@ def collect(user, organisation: Organisation) -> list[Section]:
             ("roadmaps", translation.gettext("Roadmaps"), live.Roadmap),
         ):
             add(key, title, model.objects.filter(author__in=seats).order_by("pk"))
+        # The offerer's own words at their table: the help they asked for and their condensed record.
+        sections.append(Section("tables_offered", translation.gettext("Situations I offered"), [
+            {"id": table.pk, "session": table.session.title, "help_request": table.help_request, "record": table.record}
+            for table in live.LiveTable.objects.filter(offerer__in=seats).select_related("session").order_by("pk")
+        ]))
         add("debrief_answers", translation.gettext("Debrief answers"), live.DebriefAnswer.objects.filter(author__in=seats))
         add("contact_cards", translation.gettext("Contact cards"), live.ContactCard.objects.filter(participant__in=seats))
         # A vote is theirs; the situation voted for may be someone else's words: only its id.
