@@ -19,7 +19,7 @@ import datetime
 import decimal
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.template.loader import render_to_string
@@ -45,6 +45,13 @@ class Section:
     key: str
     title: str
     rows: list[dict]
+    labels: dict = field(default_factory=dict)
+
+    @property
+    def readable_rows(self) -> list[list[tuple[str, object]]]:
+        """The rows for people (the PDF): each column named by its field's translated
+        ``verbose_name`` where the model gives one, else by the column's key."""
+        return [[(str(self.labels.get(key, key)), value) for key, value in row.items()] for row in self.rows]
 
 
 def _value(value):
@@ -61,10 +68,10 @@ def row(instance: models.Model, **extra) -> dict:
     """``instance``'s own columns (not its relations, not the :data:`EXCLUDED_COLUMNS`), as JSON
     values (dates in ISO 8601, decimals as text), plus ``extra``."""
     data = {"id": instance.pk}
-    for field in instance._meta.concrete_fields:
-        if field.is_relation or field.primary_key or field.name in EXCLUDED_COLUMNS:
+    for column in instance._meta.concrete_fields:
+        if column.is_relation or column.primary_key or column.name in EXCLUDED_COLUMNS:
             continue
-        data[field.name] = _value(field.value_from_object(instance))
+        data[column.name] = _value(column.value_from_object(instance))
     data.update({key: _value(value) for key, value in extra.items()})
     return data
 
@@ -86,15 +93,17 @@ def collect(user, organisation: Organisation) -> list[Section]:
     sections: list[Section] = []
 
     def add(key: str, title: str, queryset, **extra_of) -> None:
+        model = queryset.model if hasattr(queryset, "model") else (type(queryset[0]) if queryset else None)
+        labels = {f.name: f.verbose_name for f in model._meta.concrete_fields} if model is not None else {}
         sections.append(Section(key, title, [
             row(item, **{name: getter(item) for name, getter in extra_of.items()}) for item in queryset
-        ]))
+        ], labels))
 
     with all_tenants():
         sections.append(Section("account", translation.gettext("Account"), [
             {"email": user.email, "display_name": user.display_name, "language": user.language,
              "date_joined": _value(user.date_joined)}
-        ]))
+        ], {f.name: f.verbose_name for f in type(user)._meta.concrete_fields}))
         add("membership", translation.gettext("Membership"), Membership.objects.filter(organisation=org, user=user))
         add("profile", translation.gettext("Profile"), MemberProfile.objects.filter(organisation=org, user=user))
         add("groups", translation.gettext("Groups"),
