@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from entraide.core import actions, exports
-from entraide.core.models import Membership, Organisation
+from entraide.core.models import Membership, Organisation, User
 from entraide.core.tenancy import all_tenants
 
 # Columns never handed out, even to their owner: secrets (hashes of personal links, tokens),
@@ -103,7 +103,7 @@ def collect(user, organisation: Organisation) -> list[Section]:
         sections.append(Section("account", translation.gettext("Account"), [
             {"email": user.email, "display_name": user.display_name, "language": user.language,
              "date_joined": _value(user.date_joined)}
-        ], {f.name: f.verbose_name for f in type(user)._meta.concrete_fields}))
+        ], {f.name: f.verbose_name for f in User._meta.concrete_fields}))
         add("membership", translation.gettext("Membership"), Membership.objects.filter(organisation=org, user=user))
         add("profile", translation.gettext("Profile"), MemberProfile.objects.filter(organisation=org, user=user))
         add("groups", translation.gettext("Groups"),
