@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "entraide.grants",
     "entraide.programmes",
     "entraide.privacy",
+    "entraide.mydata",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("entraide.grants.urls")),
     path("", include("entraide.programmes.urls")),
     path("", include("entraide.privacy.urls")),
+    path("", include("entraide.mydata.urls")),
     path("", include("entraide.web.urls")),
 ]
 

@@ -255,6 +255,10 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("programmes:answer", None, lambda d: "/evaluation/not-a-token/"),
     ("privacy:page", COMMISSIONER, lambda d: "/o/demo/donnees-et-confidentialite/"),
     ("privacy:page", COORDINATOR, lambda d: "/o/demo/donnees-et-confidentialite/"),
+    ("mydata:home", MEMBER, lambda d: "/o/demo/mon-espace/mes-donnees/"),
+    ("mydata:export-json", MEMBER, lambda d: "/o/demo/mon-espace/mes-donnees/export.json"),
+    ("mydata:export-pdf", MEMBER, lambda d: "/o/demo/mon-espace/mes-donnees/export.pdf"),
+    ("mydata:erase-seat", None, lambda d: "/s/REVUE679/retour/not-a-secret/effacer/"),
     ("api", None, lambda d: "/api/v1/protocols"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),
@@ -276,6 +280,7 @@ POST_ONLY = {
     "network:request-concern", "network:request-unconcern", "network:request-withdraw", "network:supervision-register",
     "network:supervision-decline", "network:supervision-paf", "network:supervision-paf-due", "network:mentor-offer", "network:mentoring-match",
     "network:mentoring-meeting", "network:meeting-note", "network:mentoring-end", "network:mentoring-paf",
+    "mydata:erase",
     "web:followup-keep", "events:registration-cancel", "programmes:questionnaire-close", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
 }
 
@@ -302,7 +307,8 @@ def test_content_pages_of_the_list_really_answer(demo):
     """The list above does reach content, not only error pages: the exports and feeds answer 200."""
     for name in ("web:live-state", "web:live-kit", "events:csv", "events:ics", "web:community-calendar-feed", "web:followup-plan", "web:live-console",
                  "grants:detail", "grants:receipt", "grants:trace", "grants:ledger-csv", "grants:statement", "grants:articles",
-                 "programmes:report", "programmes:report-pdf", "programmes:report-csv", "programmes:minutes", "programmes:detail"):
+                 "programmes:report", "programmes:report-pdf", "programmes:report-csv", "programmes:minutes", "programmes:detail",
+                 "mydata:home", "mydata:export-json", "mydata:export-pdf"):
         for case_name, who, address in CASES:
             if case_name == name:
                 response = _as(who).get(address(demo))

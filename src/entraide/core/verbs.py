@@ -109,6 +109,13 @@ VERB_LABELS = {
     "receipt.purged": _("deleted the file of a receipt (retention)"),
     "questionnaire_answers.purged": _("deleted the answers to a questionnaire (retention)"),
     "retention.changed": _("changed how long a kind of content is kept"),
+    # A person's own data (issue 14, point 5): reads of sensitive content, erasure.
+    "session_record.read": _("read a session record"),
+    "plan.read": _("read a shared action plan"),
+    "supervision_request.read": _("read a supervision request"),
+    "evaluation.read": _("read the free texts of an evaluation"),
+    "account.erased": _("deleted their account and data"),
+    "seat.erased": _("erased what a participant wrote in a live session"),
 }
 
 

@@ -20,6 +20,7 @@ from entraide.core import access
 from entraide.core.models import Organisation
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import seat_for
+from entraide.mydata.domain import reads
 from entraide.web.live_views import _session_or_none, cookie_name, stranger
 from entraide.web.views import organisation_view
 
@@ -84,7 +85,9 @@ def _detail(request: HttpRequest, organisation: Organisation, plan: ActionPlan, 
 @require_GET
 @organisation_view("followup.keep_plans")
 def plan_detail(request: HttpRequest, organisation: Organisation, plan: int) -> HttpResponse:
-    return _detail(request, organisation, _plan_or_404(request, organisation, plan))
+    found = _plan_or_404(request, organisation, plan)
+    reads.plan_read(request.user, found)  # issue 14: its author sees who read it
+    return _detail(request, organisation, found)
 
 
 @require_POST
@@ -193,6 +196,7 @@ def record_page(request: HttpRequest, organisation: Organisation, session: int) 
     group_session, refusal = _record_or_404(request, organisation, session)
     if refusal is not None:
         return refusal
+    reads.session_record_read(request.user, group_session)  # issue 14: the offerer sees who read it
     context = {"organisation": organisation, "record": records.build_record(group_session), "code": group_session.live_session.join_code}
     return render(request, "followup/record.html", context)
 
@@ -203,6 +207,7 @@ def record_markdown(request: HttpRequest, organisation: Organisation, session: i
     group_session, refusal = _record_or_404(request, organisation, session)
     if refusal is not None:
         return refusal
+    reads.session_record_read(request.user, group_session)  # issue 14: the offerer sees who read it
     record = records.build_record(group_session)
     response = HttpResponse(records.render_markdown(record, translation.get_language()), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{record.filename}.md"'
@@ -215,6 +220,7 @@ def record_pdf(request: HttpRequest, organisation: Organisation, session: int) -
     group_session, refusal = _record_or_404(request, organisation, session)
     if refusal is not None:
         return refusal
+    reads.session_record_read(request.user, group_session)  # issue 14: the offerer sees who read it
     record = records.build_record(group_session)
     response = HttpResponse(records.render_pdf(record, translation.get_language()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{record.filename}.pdf"'

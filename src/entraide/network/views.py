@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from entraide.core import access
 from entraide.core.actions import DomainError
 from entraide.core.models import Organisation
+from entraide.mydata.domain import reads
 from entraide.web.domain_errors import add_to_form, add_to_messages, applied
 from entraide.web.views import organisation_view
 
@@ -95,7 +96,9 @@ def _detail(request: HttpRequest, organisation: Organisation, found, concern_for
 @require_GET
 @organisation_view("network.take_part")
 def request_detail(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
-    return _detail(request, organisation, request_domain.request_or_404(request.user, organisation, pk))
+    found = request_domain.request_or_404(request.user, organisation, pk)
+    reads.supervision_request_read(request.user, found)  # issue 14: its raiser sees who read it
+    return _detail(request, organisation, found)
 
 
 @require_POST

@@ -18,6 +18,7 @@ from entraide.core import access, exports
 from entraide.core.actions import DomainError
 from entraide.core.models import Membership, Organisation, Role, User
 from entraide.core.tenancy import tenant_scope
+from entraide.mydata.domain import reads
 from entraide.web.domain_errors import add_to_form, add_to_messages
 from entraide.web.views import organisation_view
 
@@ -203,6 +204,9 @@ def questionnaire_detail(request: HttpRequest, organisation: Organisation, pk: i
     questionnaire = _questionnaire(programme, questionnaire)
     can_manage = access.can(request.user, "programmes.manage_questionnaires", programme)
     closed = questionnaire_domain.is_closed(questionnaire)
+    texts = questionnaire_domain.consented_texts(questionnaire) if closed and access.can(request.user, "programmes.read_consented_text", programme) else None
+    if texts:
+        reads.evaluation_texts_read(request.user, questionnaire)  # issue 14: reads of free text are logged
     return render(request, "programmes/questionnaire.html", {
         "organisation": organisation, "programme": programme, "questionnaire": questionnaire,
         "questions": questions_for(questionnaire.question_keys),
@@ -211,8 +215,7 @@ def questionnaire_detail(request: HttpRequest, organisation: Organisation, pk: i
         "can_manage": can_manage,
         "not_answered": questionnaire_domain.not_answered(questionnaire) if can_manage and not closed else None,
         # Free text: the intervenant, only texts whose authors agreed, only once closed.
-        "texts": questionnaire_domain.consented_texts(questionnaire)
-        if closed and access.can(request.user, "programmes.read_consented_text", programme) else None,
+        "texts": texts,
     })
 
 
