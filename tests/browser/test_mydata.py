@@ -10,7 +10,10 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PASSWORD = "entraide-demo"
-EMAIL = "membre05@demo.entraide.test"
+# A member of their own: the browser tests share one server, and the demo's members are used
+# by the other tests (the programmes' questionnaire asks membre05@, say).
+EMAIL = "effacement@demo.entraide.test"
+NAME = "Élise Effacement"
 
 
 def log_in(page, server_url: str, email: str) -> None:
@@ -25,8 +28,14 @@ def test_a_member_exports_then_erases_their_account_on_a_phone(server_url, brows
     phone = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, accept_downloads=True)
     page = phone.new_page()
     pages_on_failure.append(page)
+    server_manage(
+        "from entraide.core.domain import ensure_account, set_membership; "
+        "from entraide.core.models import Organisation, Role; "
+        f"user = ensure_account({EMAIL!r}, {NAME!r}, password={PASSWORD!r}); "
+        "set_membership(Organisation.objects.get(slug='demo'), user, Role.MEMBER)"
+    )
     log_in(page, server_url, EMAIL)
-    name = server_manage(f"from entraide.core.models import User; print(User.objects.get(email='{EMAIL}').display_name)").strip().splitlines()[-1]
+    name = NAME
     page.goto(server_url + "/o/demo/mon-espace/")
     page.get_by_role("link", name="Télécharger ou supprimer mes données").click()
     page.wait_for_url(server_url + "/o/demo/mon-espace/mes-donnees/")
