@@ -324,3 +324,25 @@ def test_permission_sweep_over_every_grants_url(request, organisation, who, paid
 
     every = {f"grants:{name}" for name in get_resolver().namespace_dict["grants"][1].reverse_dict if isinstance(name, str)}
     assert every <= names, sorted(every - names)
+
+
+def test_the_network_page_shows_my_grants_and_the_published_articles(organisation, member, coordinator, commissioner, paid):
+    """Issue 13, point 6: "Mon réseau" and "Mon espace" show the network's articles and the
+    member's own grants (grants.overview, a section of network.domain.overview)."""
+    with tenant_scope(organisation):
+        article = Article.objects.get(request=paid)
+        articles.save_article(member, article, "Ce que la formation m'a apporté", "Un texte.", submit=True)
+        articles.review_article(coordinator, Article.objects.get(pk=article.pk), accept=True)
+    from html import escape
+
+    title, training = escape("Ce que la formation m'a apporté"), escape(paid.training_title)
+    page = _client(member).get(f"/o/{organisation.slug}/reseau/").content.decode()
+    assert "Bourses et articles du réseau" in page and training in page
+    assert title in page and f"#article-{article.pk}" in page
+    me = _client(member).get(f"/o/{organisation.slug}/mon-espace/").content.decode()
+    assert training in me
+    other = ensure_account("autre@example.org", "Autre Membre")
+    set_membership(organisation, other, Role.MEMBER)
+    theirs = _client(other).get(f"/o/{organisation.slug}/reseau/").content.decode()
+    assert title in theirs and training not in theirs  # only one's own grants
+    assert _client(commissioner).get(f"/o/{organisation.slug}/reseau/").status_code == 403
