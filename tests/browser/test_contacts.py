@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.browser.test_tables_live import shows_step
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 15_000
@@ -47,7 +49,7 @@ def test_two_phones_exchange_their_contact_details(server_url, browser, screensh
     amina, bruno, chloe = phones["Amina"], phones["Bruno"], phones["Chloé"]
 
     tap(console, "Démarrer la séance")
-    while not console.locator(".live-title").filter(has_text="Apéritif de réseautage").count():
+    while not shows_step(console, "Apéritif de réseautage"):
         title = console.locator(".live-title").inner_text()
         tap(console, "Passer")
         console.wait_for_function("t => document.querySelector('.live-title').innerText !== t", arg=title)
