@@ -47,6 +47,14 @@
     var fresh = template.content.querySelector("#live");
     if (!el || !fresh) { return; }
     giveCsrf(fresh);
+    // A command's answer older than the screen (a push of a later change came first, say while
+    // two moves were in flight): keep the newer screen, show only what the server said.
+    if (fromCommand && parseInt(fresh.dataset.version || "0", 10) < version()) {
+      var flashOnly = document.getElementById("live-flash");
+      var saidOnly = fresh.querySelector(".messages");
+      if (flashOnly) { flashOnly.replaceChildren(); if (saidOnly) { flashOnly.appendChild(saidOnly); } }
+      return;
+    }
     // A refresh that is not newer than the screen is stale (it raced a command's answer),
     // unless the facilitator came or went: presence changes no version.
     if (!fromCommand && parseInt(fresh.dataset.version || "0", 10) <= version() && fresh.dataset.presence === el.dataset.presence) {
