@@ -14,7 +14,7 @@ from entraide.core import access
 from entraide.core.actions import DomainError
 from entraide.core.models import Organisation
 from entraide.mydata.domain import reads
-from entraide.web.domain_errors import add_to_form, add_to_messages, applied
+from entraide.web.domain_errors import add_to_form, add_to_messages, applied, attempted
 from entraide.web.views import organisation_view
 
 from .domain import requests as request_domain
@@ -124,12 +124,7 @@ def request_unconcern(request: HttpRequest, organisation: Organisation, pk: int)
 @organisation_view("network.take_part")
 def request_withdraw(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = request_domain.request_or_404(request.user, organisation, pk)
-    try:
-        request_domain.withdraw_request(request.user, found)
-    except DomainError as error:
-        add_to_messages(request, error)
-    else:
-        messages.success(request, _("The request is withdrawn."))
+    attempted(request, lambda: request_domain.withdraw_request(request.user, found), _("The request is withdrawn."))
     return redirect("network:requests", org=organisation.slug)
 
 
@@ -186,12 +181,7 @@ def supervision_register(request: HttpRequest, organisation: Organisation, pk: i
 @organisation_view("network.take_part")
 def supervision_decline(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     found = request_domain.request_or_404(request.user, organisation, pk)
-    try:
-        supervisions.decline(request.user, found)
-    except DomainError as error:
-        add_to_messages(request, error)
-    else:
-        messages.success(request, _("Your answer is recorded."))
+    attempted(request, lambda: supervisions.decline(request.user, found), _("Your answer is recorded."))
     return redirect("network:request", org=organisation.slug, pk=found.pk)
 
 
@@ -345,12 +335,7 @@ def meeting_note(request: HttpRequest, organisation: Organisation, pk: int, meet
     item = MentoringMeeting.objects.select_related("match__request__organisation").filter(match__request=found, pk=meeting).first()
     if item is None:
         raise Http404
-    try:
-        mentoring.save_note(request.user, item, request.POST.get("text", ""))
-    except DomainError as error:
-        add_to_messages(request, error)
-    else:
-        messages.success(request, _("Your private note is saved."))
+    attempted(request, lambda: mentoring.save_note(request.user, item, request.POST.get("text", "")), _("Your private note is saved."))
     return redirect("network:mentoring-request", org=organisation.slug, pk=found.pk)
 
 

@@ -34,3 +34,17 @@ def applied(request: HttpRequest, form: Form, action, success: str = "") -> bool
     if success:
         messages.success(request, success)
     return True
+
+
+def attempted(request: HttpRequest, action, success: str = "") -> bool:
+    """The web door of a button that writes (no form): run ``action()`` (a domain write); True
+    with ``success`` shown as a message when it went through, False with the refusal shown as a
+    message (``add_to_messages``) when the domain refused; nothing was changed then."""
+    try:
+        action()
+    except DomainError as error:
+        add_to_messages(request, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
