@@ -81,10 +81,20 @@
         return;
       }
       var twin = field.id && fresh.querySelector("#" + CSS.escape(field.id));
-      if (twin) {
+      if (!twin) { return; }
+      twin.dataset.dirty = "1";
+      if (twin.tagName === "SELECT") {
+        // Idiomorph follows the options' "selected" attributes: the person's choice goes there.
+        Array.prototype.forEach.call(twin.options, function (option) {
+          if (option.value === field.value) { option.setAttribute("selected", ""); } else { option.removeAttribute("selected"); }
+        });
+        twin.value = field.value;
+      } else if (twin.type === "checkbox") {
+        twin.checked = field.checked;
+        if (field.checked) { twin.setAttribute("checked", ""); } else { twin.removeAttribute("checked"); }
+      } else {
         twin.value = field.value;
         if (twin.tagName === "TEXTAREA") { twin.textContent = field.value; } else { twin.setAttribute("value", field.value); }
-        twin.dataset.dirty = "1";
       }
     });
     // What the person opened or closed holds within a step; a new step opens what it needs
@@ -124,16 +134,20 @@
     presenceTimer = setTimeout(refresh, Math.max(wait, 5000));
   }
 
-  // Mark what the person changes by hand, so that a refresh does not overwrite it.
-  document.addEventListener("input", function (event) {
+  // Mark what the person changes by hand (text, choices in a menu, boxes ticked), so that a
+  // refresh does not overwrite it: a "Déplacer vers…" menu set just before a push arrives still
+  // says where the person chose when they tap "Déplacer".
+  function markDirty(event) {
     var field = event.target;
-    if (field.closest && field.closest("#live") && field.matches("textarea, input:not([type=hidden])")) {
+    if (field.closest && field.closest("#live") && field.matches("textarea, select, input:not([type=hidden])")) {
       if (field.type === "radio") {
         document.querySelectorAll('#live input[type=radio][name="' + field.name + '"]').forEach(function (r) { delete r.dataset.dirty; });
       }
       field.dataset.dirty = "1";
     }
-  });
+  }
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
 
   function say(text) {
     var flash = document.getElementById("live-flash");
