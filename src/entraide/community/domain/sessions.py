@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -290,7 +289,7 @@ def open_live(session: GroupSession, actor: User):
     """
     from entraide.live.domain.opening import create_live_session
     from entraide.protocols.domain.agenda import AgendaError
-    from entraide.protocols.models import Protocol
+    from entraide.protocols.domain import library
 
     group = session.group
     access.require(actor, "community.view_groups", group)
@@ -303,12 +302,7 @@ def open_live(session: GroupSession, actor: User):
             return session.live_session, None
         if session.status == GroupSession.Status.CANCELLED:
             raise CommunityError(_("This session was cancelled."))
-        protocol = (
-            Protocol.objects.filter(key=session.effective_protocol_key, current__isnull=False)
-            .select_related("current")
-            .order_by(F("organisation").asc(nulls_last=True))
-            .first()
-        )
+        protocol = library.protocol_in(group.organisation, session.effective_protocol_key)
         if protocol is None:
             raise CommunityError(_("The group's protocol is not available."))
         spec = protocol.spec

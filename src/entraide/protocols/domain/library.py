@@ -146,6 +146,20 @@ BUILTIN_ORDER = [
 ]
 
 
+def protocol_in(organisation: Organisation, key: str) -> Protocol | None:
+    """The protocol ``key`` as a group of ``organisation`` runs it: the organisation's own copy
+    when it has one, otherwise the built-in; ``None`` when neither has a current version."""
+    from django.db.models import F, Q
+
+    with all_tenants():
+        return (
+            Protocol.objects.filter(Q(organisation=organisation) | Q(organisation__isnull=True), key=key, current__isnull=False)
+            .select_related("current")
+            .order_by(F("organisation").asc(nulls_last=True))
+            .first()
+        )
+
+
 def builtin_protocol(key: str) -> Protocol | None:
     with all_tenants():
         protocol = Protocol.objects.select_related("current").filter(organisation__isnull=True, key=key).first()
