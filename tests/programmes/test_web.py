@@ -53,6 +53,8 @@ def _urls(organisation, programme, setting) -> dict[str, str]:
         "report": base + "rapport/",
         "report-csv": base + "rapport.csv",
         "report-pdf": base + "rapport.pdf",
+        "document": base + "documents/method/",
+        "document-pdf": base + "documents/planning/pdf/",
     }
 
 
@@ -60,14 +62,14 @@ OK, DENIED, HIDDEN = 200, 403, 404
 # Who sees what (GET). The list and the creation form belong to the organisation: a member gets
 # 403 there (the organisation is theirs); every page of a programme is 404 to whoever may not see it.
 EXPECTED = {
-    "coordinator": {name: OK for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")} | {"minutes": DENIED},
+    "coordinator": {name: OK for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf", "document", "document-pdf")} | {"minutes": DENIED},
     "facilitator": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "meeting-edit": DENIED, "minutes": OK, "questionnaire-create": OK,
-                    "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK},
+                    "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK, "document": OK, "document-pdf": OK},
     "commissioner": {"list": OK, "create": HIDDEN, "detail": OK, "edit": DENIED, "meeting-create": DENIED, "meeting-edit": DENIED, "minutes": DENIED, "questionnaire-create": DENIED,
-                     "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK},
-    "member": {"list": DENIED, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
-    "other_commissioner": {"list": OK, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
-    "stranger": {name: HIDDEN for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf")},
+                     "questionnaire": OK, "report": OK, "report-csv": OK, "report-pdf": OK, "document": DENIED, "document-pdf": DENIED},
+    "member": {"list": DENIED, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf", "document", "document-pdf")},
+    "other_commissioner": {"list": OK, "create": HIDDEN} | {name: HIDDEN for name in ("detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf", "document", "document-pdf")},
+    "stranger": {name: HIDDEN for name in ("list", "create", "detail", "edit", "meeting-create", "meeting-edit", "minutes", "questionnaire-create", "questionnaire", "report", "report-csv", "report-pdf", "document", "document-pdf")},
 }
 
 

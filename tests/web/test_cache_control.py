@@ -250,6 +250,8 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("programmes:questionnaire-create", COORDINATOR, lambda d: _programme(d, "questionnaires/nouveau/")),
     ("programmes:questionnaire", COMMISSIONER, lambda d: _programme(d, "questionnaires/{questionnaire}/")),
     ("programmes:report", COMMISSIONER, lambda d: _programme(d, "rapport/")),
+    ("programmes:document", COORDINATOR, lambda d: _programme(d, "documents/method/")),
+    ("programmes:document-pdf", COORDINATOR, lambda d: _programme(d, "documents/planning/pdf/")),
     ("programmes:report-csv", COMMISSIONER, lambda d: _programme(d, "rapport.csv")),
     ("programmes:report-pdf", COMMISSIONER, lambda d: _programme(d, "rapport.pdf")),
     ("programmes:answer", None, lambda d: "/evaluation/not-a-token/"),

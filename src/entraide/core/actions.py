@@ -33,18 +33,31 @@ from .errors import DomainError  # noqa: F401  (the one refusal type; defined wi
 from .models import ActionLogEntry, Organisation
 
 
-def organisation_of(obj) -> Organisation | None:
-    """The organisation that owns ``obj`` (itself, ``.organisation``, or ``.group.organisation``...)."""
+def organisation_of(obj, depth: int = 4) -> Organisation | None:
+    """The organisation that owns ``obj``: itself, ``.organisation``, or found through its
+    foreign keys (``.group.organisation``, ``.programme.organisation``,
+    ``.questionnaire.programme.organisation``...), at most ``depth`` links away; ``None`` for
+    what belongs to no organisation (a built-in protocol, say)."""
     if obj is None or isinstance(obj, Organisation):
         return obj
-    for path in ("organisation", "event", "group", "session", "live_session", "plan"):
+    if depth <= 0:
+        return None
+    value = getattr(obj, "organisation", None)
+    if isinstance(value, Organisation):
+        return value
+    for path in ("event", "group", "session", "live_session", "plan"):
         value = getattr(obj, path, None)
-        if isinstance(value, Organisation):
-            return value
-        if value is not None and path != "organisation":
-            found = organisation_of(value)
+        if value is not None:
+            found = organisation_of(value, depth - 1)
             if found is not None:
                 return found
+    if isinstance(obj, models.Model):
+        for model_field in obj._meta.concrete_fields:
+            if model_field.is_relation and model_field.many_to_one and model_field.name != "organisation":
+                value = getattr(obj, model_field.name, None)
+                found = organisation_of(value, depth - 1) if isinstance(value, models.Model) else None
+                if found is not None:
+                    return found
     return None
 
 

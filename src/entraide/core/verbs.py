@@ -96,6 +96,8 @@ VERB_LABELS = {
     "programme.meeting_scheduled": _("scheduled a programme meeting"),
     "programme.meeting_changed": _("changed a programme meeting"),
     "programme.minutes_written": _("wrote the minutes of a programme meeting"),
+    "programme.document_saved": _("edited a document for the commissioner"),
+    "programme.document_regenerated": _("regenerated a document for the commissioner"),
     "questionnaire.created": _("created an evaluation questionnaire"),
     "questionnaire.anonymity": _("changed whether a questionnaire is anonymous"),
     "questionnaire.answered": _("answered an evaluation questionnaire"),

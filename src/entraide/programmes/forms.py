@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entraide.core.text import validate_single_line
 
+from .domain.provider_documents import SECTION_MAX, SIGNATORY_MAX
 from .domain.questions import LIBRARY, TEXT, TEXT_MAX
 from .models import ProgrammeMeeting
 
@@ -101,3 +102,24 @@ class AnswerForm(forms.Form):
                 self.fields[question.key] = forms.ChoiceField(
                     label=question.text(), required=False, choices=question.choices(), widget=forms.RadioSelect
                 )
+
+
+class ProviderDocumentForm(forms.Form):
+    """The sections of a provider document (one text area each, from the domain's view) and who
+    signs it and when. Limits are the domain's (``provider_documents``), which refuses too."""
+
+    signatory = forms.CharField(label=_("Signed by"), max_length=SIGNATORY_MAX, required=False, validators=[validate_single_line])
+    signed_on = forms.DateField(label=_("Dated"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        sections = {}
+        for section in document.sections:
+            sections[section.key] = forms.CharField(
+                label=section.title, required=False, max_length=SECTION_MAX, initial=section.text,
+                widget=forms.Textarea(attrs={"rows": 8}),
+            )
+        self.fields = {**sections, "signatory": self.fields["signatory"], "signed_on": self.fields["signed_on"]}
+        self.fields["signatory"].initial = document.signatory
+        self.fields["signed_on"].initial = document.signed_on
+        self.section_keys = list(sections)

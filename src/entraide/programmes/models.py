@@ -161,3 +161,27 @@ class ReportRelease(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+
+class ProviderDocument(models.Model):
+    """A document the provider hands to the commissioner (field document 003, "La proposition
+    du prestataire"): the methodological note or the planning prévisionnel, as edited before
+    export. ``sections`` maps a section key (``domain.provider_documents.SECTIONS``) to its
+    text; a section missing there is generated from the programme. Never session content."""
+
+    class Kind(models.TextChoices):
+        METHOD_NOTE = "method", _("methodological note")
+        PLANNING = "planning", _("provisional schedule")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sections = models.JSONField(default=dict)
+    signatory = models.CharField(_("signed by"), max_length=160, blank=True, validators=[validate_single_line])
+    signed_on = models.DateField(_("dated"), null=True, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    edited_on = models.DateTimeField(null=True, blank=True)
+
+    objects = tenant_manager(PROGRAMME_SCOPED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "kind"], name="one_provider_document_per_kind")]

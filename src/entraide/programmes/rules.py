@@ -60,6 +60,8 @@ rules.add_perm(
 rules.add_perm("programmes.write_minutes", is_programme_intervenant)
 rules.add_perm("programmes.manage_questionnaires", is_programme_coordinator | is_programme_intervenant)
 rules.add_perm("programmes.view_report", is_programme_coordinator | is_programme_intervenant | is_programme_representative)
+# The provider's documents (methodological note, planning prévisionnel): the provider's side.
+rules.add_perm("programmes.edit_provider_documents", is_programme_coordinator | is_programme_intervenant)
 # Free text whose author agreed: the intervenant only.
 rules.add_perm("programmes.read_consented_text", is_programme_intervenant)
 
@@ -72,5 +74,6 @@ access.VIEW_PERMISSION.update(
         "programmes.manage_questionnaires": "programmes.view_programme",
         "programmes.view_report": "programmes.view_programme",
         "programmes.read_consented_text": "programmes.view_programme",
+        "programmes.edit_provider_documents": "programmes.view_programme",
     }
 )

@@ -19,11 +19,11 @@ from entraide.core.actions import DomainError
 from entraide.core.models import Membership, Organisation, Role, User
 from entraide.core.tenancy import tenant_scope
 from entraide.mydata.domain import reads
-from entraide.web.domain_errors import add_to_form, add_to_messages
+from entraide.web.domain_errors import add_to_form, add_to_messages, applied, attempted
 from entraide.web.views import organisation_view
 
 from . import forms as programme_forms
-from .domain import charts, programmes as programme_domain, questionnaires as questionnaire_domain, reports
+from .domain import charts, programmes as programme_domain, provider_documents, questionnaires as questionnaire_domain, reports
 from .domain.questions import DEFAULT_KEYS, questions_for
 from .models import Programme, ProgrammeMeeting, Questionnaire
 
@@ -111,6 +111,8 @@ def programme_detail(request: HttpRequest, organisation: Organisation, pk: int) 
         "can_minutes": access.can(user, "programmes.write_minutes", programme),
         "can_questionnaires": access.can(user, "programmes.manage_questionnaires", programme),
         "can_report": access.can(user, "programmes.view_report", programme),
+        "can_documents": access.can(user, "programmes.edit_provider_documents", programme),
+        "document_kinds": provider_documents.kinds(),
         "meeting_form": programme_forms.MeetingForm(),
     })
 
@@ -292,6 +294,51 @@ def report_pdf(request: HttpRequest, organisation: Organisation, pk: int) -> Htt
     html = render_to_string("programmes/report_pdf.html", context)
     response = HttpResponse(exports.render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}.pdf"'
+    return response
+
+
+def _document(request: HttpRequest, organisation: Organisation, pk: int, kind: str):
+    programme = _programme(request, organisation, pk, "programmes.edit_provider_documents")
+    if kind not in dict(provider_documents.kinds()):
+        raise Http404
+    return programme, provider_documents.provider_document(programme, kind)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("core.view_organisation")
+def provider_document(request: HttpRequest, organisation: Organisation, pk: int, kind: str) -> HttpResponse:
+    """Edit a document for the commissioner (methodological note, planning prévisionnel) before
+    its export; "Regenerate" forgets the edits."""
+    programme, document = _document(request, organisation, pk, kind)
+    if request.method == "POST" and "regenerate" in request.POST:
+        if attempted(request, lambda: provider_documents.regenerate_provider_document(programme, kind, request.user), _("The document was generated again from the programme.")):
+            return redirect("programmes:document", org=organisation.slug, pk=programme.pk, kind=kind)
+    form = programme_forms.ProviderDocumentForm(request.POST if "save" in request.POST else None, document=document)
+
+    def save(data):
+        sections = {key: data[key] for key in form.section_keys}
+        provider_documents.save_provider_document(programme, kind, sections, data["signatory"], data["signed_on"], request.user)
+
+    if request.method == "POST" and "save" in request.POST and applied(request, form, save, _("The document was saved.")):
+        return redirect("programmes:document", org=organisation.slug, pk=programme.pk, kind=kind)
+    return render(request, "programmes/document_form.html", {
+        "organisation": organisation, "programme": programme, "document": document, "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@require_GET
+@organisation_view("core.view_organisation")
+def provider_document_pdf(request: HttpRequest, organisation: Organisation, pk: int, kind: str) -> HttpResponse:
+    """The document as saved (or generated), as a PDF to hand to the commissioner."""
+    from django.template.loader import render_to_string
+
+    programme, document = _document(request, organisation, pk, kind)
+    html = render_to_string("programmes/document_pdf.html", {
+        "organisation": organisation, "programme": programme, "document": document,
+        "language": translation.get_language(), "today": timezone.localdate(),
+    })
+    response = HttpResponse(exports.render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}-{kind}.pdf"'
     return response
 
 
