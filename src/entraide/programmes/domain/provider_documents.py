@@ -116,6 +116,11 @@ def _date(day: date | None) -> str:
     return formats.date_format(day, "DATE_FORMAT") if day else _("to be dated")
 
 
+def _labelled(label: str, text: str) -> str:
+    """"label: text" with the language's punctuation (French puts a space before the colon)."""
+    return _("%(label)s: %(text)s") % {"label": label, "text": text}
+
+
 def _objectives(programme: Programme) -> str:
     lines = []
     for protocol in _protocols(programme):
@@ -145,7 +150,7 @@ def _method(programme: Programme) -> str:
             length = f" ({step.duration.describe()})" if step.duration else ""
             lines.append(f"{number}. {step.title.get()}{length}")
         lines.append(_("Roles:"))
-        lines.extend(f"- {role.name.get()}: {role.card.get()}" for role in spec.roles.values())
+        lines.extend("- " + _labelled(role.name.get(), role.card.get()) for role in spec.roles.values())
         lines.append("")
     lines.append(_(
         "Materials: the printable kit (role cards, worksheets, the agenda of the session) and, "
@@ -171,7 +176,7 @@ def _evaluation(programme: Programme) -> str:
     lines = []
     for kind in ProgrammeMeeting.Kind:
         meeting = meetings.get(kind.value)
-        lines.append(f"- {str(kind.label).capitalize()}: {_date(meeting.date if meeting else None)}")
+        lines.append("- " + _labelled(str(kind.label).capitalize(), _date(meeting.date if meeting else None)))
     lines.append(_(
         "After the sessions, the participants answer an anonymous questionnaire (no link is kept "
         "between an answer and a person). The reports for the commissioner give aggregates only: "
