@@ -32,7 +32,7 @@ from . import forms as community_forms
 from .domain import CommunityError
 from .domain import calendars, groups as group_domain, members as member_domain, sessions as session_domain
 from .domain.charter import charter_points
-from .domain.commitment import group_commitment
+from .domain.commitment import group_commitment, visible_commitment
 from .domain.mail import send_invitation
 from .models import (
     ROTATION_PROTOCOL,
@@ -233,19 +233,16 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "rotation": group.protocol_key == ROTATION_PROTOCOL or any(s.facilitator_id for s in sessions),
     }
     if can_numbers:
-        stats = group_commitment(group, today)
-        context["group_stats"] = stats.group
-        context["session_stats"] = stats.per_session
-        if not can_people and access.is_commissioner_of(user, group):
-            from entraide.programmes.domain.reports import commissioner_commitment
-
-            # A commissioner sees no figure below k (issue 14): "1 / 1" would name the one.
-            context["group_stats"], context["session_stats"] = commissioner_commitment(stats.group, stats.per_session)
+        # A commissioner sees no figure below k (issue 14): "1 / 1" would name the one.
+        visible = visible_commitment(user, group, today)
+        context["group_stats"] = visible.group
+        context["session_stats"] = visible.per_session
+        if visible.withheld:
             context["stats_withheld"] = True
         if can_people:
             profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation, user_id__in=[m.user_id for m in memberships])}
             context["members"] = [
-                {"membership": m, "profile": profiles.get(m.user_id), "stats": stats.per_member.get(m.user_id), "charter": m.user_id in accepted}
+                {"membership": m, "profile": profiles.get(m.user_id), "stats": visible.per_member.get(m.user_id), "charter": m.user_id in accepted}
                 for m in current
             ]
             context["former"] = [m for m in memberships if m.left_on is not None]
