@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from entraide.core import access
 from entraide.core.tenancy import tenant_scope
@@ -125,4 +125,4 @@ def register_me(request: HttpRequest, event_id: int, payload: schemas.RegisterIn
         event, payload.role, user.display_name, user.email, payload.language or user.language, payload.question,
         user=user, base_url=request.build_absolute_uri("/").rstrip("/"),
     )
-    return 201, _registration_out(registered.registration, with_email=True)
+    return Status(201, _registration_out(registered.registration, with_email=True))
