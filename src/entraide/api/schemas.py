@@ -2,9 +2,15 @@
 are counts, dates, names and statuses: never what was said in a session (DESIGN.md,
 confidentiality model)."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from ninja import Schema
+from pydantic import Field
+
+# A wall-clock time "HH:MM" in the group's or event's own zone (``time_zone``). Not JSON
+# Schema's "time" format: that one (RFC 3339 full-time) requires an offset, which a wall-clock
+# time in a named zone does not have.
+WallClock = Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="Wall-clock time HH:MM in the time zone of the group or event.")
 
 
 class ErrorOut(Schema):
@@ -92,8 +98,8 @@ class SessionOut(Schema):
     group_id: int
     number: int | None
     date: date
-    start: time
-    end: time
+    start: str = WallClock
+    end: str = WallClock
     place: str
     status: str
 
@@ -158,8 +164,8 @@ class EventOut(Schema):
     slug: str
     title: str
     date: date
-    start: time
-    end: time
+    start: str = WallClock
+    end: str = WallClock
     time_zone: str
     mode: str
     place: str
@@ -208,8 +214,8 @@ class UpcomingEventOut(Schema):
     slug: str
     title: str
     date: date
-    start: time
-    end: time
+    start: str = WallClock
+    end: str = WallClock
     time_zone: str
     mode: str
     place: str

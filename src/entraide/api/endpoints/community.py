@@ -30,8 +30,8 @@ def _group_out(group: Group, members: int | None = None) -> dict:
 
 def _session_out(number: int | None, session: GroupSession) -> dict:
     return {
-        "id": session.pk, "group_id": session.group_id, "number": number, "date": session.date, "start": session.start,
-        "end": session.end, "place": session.place, "status": session.status,
+        "id": session.pk, "group_id": session.group_id, "number": number, "date": session.date, "start": session.start.strftime("%H:%M"),
+        "end": session.end.strftime("%H:%M"), "place": session.place, "status": session.status,
     }
 
 

@@ -17,11 +17,15 @@ from .common import check_range, get_or_404, limit_param, offset_param, organisa
 
 router = Router(tags=["events"])
 
-EVENT_FIELDS = ("slug", "title", "date", "start", "end", "time_zone", "mode", "place", "region", "status", "public")
+EVENT_FIELDS = ("slug", "title", "date", "time_zone", "mode", "place", "region", "status", "public")
+
+
+def _clock(event: Event) -> dict:
+    return {"start": event.start.strftime("%H:%M"), "end": event.end.strftime("%H:%M")}
 
 
 def _event_out(event: Event) -> dict:
-    return {"id": event.pk, **{name: getattr(event, name) for name in EVENT_FIELDS}, "confirmed": event.confirmed, "waiting": event.waiting}
+    return {"id": event.pk, **{name: getattr(event, name) for name in EVENT_FIELDS}, **_clock(event), "confirmed": event.confirmed, "waiting": event.waiting}
 
 
 def _registration_out(registration, with_email: bool) -> dict:
@@ -62,7 +66,7 @@ def upcoming_events(request: HttpRequest, limit: int = limit_param(), offset: in
     rows = upcoming_for_member(organisation, request.user)
     items = [
         {
-            "id": row.event.pk, **{name: getattr(row.event, name) for name in ("slug", "title", "date", "start", "end", "time_zone", "mode", "place")},
+            "id": row.event.pk, **{name: getattr(row.event, name) for name in ("slug", "title", "date", "time_zone", "mode", "place")}, **_clock(row.event),
             "remaining": row.remaining, "can_register": row.can_register,
             "my_registration": None if row.registration is None else {
                 "id": row.registration.pk, "role": row.registration.role, "status": row.registration.status,
