@@ -127,6 +127,11 @@ ENTRAIDE_RECEIPT_RETENTION_YEARS = env.int("ENTRAIDE_RECEIPT_RETENTION_YEARS", d
 # Reports for commissioners (issue 14): no figure counted from fewer people than this.
 ENTRAIDE_REPORT_K = env.int("ENTRAIDE_REPORT_K", default=5)
 
+# The JSON API (issue 15): requests per personal token per window of seconds (fixed window in
+# the cache: Redis with REDIS_URL, shared by every worker); beyond, 429 with Retry-After.
+ENTRAIDE_API_RATE_LIMIT = env.int("ENTRAIDE_API_RATE_LIMIT", default=120)
+ENTRAIDE_API_RATE_WINDOW = env.int("ENTRAIDE_API_RATE_WINDOW", default=60)
+
 # --- Applications --------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -139,6 +144,8 @@ INSTALLED_APPS = [
     "axes",
     "channels",
     "django_htmx",
+    # django-ninja: its templates and static files serve the API docs from the package (no CDN).
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "entraide.core",
     "entraide.protocols",

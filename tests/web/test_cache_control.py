@@ -261,7 +261,9 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("mydata:export-json", MEMBER, lambda d: "/o/demo/mon-espace/mes-donnees/export.json"),
     ("mydata:export-pdf", MEMBER, lambda d: "/o/demo/mon-espace/mes-donnees/export.pdf"),
     ("mydata:erase-seat", None, lambda d: "/s/REVUE679/retour/not-a-secret/effacer/"),
+    ("web:api-tokens", MEMBER, lambda d: "/o/demo/mon-espace/api/"),
     ("api", None, lambda d: "/api/v1/protocols"),
+    ("api:openapi-view", None, lambda d: "/api/v1/docs"),
     ("api", None, lambda d: "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30"),
     ("api", None, lambda d: "/api/v1/openapi.json"),
     ("admin", None, lambda d: "/admin/login/"),
@@ -282,7 +284,7 @@ POST_ONLY = {
     "network:request-concern", "network:request-unconcern", "network:request-withdraw", "network:supervision-register",
     "network:supervision-decline", "network:supervision-paf", "network:supervision-paf-due", "network:mentor-offer", "network:mentoring-match",
     "network:mentoring-meeting", "network:meeting-note", "network:mentoring-end", "network:mentoring-paf",
-    "mydata:erase",
+    "mydata:erase", "web:api-token-revoke",
     "web:followup-keep", "events:registration-cancel", "programmes:questionnaire-close", "events:open-live", "themes:copy", "themes:edit", "web:live-seats",
 }
 
@@ -316,6 +318,32 @@ def test_content_pages_of_the_list_really_answer(demo):
                 response = _as(who).get(address(demo))
                 assert response.status_code == 200, (name, response.status_code)
                 assert _not_stored(response)
+
+
+# The API's GET operations (issue 15), as a coordinator's personal token reads them.
+API_GETS = [
+    "/api/v1/me", "/api/v1/groups", "/api/v1/groups/{group}", "/api/v1/groups/{group}/members", "/api/v1/members",
+    "/api/v1/groups/{group}/sessions", "/api/v1/groups/{group}/attendance", "/api/v1/groups/{group}/sessions/{held}/attendance",
+    "/api/v1/events", "/api/v1/events/upcoming", "/api/v1/events/{event}", "/api/v1/events/{event}/registrations",
+    "/api/v1/programmes", "/api/v1/plans", "/api/v1/protocols", "/api/v1/protocols/atelier-entraide/agenda?participants=7&start=14:00&end=16:30",
+]
+
+
+def test_every_api_answer_is_sent_no_store_private(demo):
+    from entraide.api.domain.tokens import create_token
+
+    secret = create_token(User.objects.get(email=COORDINATOR), demo.organisation, "cache", "read").secret
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for template in API_GETS:
+        url = template.format(group=demo.group.pk, held=demo.held.pk, event=demo.event.pk)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        assert _not_stored(response), (url, response.get("Cache-Control"))
+    # Every GET path of the schema is exercised above.
+    schema = Client().get("/api/v1/openapi.json").json()
+    gets = {path for path, operations in schema["paths"].items() if "get" in operations}
+    covered = {"/api/v1/" + t.split("?")[0].replace("{held}", "{session_id}").replace("{group}", "{group_id}").replace("{event}", "{event_id}").removeprefix("/api/v1/") for t in API_GETS}
+    assert gets - covered <= {"/api/v1/plans/{plan_id}", "/api/v1/programmes/{programme_id}/report", "/api/v1/protocols/{key}/agenda"}
 
 
 def test_a_view_that_forbids_storing_or_is_deliberately_public_keeps_its_header(rf, settings):

@@ -1,51 +1,40 @@
-"""The JSON API (OpenAPI schema at /api/v1/openapi.json). A door like the others: it parses,
-asks ``core.access`` and calls the domain."""
+"""The JSON API v1 (issue 15): OpenAPI 3.1 at ``/api/v1/openapi.json``, its docs at
+``/api/v1/docs``. A door like the others: it parses, asks ``core.access`` and calls the domain.
 
-from datetime import time
+Every endpoint needs a personal token (``Authorization: Bearer ent_…``, ``api.auth``); the
+errors have one shape, ``schemas.ErrorOut``: a refused input 400 ``{code, detail, field}``
+(a ``DomainError``, or a parameter that does not parse), no or bad token 401, wrong scope or a
+rule of ``core.access`` 403, unknown or another organisation's ids 404 ``{detail}``, over the
+rate limit 429 with ``Retry-After``.
+"""
 
-from django.http import HttpRequest
-from django.utils.translation import get_language
-from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
 
 from entraide.core.actions import DomainError
-from entraide.protocols.domain import library
-from entraide.protocols.domain.agenda import fit_agenda
 
-api = NinjaAPI(title="Entraide API", version="1", docs_url=None, urls_namespace="api")
+from .auth import RateLimited, read_token
+from .domain.limits import rate_limit
+from .endpoints import community, events, followup, programmes, protocols
+from .endpoints.common import responses
+from .schemas import MeOut
 
-
-class ProtocolSummary(Schema):
-    key: str
-    title: str
-    organisation: str | None
-    participants_min: int
-    participants_max: int
-    languages: list[str]
-
-
-class AgendaStep(Schema):
-    key: str
-    title: str
-    start: str
-    minutes: int
-
-
-class AgendaOut(Schema):
-    protocol: str
-    participants: int
-    start: str
-    end: str
-    steps: list[AgendaStep]
-
-
-class ErrorOut(Schema):
-    """A refusal: ``detail`` in the caller's language; for a domain refusal (400) also its
-    stable ``code`` and the ``field`` concerned (``core.actions.DomainError.as_json``)."""
-
-    detail: str
-    code: str | None = None
-    field: str | None = None
+api = NinjaAPI(
+    title="Entraide API",
+    version="1",
+    description=(
+        "The organisation's data for its members' own tools: groups, members, sessions and attendance, "
+        "events and registrations, programme reports (aggregates only), your action plans, protocols. "
+        "Authenticate with a personal token from “Mon espace” › API."
+    ),
+    auth=read_token,
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    urls_namespace="api",
+)
 
 
 @api.exception_handler(DomainError)
@@ -54,32 +43,70 @@ def domain_error(request: HttpRequest, error: DomainError):
     return api.create_response(request, error.as_json(), status=400)
 
 
-def _summary(protocol) -> ProtocolSummary:
-    spec = protocol.spec
-    return ProtocolSummary(
-        key=protocol.key,
-        title=spec.title.get(),
-        organisation=protocol.organisation.slug if protocol.organisation_id else None,
-        participants_min=spec.participants_min,
-        participants_max=spec.participants_max,
-        languages=list(spec.languages),
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError):
+    """A parameter or body that does not parse: 400 in the same shape as a domain refusal,
+    ``field`` the first one concerned."""
+    first = error.errors[0] if error.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path", "body", "payload")]
+    field = location[-1] if location else None
+    detail = _("Invalid value for “%(field)s”: %(reason)s") % {"field": field, "reason": first.get("msg", "")} if field else _("Invalid request.")
+    return api.create_response(request, {"code": "invalid_input", "detail": detail, "field": field}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, error: AuthenticationError):
+    response = api.create_response(
+        request, {"detail": _("A valid personal API token is needed: Authorization: Bearer <token>.")}, status=401
     )
+    response["WWW-Authenticate"] = 'Bearer realm="entraide"'
+    return response
 
 
-@api.get("/protocols", response=list[ProtocolSummary], summary="Protocols visible to the caller")
-def list_protocols(request: HttpRequest):
-    return [_summary(protocol) for protocol in library.visible_protocols(request.user)]
+@api.exception_handler(AuthorizationError)
+def wrong_scope(request: HttpRequest, error: AuthorizationError):
+    return api.create_response(request, {"detail": str(error)}, status=403)
 
 
-@api.get(
-    "/protocols/{key}/agenda",
-    response={200: AgendaOut, 400: ErrorOut, 404: ErrorOut},
-    summary="Fit a built-in protocol's agenda to a window",
-)
-def protocol_agenda(request: HttpRequest, key: str, participants: int, start: time, end: time):
-    protocol = library.builtin_protocol(key)
-    if protocol is None:
-        raise HttpError(404, "Not found")
-    # An AgendaError is a DomainError: the handler above answers 400 {code, detail, field}.
-    agenda = fit_agenda(protocol.spec, participants, start, end)
-    return agenda.as_dict(get_language())
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied):
+    return api.create_response(request, {"detail": _("Your role in this organisation does not allow this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, error: RateLimited):
+    limit, window = rate_limit()
+    response = api.create_response(
+        request,
+        {"detail": _("Too many requests: at most %(limit)d per %(window)d seconds with one token. Try again in %(wait)d seconds.")
+         % {"limit": limit, "window": window, "wait": error.wait}},
+        status=429,
+    )
+    response["Retry-After"] = str(error.wait)
+    return response
+
+
+@api.get("/me", response=responses(MeOut), summary="The token's owner, organisation and scope", tags=["token"])
+def me(request: HttpRequest):
+    token = request.auth
+    limit, window = rate_limit()
+    from entraide.core import access
+
+    return {
+        "user_id": token.user_id, "display_name": token.user.display_name,
+        "organisation": {"slug": token.organisation.slug, "name": token.organisation.name},
+        "role": access.role_in(request.user, token.organisation_id), "scope": token.scope,
+        "rate_limit": limit, "rate_window_seconds": window,
+    }
+
+
+api.add_router("", community.router)
+api.add_router("", events.router)
+api.add_router("", programmes.router)
+api.add_router("", followup.router)
+api.add_router("", protocols.router)

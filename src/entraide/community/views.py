@@ -8,7 +8,6 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from . import forms as community_forms
 from .domain import CommunityError
 from .domain import calendars, groups as group_domain, members as member_domain, sessions as session_domain
 from .domain.charter import charter_points
-from .domain.commitment import group_commitment
+from .domain.commitment import group_commitment, visible_commitment
 from .domain.mail import send_invitation
 from .models import (
     ROTATION_PROTOCOL,
@@ -102,11 +101,7 @@ def _calendar_url(request: HttpRequest, token: CalendarToken | None) -> str | No
 @require_GET
 @organisation_view("community.view_groups")
 def group_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    groups = list(
-        Group.objects.filter(organisation=organisation).annotate(
-            members=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
-        )
-    )
+    groups = group_domain.groups_with_counts(organisation)
     mine = set(GroupMembership.objects.filter(group__in=groups, user=request.user, left_on__isnull=True).values_list("group_id", flat=True))
     waiting = set(
         WaitingListEntry.objects.filter(group__in=groups, user=request.user, promoted_at__isnull=True, withdrawn_at__isnull=True).values_list(
@@ -238,19 +233,16 @@ def _group_context(request: HttpRequest, organisation: Organisation, group: Grou
         "rotation": group.protocol_key == ROTATION_PROTOCOL or any(s.facilitator_id for s in sessions),
     }
     if can_numbers:
-        stats = group_commitment(group, today)
-        context["group_stats"] = stats.group
-        context["session_stats"] = stats.per_session
-        if not can_people and access.is_commissioner_of(user, group):
-            from entraide.programmes.domain.reports import commissioner_commitment
-
-            # A commissioner sees no figure below k (issue 14): "1 / 1" would name the one.
-            context["group_stats"], context["session_stats"] = commissioner_commitment(stats.group, stats.per_session)
+        # A commissioner sees no figure below k (issue 14): "1 / 1" would name the one.
+        visible = visible_commitment(user, group, today)
+        context["group_stats"] = visible.group
+        context["session_stats"] = visible.per_session
+        if visible.withheld:
             context["stats_withheld"] = True
         if can_people:
             profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation, user_id__in=[m.user_id for m in memberships])}
             context["members"] = [
-                {"membership": m, "profile": profiles.get(m.user_id), "stats": stats.per_member.get(m.user_id), "charter": m.user_id in accepted}
+                {"membership": m, "profile": profiles.get(m.user_id), "stats": visible.per_member.get(m.user_id), "charter": m.user_id in accepted}
                 for m in current
             ]
             context["former"] = [m for m in memberships if m.left_on is not None]
@@ -414,8 +406,9 @@ def group_calendar(request: HttpRequest, organisation: Organisation, group: int)
 def session_attendance(request: HttpRequest, organisation: Organisation, group: int, session: int) -> HttpResponse:
     group = _group_or_404(organisation, group)
     session = _session_or_404(group, session)
-    memberships = list(group_domain.members_on(group, session.date))
-    recorded = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
+    sheet = session_domain.attendance_sheet(session)
+    memberships = [membership for membership, _status in sheet]
+    recorded = {membership.user_id: status for membership, status in sheet if status}
     accepted = set(CharterAcceptance.objects.filter(group=group).values_list("user_id", flat=True))
     error = None
     if request.method == "POST":
@@ -538,15 +531,14 @@ def member_list(request: HttpRequest, organisation: Organisation) -> HttpRespons
                 else:
                     messages.success(request, _("The invitation was sent to %(email)s.") % {"email": new.invitation.email})
             return redirect("web:community-members", org=organisation.slug)
-    memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
-    profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}
+    people = member_domain.directory(organisation)
     invitations = list(Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).select_related("group")[:50])
     return render(
         request,
         "community/member_list.html",
         {
             "organisation": organisation, "form": form,
-            "people": [{"membership": m, "profile": profiles.get(m.user_id)} for m in memberships],
+            "people": [{"membership": m, "profile": profile} for m, profile in people],
             "invitations": invitations,
             "roles": Role.choices,
         },

@@ -59,6 +59,9 @@ VERB_LABELS = {
     "theme.changed": _("changed a theme"),
     "theme.planned": _("planned a theme for a session"),
     "theme.unplanned": _("removed the theme planned for a session"),
+    # Personal API tokens (issue 15).
+    "api_token.created": _("created a personal API token"),
+    "api_token.revoked": _("revoked a personal API token"),
     "protocol.copied": _("copied a protocol into the organisation"),
     "protocol.version_saved": _("saved a new version of a protocol"),
     # The network's services (issue 13).

@@ -3,7 +3,6 @@ needed), the personal cancellation link, and the coordinators' pages. Views pars
 ``core.access`` and call ``events.domain``."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
@@ -18,7 +17,7 @@ from entraide.web import domain_errors
 from entraide.web.views import organisation_view
 
 from .domain.errors import EventError
-from .domain.events import EventData, role_places, save_event, upcoming_for_member
+from .domain.events import EventData, active_registrations, events_with_counts, role_places, save_event, upcoming_for_member
 from .domain.mail import event_calendar, location_of
 from .domain.registrations import cancel_registration, register, registration_for_token, registrations_open
 from .forms import EventForm, RegistrationForm
@@ -141,10 +140,7 @@ def cancel_by_link(request: HttpRequest, org: str, slug: str, token: str) -> Htt
 @organisation_view("events.list_events")
 def event_list(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """Coordinators manage the events from here; facilitators find the presenters' questions."""
-    events = Event.objects.filter(organisation=organisation).select_related("organisation").annotate(
-        confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
-    )
+    events = events_with_counts(organisation)
     return render(request, "events/list.html", {
         "organisation": organisation,
         "events": events,
@@ -212,14 +208,7 @@ def event_detail(request: HttpRequest, organisation: Organisation, slug: str) ->
     event = _event_or_404(organisation, slug)
     access.require(request.user, "events.view_event", event)
     can_read_questions = access.can(request.user, "events.view_presenter_questions", event)
-    fields = ["pk", "role", "name", "email", "language", "status", "waiting_position", "created_at", "event_id"]
-    if can_read_questions:
-        fields.append("question")
-    registrations = list(
-        Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
-        .only(*fields)
-        .order_by("waiting_position", "created_at", "pk")
-    )
+    registrations = list(active_registrations(event, with_questions=can_read_questions))
     roles = []
     for place in role_places(event):
         mine = [r for r in registrations if r.role == place["role"]]

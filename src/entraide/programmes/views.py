@@ -237,15 +237,11 @@ def questionnaire_close(request: HttpRequest, organisation: Organisation, pk: in
 
 def _report_context(organisation: Organisation, programme: Programme) -> dict:
     today = timezone.localdate()
-    attendance = reports.attendance_report(programme, today, record=True)
-    questionnaires = [
-        reports.questionnaire_report(q, record=True)
-        for q in programme.questionnaires.select_related("programme", "group_session__group").order_by("created_on", "pk")
-    ]
+    report = reports.programme_report(programme, today, record=True)
     return {
         "organisation": organisation, "programme": programme, "k": reports.report_k(), "today": today,
-        "attendance": attendance, "attendance_chart": charts.attendance_chart(attendance),
-        "questionnaires": questionnaires,
+        "attendance": report.attendance, "attendance_chart": charts.attendance_chart(report.attendance),
+        "questionnaires": report.questionnaires,
     }
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from entraide.api.web_urls import urlpatterns as api_token_urlpatterns
 from entraide.community.urls import urlpatterns as community_urlpatterns
 from entraide.followup.urls import urlpatterns as followup_urlpatterns
 
@@ -57,3 +58,4 @@ urlpatterns = [
 
 urlpatterns += community_urlpatterns
 urlpatterns += followup_urlpatterns
+urlpatterns += api_token_urlpatterns

@@ -86,3 +86,32 @@ def group_commitment(group: Group, until: date) -> Commitment:
         )
     }
     return commitment(sessions, spans, statuses)
+
+
+@dataclass
+class VisibleCommitment:
+    """A group's attendance figures as one viewer may see them: ``group`` and ``per_session``
+    (session id ->) are ``Counts``, or, for a commissioner, ``programmes.domain.reports.
+    WithheldCounts`` (every figure below k withheld); ``withheld`` says which. ``per_member``
+    (user id -> Counts): empty when withheld (nobody's own figures for a commissioner)."""
+
+    group: object
+    per_session: dict
+    withheld: bool
+    per_member: dict = field(default_factory=dict)
+
+
+def visible_commitment(user, group: Group, until: date) -> VisibleCommitment:
+    """The attendance numbers of ``group`` up to ``until`` as ``user`` may see them: those who
+    run groups see the counts; a commissioner (who does not) sees them withheld below k
+    (``commissioner_commitment``, issue 14: "1 / 1" would name the one). The caller has checked
+    ``community.view_attendance_numbers``. Three queries (``group_commitment``)."""
+    from entraide.core import access
+
+    stats = group_commitment(group, until)
+    if not access.can(user, "community.view_people", group) and access.is_commissioner_of(user, group):
+        from entraide.programmes.domain.reports import commissioner_commitment
+
+        withheld_group, withheld_sessions = commissioner_commitment(stats.group, stats.per_session)
+        return VisibleCommitment(withheld_group, withheld_sessions, True)
+    return VisibleCommitment(stats.group, stats.per_session, False, stats.per_member)

@@ -151,6 +151,19 @@ def set_facilitators(group: Group, users: list[User], actor: User) -> None:
 # --- Membership -----------------------------------------------------------------------------
 
 
+def groups_with_counts(organisation: Organisation) -> list[Group]:
+    """The organisation's groups, by name, each with ``members``: how many belong to it today
+    (open memberships). One query; runs inside the organisation's tenant scope. Read by the
+    groups page and the API (who may see them: ``community.view_groups``, asked by the door)."""
+    from django.db.models import Count, Q
+
+    return list(
+        Group.objects.filter(organisation=organisation).annotate(
+            members=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
+        )
+    )
+
+
 def open_memberships(group: Group):
     return GroupMembership.objects.filter(group=group, left_on__isnull=True)
 

@@ -158,6 +158,17 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
     return account
 
 
+def directory(organisation: Organisation) -> list[tuple["Membership", MemberProfile | None]]:
+    """[(membership, profile or None)] of everyone with a role in the organisation, by name;
+    users joined. Two queries; runs inside the tenant scope. Names and addresses: for its
+    coordinators (``community.manage_groups``, asked by the door)."""
+    from entraide.core.models import Membership
+
+    memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
+    profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}
+    return [(m, profiles.get(m.user_id)) for m in memberships]
+
+
 def update_profile(organisation: Organisation, user: User, profession: str, structure: str, languages: str, display_name: str | None = None) -> MemberProfile:
     """The member's own profile (profession, structure, languages, and their name when given):
     one line each; logged as ``profile.changed`` about them. ``CommunityError`` on a multi-line

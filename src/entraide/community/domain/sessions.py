@@ -152,6 +152,16 @@ def numbered(sessions: Iterable[GroupSession]) -> list[tuple[int | None, GroupSe
 # --- Attendance -----------------------------------------------------------------------------
 
 
+def attendance_sheet(session: GroupSession) -> list[tuple[GroupMembership, str]]:
+    """[(membership, status)] of the people who belong to the session's group on its date, in
+    order of arrival; status is ``Attendance.Status`` or "" when not recorded. Names, so for
+    those who run the group (``community.view_people``, asked by the door). Two queries."""
+    from .groups import members_on
+
+    recorded = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
+    return [(membership, recorded.get(membership.user_id, "")) for membership in members_on(session.group, session.date)]
+
+
 def _member_on(session: GroupSession, user_id: int) -> bool:
     return (
         GroupMembership.objects.filter(group_id=session.group_id, user_id=user_id, joined_on__lte=session.date)

@@ -87,6 +87,33 @@ def confirmed_counts(event: Event) -> dict[str, int]:
     return dict(rows)
 
 
+def events_with_counts(organisation: Organisation):
+    """The organisation's events (every status, newest first), each with ``confirmed`` and
+    ``waiting``: its registrations counted by status. A queryset (one query when read); run it
+    inside the tenant scope. For the events page and the API (``events.list_events``, asked by
+    the door)."""
+    from django.db.models import Q
+
+    return Event.objects.filter(organisation=organisation).select_related("organisation").annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+    )
+
+
+def active_registrations(event: Event, with_questions: bool = False):
+    """The event's registrations that are not cancelled, waiting lists in order, as the event's
+    page lists them. The presenters' questions (content) are loaded only when
+    ``with_questions`` (``events.view_presenter_questions``, asked by the door). A queryset."""
+    fields = ["pk", "role", "name", "email", "language", "status", "waiting_position", "created_at", "event_id", "user_id"]
+    if with_questions:
+        fields.append("question")
+    return (
+        Registration.objects.filter(event=event).exclude(status=Registration.Status.CANCELLED)
+        .only(*fields)
+        .order_by("waiting_position", "created_at", "pk")
+    )
+
+
 def _single_lines(data: EventData) -> None:
     """Title, place and region are single lines (they go into mail subjects and calendar
     files): ``EventError`` on the first one holding a control character."""

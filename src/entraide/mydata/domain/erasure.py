@@ -232,6 +232,9 @@ def erase_account(user, password: str) -> None:
             _erase_seat_content(seat)
         community.MemberProfile.objects.filter(user=account).delete()
         community.CalendarToken.objects.filter(user=account).delete()
+        from entraide.api.models import ApiToken
+
+        ApiToken.everywhere.filter(user=account).delete()  # personal API tokens (issue 15)
         community.WaitingListEntry.objects.filter(user=account).delete()
         community.Unavailability.objects.filter(user=account).delete()
         community.SentReminder.objects.filter(user=account).delete()

@@ -292,6 +292,28 @@ def attendance_report(programme, today, *, record: bool) -> AttendanceReport:
     return AttendanceReport(rows, Cell(release.figures.get("overall"), k), release)
 
 
+@dataclass
+class ProgrammeReport:
+    """Everything a programme's report shows: attendance and each questionnaire's figures."""
+
+    attendance: AttendanceReport
+    questionnaires: list[QuestionnaireReport]
+
+
+def programme_report(programme, today, *, record: bool = True) -> ProgrammeReport:
+    """The report of ``programme`` as of ``today``, as its page, CSV, PDF and the API show it:
+    :func:`attendance_report` and, in order of creation, :func:`questionnaire_report` of each
+    questionnaire, every figure withheld below k. ``record``: store the releases it shows (a
+    reader's view or an export). Who may read it: ``programmes.view_report``, asked by the door.
+    Runs inside the programme's tenant scope."""
+    attendance = attendance_report(programme, today, record=record)
+    questionnaires = [
+        questionnaire_report(q, record=record)
+        for q in programme.questionnaires.select_related("programme", "group_session__group").order_by("created_on", "pk")
+    ]
+    return ProgrammeReport(attendance, questionnaires)
+
+
 # --- What a commissioner sees of a group's attendance (community group page) ---------------
 
 
