@@ -40,7 +40,7 @@ def test_a_token_answers_and_a_wrong_or_missing_one_gets_401(member, organisatio
     assert Client().get("/api/v1/me").status_code == 401
     refused = bearer("ent_" + "x" * 43).get("/api/v1/me")
     assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Bearer")
-    assert set(refused.json()) == {"detail", "code", "field"} or "detail" in refused.json()
+    assert refused.json()["code"] == "unauthenticated" and refused.json()["detail"]
 
 
 def test_a_revoked_token_is_refused_at_once(member, organisation, token_for):
@@ -102,7 +102,7 @@ def test_a_read_token_gets_403_on_a_write_endpoint_and_a_write_token_passes(worl
         action = world.plan.actions.get()
     url = f"/api/v1/plans/{world.plan.pk}/actions/{action.pk}"
     refused = reader.patch(url, {"status": "done"}, content_type="application/json")
-    assert refused.status_code == 403 and "write" in refused.json()["detail"]
+    assert refused.status_code == 403 and refused.json()["code"] == "read_only_token" and refused.json()["detail"]
     changed = writer.patch(url, {"status": "done"}, content_type="application/json")
     assert changed.status_code == 200 and changed.json()["status"] == "done"
     bad = writer.patch(url, {"status": "finished"}, content_type="application/json")

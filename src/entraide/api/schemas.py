@@ -14,11 +14,13 @@ WallClock = Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="Wall-clock ti
 
 
 class ErrorOut(Schema):
-    """A refusal: ``detail`` in the caller's language; for a refused input (400) also its
-    stable ``code`` and the ``field`` concerned (``core.actions.DomainError.as_json``)."""
+    """A refusal: a stable ``code`` for programs (a domain refusal's own code on 400, else
+    ``invalid_input``, ``unauthenticated``, ``read_only_token``, ``forbidden``, ``not_found``,
+    ``rate_limited``), ``detail`` in the caller's language, and for a refused input (400) the
+    ``field`` concerned (``core.actions.DomainError.as_json``)."""
 
     detail: str
-    code: str | None = None
+    code: str
     field: str | None = None
 
 

@@ -57,7 +57,7 @@ def validation_error(request: HttpRequest, error: ValidationError):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, error: AuthenticationError):
     response = api.create_response(
-        request, {"detail": _("A valid personal API token is needed: Authorization: Bearer <token>.")}, status=401
+        request, {"code": "unauthenticated", "detail": _("A valid personal API token is needed: Authorization: Bearer <token>.")}, status=401
     )
     response["WWW-Authenticate"] = 'Bearer realm="entraide"'
     return response
@@ -65,17 +65,17 @@ def unauthenticated(request: HttpRequest, error: AuthenticationError):
 
 @api.exception_handler(AuthorizationError)
 def wrong_scope(request: HttpRequest, error: AuthorizationError):
-    return api.create_response(request, {"detail": str(error)}, status=403)
+    return api.create_response(request, {"code": "read_only_token", "detail": str(error)}, status=403)
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, error: PermissionDenied):
-    return api.create_response(request, {"detail": _("Your role in this organisation does not allow this.")}, status=403)
+    return api.create_response(request, {"code": "forbidden", "detail": _("Your role in this organisation does not allow this.")}, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404):
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(request, {"code": "not_found", "detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(RateLimited)
@@ -83,7 +83,7 @@ def rate_limited(request: HttpRequest, error: RateLimited):
     limit, window = rate_limit()
     response = api.create_response(
         request,
-        {"detail": _("Too many requests: at most %(limit)d per %(window)d seconds with one token. Try again in %(wait)d seconds.")
+        {"code": "rate_limited", "detail": _("Too many requests: at most %(limit)d per %(window)d seconds with one token. Try again in %(wait)d seconds.")
          % {"limit": limit, "window": window, "wait": error.wait}},
         status=429,
     )
