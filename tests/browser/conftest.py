@@ -87,8 +87,9 @@ def server_manage(server_url):
 
     def run(code: str) -> str:
         done = subprocess.run(
-            [str(BIN / "entraide"), "shell", "-c", code], env=SERVER["env"], cwd=SERVER["workdir"], check=True, capture_output=True, text=True, timeout=120
+            [str(BIN / "entraide"), "shell", "-c", code], env=SERVER["env"], cwd=SERVER["workdir"], capture_output=True, text=True, timeout=120
         )
+        assert done.returncode == 0, f"entraide shell -c failed:\n{done.stderr[-3000:]}"
         return done.stdout
 
     return run
