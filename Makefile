@@ -17,7 +17,7 @@ SYSTEM_PACKAGES := chromium poppler-utils gettext $(PRINT_PACKAGES)
 PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
 LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_36 --quiet
 
-.PHONY: run serve test install install-test system-deps print-deps messages makemessages lock upgrade clean
+.PHONY: run serve test install install-test js-test-deps system-deps print-deps messages makemessages lock upgrade clean
 
 run: install print-deps var
 	$(BIN)/entraide migrate --noinput
@@ -32,7 +32,7 @@ serve: install print-deps
 	$(BIN)/entraide load_protocols
 	exec $(BIN)/entraide serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
-test: install-test system-deps
+test: install-test js-test-deps system-deps
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -54,6 +54,17 @@ $(VENV)/.installed: $(VENV)/.installed-build requirements/run.txt pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements/test.txt
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/test.txt
+	@touch $@
+
+# axe-core for the accessibility test (tests/browser/test_accessibility.py), from the npm
+# registry at the exact version of package-lock.json (integrity-checked), into node_modules/.
+# Node.js and npm come from Debian when missing.
+js-test-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian packages: nodejs npm"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund
 	@touch $@
 
 # Re-resolve the lock files after editing pyproject.toml, keeping every pin that still fits.
@@ -102,4 +113,4 @@ messages: install
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .  # the build hook compiles the catalogs
 
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) var .pytest_cache test-artifacts node_modules

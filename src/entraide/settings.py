@@ -8,7 +8,8 @@ Two modes, chosen by ENTRAIDE_MODE:
   missing or default SECRET_KEY, or missing ENTRAIDE_DATA_KEYS; ``check --deploy`` is clean.
 
 Variables: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, ENTRAIDE_DATA_KEYS, EMAIL_URL,
-ENTRAIDE_MODE, ENTRAIDE_VAR_DIR, ENTRAIDE_DEBUG, TIME_ZONE, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT.
+ENTRAIDE_MODE, ENTRAIDE_VAR_DIR, ENTRAIDE_DEBUG, TIME_ZONE, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT,
+ENTRAIDE_ACCESSIBILITY_CONTACT.
 """
 
 from datetime import timedelta
@@ -118,6 +119,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Entraide <noreply@entraide.invalid>")
 # The address in links of emails sent by commands (reminders); views use the request's own.
 ENTRAIDE_SITE_URL = env.str("ENTRAIDE_SITE_URL", default="http://127.0.0.1:8000")
+# Where people write about an accessibility problem (the accessibility statement's contact):
+# an e-mail address; empty, the statement sends them to their network's coordination.
+ENTRAIDE_ACCESSIBILITY_CONTACT = env.str("ENTRAIDE_ACCESSIBILITY_CONTACT", default="")
 # Uploaded files people must not see in the open (grant receipts): encrypted, outside the static
 # files, served only through a view that checks access (grants.domain.receipts).
 ENTRAIDE_PRIVATE_DIR = Path(env.str("ENTRAIDE_PRIVATE_DIR", default=str(VAR_DIR / "private"))).resolve()

@@ -165,6 +165,7 @@ CASES: list[tuple[str, str | None, Callable[[Demo], str]]] = [
     ("web:home", None, lambda d: "/"),
     ("web:healthz", None, lambda d: "/healthz"),
     ("web:login", None, lambda d: "/connexion/"),
+    ("web:accessibility", None, lambda d: "/accessibilite/"),
     ("web:password-change", MEMBER, lambda d: "/mot-de-passe/"),
     ("web:password-change-done", MEMBER, lambda d: "/mot-de-passe/modifie/"),
     ("web:password-reset", None, lambda d: "/mot-de-passe/oublie/"),

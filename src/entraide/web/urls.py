@@ -28,6 +28,7 @@ urlpatterns = [
     path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(template_name="web/registration/password_reset_done.html"), name="password-reset-done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(template_name="web/registration/password_reset_confirm.html", success_url=reverse_lazy("web:password-reset-complete")), name="password-reset-confirm"),
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(template_name="web/registration/password_reset_complete.html"), name="password-reset-complete"),
+    path("accessibilite/", views.accessibility_statement, name="accessibility"),
     path("protocoles/", views.protocol_library, name="protocol-library"),
     path("protocoles/<slug:key>/", views.protocol_detail, name="protocol"),
     path("protocoles/<slug:key>/preparer/", views.protocol_prepare, name="protocol-prepare"),

@@ -27,6 +27,8 @@ from entraide.protocols.models import Protocol
 
 from django import forms
 
+from . import accessibility
+
 from .forms import AgendaForm, CopyProtocolForm, KitForm, OpenSessionForm, ProtocolSourceForm
 
 
@@ -87,6 +89,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (RGAA 4.1's model), public, generated from the audit the
+    browser test commits (``web.accessibility``)."""
+    return render(request, "web/accessibility.html", {
+        "statement": accessibility.statement(),
+        "contact": settings.ENTRAIDE_ACCESSIBILITY_CONTACT,
+    })
 
 
 @require_GET
