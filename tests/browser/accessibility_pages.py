@@ -55,6 +55,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     # A member of the demo group.
     PageKind("web:organisation", "member", "/o/demo/"),
     PageKind("web:community-me", "member", "/o/demo/mon-espace/"),
+    PageKind("web:api-tokens", "member", "/o/demo/mon-espace/api/"),
     PageKind("web:community-groups", "member", "/o/demo/groupes/"),
     PageKind("web:community-group", "member", "/o/demo/groupes/{group}/"),
     PageKind("web:community-group-charter", "member", "/o/demo/groupes/{group}/charte/"),
@@ -86,6 +87,8 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("programmes:create", "coordinator", "/o/demo/programmes/nouveau/"),
     PageKind("programmes:detail", "coordinator", "/o/demo/programmes/{programme}/"),
     PageKind("programmes:report", "coordinator", "/o/demo/programmes/{programme}/rapport/"),
+    PageKind("programmes:document#method", "coordinator", "/o/demo/programmes/{programme}/documents/method/"),
+    PageKind("programmes:document#planning", "coordinator", "/o/demo/programmes/{programme}/documents/planning/"),
     PageKind("grants:all", "coordinator", "/o/demo/bourses/toutes/"),
     PageKind("grants:budget", "coordinator", "/o/demo/bourses/budget/"),
     PageKind("grants:detail", "coordinator", "/o/demo/bourses/{grant}/"),

@@ -75,7 +75,8 @@ def test_the_statement_lists_each_rule_violated_and_where(db, monkeypatch):
     ("pages", "state", "rate"),
     [
         ([], NOT, None),
-        ([page(), page("web:login", passed=30)], FULLY, 100.0),
+        # No violation found by the tool: only partially compliant without a manual audit.
+        ([page(), page("web:login", passed=30)], PARTIALLY, 100.0),
         # 20/(20+1) and 10/(10+10): 95.2 % and 50 % → 72.6 % on average
         ([page(critical=["image-alt"]), page("web:login", passed=10, serious=[f"rule-{n}" for n in range(10)])], PARTIALLY, 72.6),
         ([page(passed=1, serious=["a", "b", "c"]), page("web:login", passed=2, minor=["d", "e", "f"])], NOT, 32.5),
@@ -83,6 +84,11 @@ def test_the_statement_lists_each_rule_violated_and_where(db, monkeypatch):
 )
 def test_the_conformity_state_follows_the_rgaa_thresholds(pages, state, rate):
     assert conformity(pages) == (state, rate)
+
+
+def test_fully_compliant_needs_a_manual_audit_and_no_violation():
+    assert conformity([page()], manual_audit=True) == (FULLY, 100.0)
+    assert conformity([page(critical=["image-alt"])], manual_audit=True)[0] == PARTIALLY
 
 
 def test_a_violation_without_counts_of_rules_passed_is_not_conformant():

@@ -3,10 +3,11 @@ the audit that the browser test ``tests/browser/test_accessibility.py`` writes t
 next to this file: axe-core's rules tagged WCAG 2.1 A and AA, run on every kind of page, in each
 language, at a phone's and a laptop's size.
 
-The conformity state follows the RGAA's thresholds, applied to the rules axe checked: fully
-conformant when no page violates any rule, partially when the average of the pages' rates of
-rules respected is at least 50 %, not conformant below. An automated audit covers only part of
-the RGAA's criteria: the statement says so.
+The conformity state follows the RGAA's thresholds, applied to the rules axe checked: partially
+conformant when the average of the pages' rates of rules respected is at least 50 %, not
+conformant below. "Fully conformant" means every RGAA criterion respected, which an automated
+audit cannot show (it covers only part of the criteria): it needs a manual audit recorded in the
+audit file (``"manual_audit": true``) on top of an automated run without any violation.
 """
 
 import json
@@ -106,8 +107,9 @@ def load_audit(path: Path = AUDIT_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def conformity(pages: list[dict]) -> tuple[str, float | None]:
+def conformity(pages: list[dict], manual_audit: bool = False) -> tuple[str, float | None]:
     """The RGAA state (``FULLY``, ``PARTIALLY``, ``NOT``) and the average rate in percent.
+    ``FULLY`` only with ``manual_audit`` (all RGAA criteria checked by a person) and no violation.
 
     ``pages``: the audit's entries, each with ``violations`` (rule ids by impact) and ``passed``
     (how many rules passed there; may be absent). No page at all gives ``NOT`` (nothing shown
@@ -121,7 +123,7 @@ def conformity(pages: list[dict]) -> tuple[str, float | None]:
         if "passed" in page
     ]
     rate = round(sum(rates) / len(rates), 1) if len(rates) == len(pages) else None
-    if not any(violated):
+    if not any(violated) and manual_audit:
         return FULLY, rate
     if rate is not None and rate >= 50:
         return PARTIALLY, rate
@@ -131,7 +133,7 @@ def conformity(pages: list[dict]) -> tuple[str, float | None]:
 def build(audit: dict) -> Statement:
     """The statement's content from an audit (``load_audit``'s shape)."""
     pages = audit["pages"]
-    state, rate = conformity(pages)
+    state, rate = conformity(pages, manual_audit=bool(audit.get("manual_audit")))
     where: dict[str, list[tuple[str, str, str]]] = {}
     review: dict[str, int] = {}
     by_impact = dict.fromkeys(IMPACTS, 0)
