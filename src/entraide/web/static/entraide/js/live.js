@@ -109,17 +109,94 @@
         twin.dataset.touched = "1";
       }
     });
-    // Idiomorph leaves the focused element as it is; only text fields need to keep focus,
-    // so a tapped button lets go of it and gets its new label.
+    // Focus stays where the person was (a keyboard or screen-reader user must not be thrown
+    // back to the top by a change someone else made). Idiomorph keeps the value of the focused
+    // element as it is (ignoreActiveValue, for what is being typed): a focused button or radio
+    // lets go during the morph, so that it gets its new label and value, and takes focus back
+    // after it. When the focused element is gone (the form of a finished step, say), focus
+    // goes to the step's heading (tabindex=-1) rather than to the page's body.
     var focused = document.activeElement;
-    if (focused && el.contains(focused) && (focused.tagName === "BUTTON" || focused.type === "radio")) { focused.blur(); }
+    var hadFocus = focused && el.contains(focused) ? focused : null;
+    if (hadFocus && (hadFocus.tagName === "BUTTON" || hadFocus.type === "radio")) { hadFocus.blur(); }
+    var before = cues();
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
+    if (hadFocus) { keepFocus(hadFocus); }
+    announceChanges(before, cues());
     keepCsrf();
     // Another view now (the facilitation was handed over): its socket asks for that view.
     if (socket && socketPath && root().dataset.ws !== socketPath) { socket.close(); }
     measureOffset();
     tick();
     watchPresence();
+  }
+
+  // --- Announcements (live regions) and focus -------------------------------------------
+  // The words come from the server (the fragment's hidden #live-cues and #live-turn-cue, in the
+  // person's language); the regions (#live-announce polite, #live-announce-now assertive) sit
+  // outside #live, so they are in the page before anything is said into them.
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  function announce(text, urgent) {
+    var region = document.getElementById(urgent ? "live-announce-now" : "live-announce");
+    if (!region || !text) { return; }
+    // Emptied first, then filled a moment later: the same words said twice are read twice.
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 120);
+  }
+
+  function cues() {
+    var step = document.getElementById("live-cues");
+    var turn = document.getElementById("live-turn-cue");
+    return {
+      stepKey: step ? step.dataset.stepKey : null,
+      stepSay: step ? step.dataset.stepSay : "",
+      turnKey: turn ? turn.dataset.turnKey || "" : "",
+      turnSay: turn ? turn.dataset.turnSay || "" : ""
+    };
+  }
+
+  // A new step, said politely; this person's turn (a pitch, a sharing round, the floor), said
+  // at once. Only changes: nothing is said when the page loads.
+  function announceChanges(before, after) {
+    if (after.stepKey !== null && before.stepKey !== after.stepKey && after.stepSay) { announce(after.stepSay, false); }
+    if (after.turnKey && after.turnKey !== before.turnKey) { announce(after.turnSay, true); }
+  }
+
+  function keepFocus(element) {
+    if (element.isConnected && element.closest("#live")) {
+      if (document.activeElement !== element && !element.disabled) { element.focus({ preventScroll: true }); }
+      return;
+    }
+    if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) { return; }
+    var heading = root() && root().querySelector("h1[tabindex]");
+    if (!heading) { return; }
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
+  }
+
+  // Timer milestones of the timers marked data-announce (the step's): 5 minutes left, 1 minute
+  // left, time up; said once when the countdown crosses them, never each second. A deadline
+  // that moves (time added, a pause, a new step) starts the watch again, silently. A jump over
+  // several (a phone waking up) says only the last one.
+  var MILESTONES = [300, 60, 0];
+  var watched = {};
+  function watchMilestones(timer, remaining) {
+    var name = timer.dataset.announce;
+    if (!name) { return; }
+    var seen = watched[name];
+    if (!seen || seen.deadline !== timer.dataset.deadline) {
+      watched[name] = { deadline: timer.dataset.deadline, remaining: remaining };
+      return;
+    }
+    var crossed = null;
+    MILESTONES.forEach(function (mark) { if (seen.remaining > mark && remaining <= mark) { crossed = mark; } });
+    seen.remaining = remaining;
+    if (crossed !== null) {
+      var step = document.getElementById("live-cues");
+      if (step) { announce(step.getAttribute("data-timer-" + crossed), false); }
+    }
   }
 
   // The facilitator counts as present until a moment the server gives (their last heartbeat
@@ -263,6 +340,7 @@
       var value = timer.querySelector(".timer-value");
       if (value && value.textContent !== text) { value.textContent = text; }
       timer.classList.toggle("over", remaining < 0);
+      watchMilestones(timer, remaining);
     });
   }
 
