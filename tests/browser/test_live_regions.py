@@ -89,8 +89,12 @@ def test_steps_and_turns_are_announced_and_focus_survives_updates(server_url, br
         page.get_by_label("Ma problématique").fill(f"Problématique de {name}")
         tap(page, "Enregistrer ma problématique")
     console.get_by_text("2 problématiques rédigées").wait_for(timeout=TIMEOUT)
+    # A focused heading still takes the new step's title.
+    amina.locator("h1.live-title").focus()
     tap(console, "Étape suivante")
     console.locator(".live-title").filter(has_text="Partage des problématiques").wait_for(timeout=TIMEOUT)
+    amina.locator(".live-title").filter(has_text="Partage des problématiques").wait_for(timeout=TIMEOUT)
+    assert focused(amina) == "h1:Partage des problématiques"
     tap(console, "Donner la parole à la première personne")
     first = console.locator("ol.turn-order li.current").inner_text()
     speaker, other = (amina, bruno) if "Amina" in first else (bruno, amina)

@@ -110,14 +110,15 @@
       }
     });
     // Focus stays where the person was (a keyboard or screen-reader user must not be thrown
-    // back to the top by a change someone else made). Idiomorph keeps the value of the focused
-    // element as it is (ignoreActiveValue, for what is being typed): a focused button or radio
-    // lets go during the morph, so that it gets its new label and value, and takes focus back
-    // after it. When the focused element is gone (the form of a finished step, say), focus
-    // goes to the step's heading (tabindex=-1) rather than to the page's body.
+    // back to the top by a change someone else made). Idiomorph leaves the focused element's
+    // value and content as they are (ignoreActiveValue, for what is being typed): anything
+    // else focused (a button, a radio, the heading, a summary) lets go during the morph, so
+    // that it gets its new label, value or title, and takes focus back after it. When the
+    // focused element is gone (the form of a finished step, say), focus goes to the step's
+    // heading (tabindex=-1) rather than to the page's body.
     var focused = document.activeElement;
     var hadFocus = focused && el.contains(focused) ? focused : null;
-    if (hadFocus && (hadFocus.tagName === "BUTTON" || hadFocus.type === "radio")) { hadFocus.blur(); }
+    if (hadFocus && !isTyping(hadFocus)) { hadFocus.blur(); }
     var before = cues();
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
     if (hadFocus) { keepFocus(hadFocus); }
@@ -162,6 +163,10 @@
   function announceChanges(before, after) {
     if (after.stepKey !== null && before.stepKey !== after.stepKey && after.stepSay) { announce(after.stepSay, false); }
     if (after.turnKey && after.turnKey !== before.turnKey) { announce(after.turnSay, true); }
+  }
+
+  function isTyping(element) {
+    return element.matches("textarea, select, input:not([type=radio]):not([type=checkbox]):not([type=submit]):not([type=button]):not([type=hidden])");
   }
 
   function keepFocus(element) {
