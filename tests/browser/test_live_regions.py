@@ -98,11 +98,11 @@ def test_steps_and_turns_are_announced_and_focus_survives_updates(server_url, br
     tap(console, "Donner la parole à la première personne")
     first = console.locator("ol.turn-order li.current").inner_text()
     speaker, other = (amina, bruno) if "Amina" in first else (bruno, amina)
-    speaker.get_by_text("À vous : présentez votre problématique.").wait_for(timeout=TIMEOUT)
+    speaker.locator("#live").get_by_text("À vous : présentez votre problématique.").wait_for(timeout=TIMEOUT)
     wait_said(speaker, "présentez votre problématique", region="live-announce-now")
     assert said(speaker, "live-announce-now") == ["À vous : présentez votre problématique."]
     tap(console, "Personne suivante")
-    other.get_by_text("À vous : présentez votre problématique.").wait_for(timeout=TIMEOUT)
+    other.locator("#live").get_by_text("À vous : présentez votre problématique.").wait_for(timeout=TIMEOUT)
     wait_said(other, "présentez votre problématique", region="live-announce-now")
     assert len(said(speaker, "live-announce-now")) == 1
     screenshot(other, "phone-your-turn")

@@ -118,11 +118,13 @@
     // heading (tabindex=-1) rather than to the page's body.
     var focused = document.activeElement;
     var hadFocus = focused && el.contains(focused) ? focused : null;
+    var hadCommand = hadFocus ? commandOf(hadFocus) : null;
     if (hadFocus && !isTyping(hadFocus)) { hadFocus.blur(); }
     var before = cues();
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
-    if (hadFocus) { keepFocus(hadFocus); }
-    announceChanges(before, cues());
+    var after = cues();
+    if (hadFocus) { keepFocus(hadFocus, hadCommand, before.stepKey !== after.stepKey); }
+    announceChanges(before, after);
     keepCsrf();
     // Another view now (the facilitation was handed over): its socket asks for that view.
     if (socket && socketPath && root().dataset.ws !== socketPath) { socket.close(); }
@@ -143,8 +145,12 @@
     var region = document.getElementById(urgent ? "live-announce-now" : "live-announce");
     if (!region || !text) { return; }
     // Emptied first, then filled a moment later: the same words said twice are read twice.
+    // Emptied again once read, so that nobody finds old news there.
     region.textContent = "";
-    setTimeout(function () { region.textContent = text; }, 120);
+    setTimeout(function () {
+      region.textContent = text;
+      setTimeout(function () { if (region.textContent === text) { region.textContent = ""; } }, 7000);
+    }, 120);
   }
 
   function cues() {
@@ -169,16 +175,32 @@
     return element.matches("textarea, select, input:not([type=radio]):not([type=checkbox]):not([type=submit]):not([type=button]):not([type=hidden])");
   }
 
-  function keepFocus(element) {
-    if (element.isConnected && element.closest("#live")) {
-      if (document.activeElement !== element && !element.disabled) { element.focus({ preventScroll: true }); }
+  // Where a form's control was: the same command's form in the new page (by its hidden
+  // "command" input), for a control idiomorph replaced rather than kept.
+  function commandOf(element) {
+    var form = element.closest && element.closest("form[data-live-command]");
+    var input = form && form.querySelector("input[name=command]");
+    return input ? input.value : null;
+  }
+
+  function keepFocus(element, command, newStep) {
+    var target = element.isConnected && element.closest("#live") ? element : null;
+    if (!target && element.id) { target = document.getElementById(element.id); }
+    if (!target && command && root()) {
+      var input = root().querySelector('form[data-live-command] input[name=command][value="' + command + '"]');
+      target = input && input.form.querySelector(element.tagName === "BUTTON" ? "button[type=submit]" : "textarea, input:not([type=hidden]), select, button");
+    }
+    if (target) {
+      if (document.activeElement !== target && !target.disabled) { target.focus({ preventScroll: true }); }
       return;
     }
     if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) { return; }
     var heading = root() && root().querySelector("h1[tabindex]");
     if (!heading) { return; }
     heading.focus({ preventScroll: true });
-    heading.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
+    // A new step: show its beginning (smoothly, unless the person asked for less motion).
+    // Otherwise the page stays where the person was looking.
+    if (newStep) { heading.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" }); }
   }
 
   // Timer milestones of the timers marked data-announce (the step's): 5 minutes left, 1 minute
