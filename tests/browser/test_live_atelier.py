@@ -94,11 +94,11 @@ def test_seven_people_run_an_atelier_dentraide(server_url, browser, screenshot, 
     # Pitches, 2 minutes each, in turn.
     on_step(facilitator, "Partage des problématiques")
     tap(facilitator, "Donner la parole à la première personne")
-    amina.get_by_text("À vous : présentez votre problématique.").wait_for()
+    amina.locator("#live").get_by_text("À vous : présentez votre problématique.").wait_for()
     for name in NAMES[1:]:
         tap(facilitator, "Personne suivante")
         facilitator.locator("ol.turn-order li.current").filter(has_text=name).wait_for()
-    fanny.get_by_text("À vous : présentez votre problématique.").wait_for()
+    fanny.locator("#live").get_by_text("À vous : présentez votre problématique.").wait_for()
     advance(facilitator, "Choix de la problématique")
 
     # The dot vote: 3 votes each, at most 2 on one problem, own problem allowed.
@@ -192,7 +192,7 @@ def test_seven_people_run_an_atelier_dentraide(server_url, browser, screenshot, 
     tap(chloe, "Lever la main")
     chloe.get_by_role("button", name="Baisser la main").wait_for()
     tap(facilitator, "Donner la parole à la personne suivante")
-    chloe.get_by_text("Vous avez la parole.").wait_for()
+    chloe.locator("#live").get_by_text("Vous avez la parole.").wait_for()
     tap(chloe, "J'ai terminé")
     tap(chloe, "Lever la main")
     chloe.get_by_role("button", name="Baisser la main").wait_for()
@@ -222,7 +222,7 @@ def test_seven_people_run_an_atelier_dentraide(server_url, browser, screenshot, 
     # Sharing rounds, timed turn by turn.
     on_step(bruno, "Partage de l'offreur·se")
     tap(facilitator, "Donner la parole à la première personne")
-    bruno.get_by_text("À vous de partager.").wait_for()
+    bruno.locator("#live").get_by_text("À vous de partager.").wait_for()
     advance(facilitator, "Partage des contributeur·rices")
     on_step(chloe, "Partage des contributeur·rices")
     tap(facilitator, "Donner la parole à la première personne")

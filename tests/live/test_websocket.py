@@ -232,3 +232,32 @@ def test_a_domain_refusal_inside_a_command_is_an_error_frame(room, monkeypatch):
 
     async_to_sync(scenario)()
     assert room.refresh().status == LiveSession.Status.OPEN
+
+
+def test_a_vote_step_state_and_a_ballot_follow_the_document(room):
+    """At the dot vote the state's problems and vote match docs/asyncapi.yaml's Problem and
+    Vote (what a client reads to vote), and a ballot sent as the document says is counted."""
+    room.run(room.facilitator, "start")
+    problems = room.write_problems(room.people[:3])
+    amina = room.people[0]
+
+    async def scenario():
+        ws = communicator(room, amina)
+        connected, _ = await ws.connect(timeout=10)
+        assert connected
+        await receive(ws)
+        await send(ws, {"type": "sync"})
+        state = (await receive(ws))["state"]
+        assert state["step"]["activity"] == "vote" and state["can"]["cast_vote"]
+        vote = state["vote"]
+        assert sorted(vote["candidates"]) == sorted(problems.values())
+        assert vote["votes_left"] == state["limits"]["votes"] == 3 and vote["totals"] is None
+        first, second = vote["candidates"][:2]
+        await send(ws, {"type": "command", "id": str(uuid.uuid4()), "name": "cast_vote", "args": {"ballot": {str(first): 2, str(second): 1}}})
+        assert (await receive(ws))["type"] == "result"
+        await send(ws, {"type": "sync", "version": state["session"]["version"]})
+        after = (await receive(ws))["state"]["vote"]
+        assert after["my_ballot"] == {str(first): 2, str(second): 1} and after["votes_left"] == 0 and after["voters"] == 1
+        await ws.disconnect()
+
+    async_to_sync(scenario)()

@@ -109,17 +109,121 @@
         twin.dataset.touched = "1";
       }
     });
-    // Idiomorph leaves the focused element as it is; only text fields need to keep focus,
-    // so a tapped button lets go of it and gets its new label.
+    // Focus stays where the person was (a keyboard or screen-reader user must not be thrown
+    // back to the top by a change someone else made). Idiomorph leaves the focused element's
+    // value and content as they are (ignoreActiveValue, for what is being typed): anything
+    // else focused (a button, a radio, the heading, a summary) lets go during the morph, so
+    // that it gets its new label, value or title, and takes focus back after it. When the
+    // focused element is gone (the form of a finished step, say), focus goes to the step's
+    // heading (tabindex=-1) rather than to the page's body.
     var focused = document.activeElement;
-    if (focused && el.contains(focused) && (focused.tagName === "BUTTON" || focused.type === "radio")) { focused.blur(); }
+    var hadFocus = focused && el.contains(focused) ? focused : null;
+    var hadCommand = hadFocus ? commandOf(hadFocus) : null;
+    if (hadFocus && !isTyping(hadFocus)) { hadFocus.blur(); }
+    var before = cues();
     Idiomorph.morph(el, fresh, { morphStyle: "outerHTML", ignoreActiveValue: true, restoreFocus: true });
+    var after = cues();
+    if (hadFocus) { keepFocus(hadFocus, hadCommand, before.stepKey !== after.stepKey); }
+    announceChanges(before, after);
     keepCsrf();
     // Another view now (the facilitation was handed over): its socket asks for that view.
     if (socket && socketPath && root().dataset.ws !== socketPath) { socket.close(); }
     measureOffset();
     tick();
     watchPresence();
+  }
+
+  // --- Announcements (live regions) and focus -------------------------------------------
+  // The words come from the server (the fragment's hidden #live-cues and #live-turn-cue, in the
+  // person's language); the regions (#live-announce polite, #live-announce-now assertive) sit
+  // outside #live, so they are in the page before anything is said into them.
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  function announce(text, urgent) {
+    var region = document.getElementById(urgent ? "live-announce-now" : "live-announce");
+    if (!region || !text) { return; }
+    // Emptied first, then filled a moment later: the same words said twice are read twice.
+    // Emptied again once read, so that nobody finds old news there.
+    region.textContent = "";
+    setTimeout(function () {
+      region.textContent = text;
+      setTimeout(function () { if (region.textContent === text) { region.textContent = ""; } }, 7000);
+    }, 120);
+  }
+
+  function cues() {
+    var step = document.getElementById("live-cues");
+    var turn = document.getElementById("live-turn-cue");
+    return {
+      stepKey: step ? step.dataset.stepKey : null,
+      stepSay: step ? step.dataset.stepSay : "",
+      turnKey: turn ? turn.dataset.turnKey || "" : "",
+      turnSay: turn ? turn.dataset.turnSay || "" : ""
+    };
+  }
+
+  // A new step, said politely; this person's turn (a pitch, a sharing round, the floor), said
+  // at once. Only changes: nothing is said when the page loads.
+  function announceChanges(before, after) {
+    if (after.stepKey !== null && before.stepKey !== after.stepKey && after.stepSay) { announce(after.stepSay, false); }
+    if (after.turnKey && after.turnKey !== before.turnKey) { announce(after.turnSay, true); }
+  }
+
+  function isTyping(element) {
+    return element.matches("textarea, select, input:not([type=radio]):not([type=checkbox]):not([type=submit]):not([type=button]):not([type=hidden])");
+  }
+
+  // Where a form's control was: the same command's form in the new page (by its hidden
+  // "command" input), for a control idiomorph replaced rather than kept.
+  function commandOf(element) {
+    var form = element.closest && element.closest("form[data-live-command]");
+    var input = form && form.querySelector("input[name=command]");
+    return input ? input.value : null;
+  }
+
+  function keepFocus(element, command, newStep) {
+    var target = element.isConnected && element.closest("#live") ? element : null;
+    if (!target && element.id) { target = document.getElementById(element.id); }
+    if (!target && command && root()) {
+      var input = root().querySelector('form[data-live-command] input[name=command][value="' + command + '"]');
+      target = input && input.form.querySelector(element.tagName === "BUTTON" ? "button[type=submit]" : "textarea, input:not([type=hidden]), select, button");
+    }
+    if (target) {
+      if (document.activeElement !== target && !target.disabled) { target.focus({ preventScroll: true }); }
+      return;
+    }
+    if (document.activeElement && document.activeElement !== document.body && document.activeElement.isConnected) { return; }
+    var heading = root() && root().querySelector("h1[tabindex]");
+    if (!heading) { return; }
+    heading.focus({ preventScroll: true });
+    // A new step: show its beginning (smoothly, unless the person asked for less motion).
+    // Otherwise the page stays where the person was looking.
+    if (newStep) { heading.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" }); }
+  }
+
+  // Timer milestones of the timers marked data-announce (the step's): 5 minutes left, 1 minute
+  // left, time up; said once when the countdown crosses them, never each second. A deadline
+  // that moves (time added, a pause, a new step) starts the watch again, silently. A jump over
+  // several (a phone waking up) says only the last one.
+  var MILESTONES = [300, 60, 0];
+  var watched = {};
+  function watchMilestones(timer, remaining) {
+    var name = timer.dataset.announce;
+    if (!name) { return; }
+    var seen = watched[name];
+    if (!seen || seen.deadline !== timer.dataset.deadline) {
+      watched[name] = { deadline: timer.dataset.deadline, remaining: remaining };
+      return;
+    }
+    var crossed = null;
+    MILESTONES.forEach(function (mark) { if (seen.remaining > mark && remaining <= mark) { crossed = mark; } });
+    seen.remaining = remaining;
+    if (crossed !== null) {
+      var step = document.getElementById("live-cues");
+      if (step) { announce(step.getAttribute("data-timer-" + crossed), false); }
+    }
   }
 
   // The facilitator counts as present until a moment the server gives (their last heartbeat
@@ -263,6 +367,7 @@
       var value = timer.querySelector(".timer-value");
       if (value && value.textContent !== text) { value.textContent = text; }
       timer.classList.toggle("over", remaining < 0);
+      watchMilestones(timer, remaining);
     });
   }
 
