@@ -1,7 +1,6 @@
 """The page where a member manages their personal API tokens: ``/o/<org>/mon-espace/api/``
 (linked from "Mon espace"). Thin: parse, call ``api.domain.tokens``, render."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _

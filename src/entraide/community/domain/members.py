@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from entraide.core import access, actions
 from entraide.core.domain import ensure_account, set_membership
-from entraide.core.models import Organisation, Role, User
+from entraide.core.models import Membership, Organisation, Role, User
 from entraide.core.tenancy import all_tenants, tenant_scope
 
 from ..models import Group, Invitation, MemberProfile
@@ -158,12 +158,10 @@ def accept_invitation(token: str, display_name: str = "", password: str = "", us
     return account
 
 
-def directory(organisation: Organisation) -> list[tuple["Membership", MemberProfile | None]]:
+def directory(organisation: Organisation) -> list[tuple[Membership, MemberProfile | None]]:
     """[(membership, profile or None)] of everyone with a role in the organisation, by name;
     users joined. Two queries; runs inside the tenant scope. Names and addresses: for its
     coordinators (``community.manage_groups``, asked by the door)."""
-    from entraide.core.models import Membership
-
     memberships = list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__display_name"))
     profiles = {p.user_id: p for p in MemberProfile.objects.filter(organisation=organisation)}
     return [(m, profiles.get(m.user_id)) for m in memberships]

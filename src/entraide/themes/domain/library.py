@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
