@@ -59,3 +59,29 @@ def uvicorn_server(workdir: Path, env: dict[str, str], start_timeout: float = 60
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@contextlib.contextmanager
+def demo_server(workdir: Path, prefix: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A uvicorn server on its own database holding the built-in protocols and the demo data
+    (SQLite in ``workdir``, or a fresh PostgreSQL database named ``<prefix>_<random>`` when
+    ``DATABASE_URL`` is PostgreSQL, dropped on exit). Yields ``(base URL, environment)``; the
+    environment runs ``entraide`` commands against the same database."""
+    import os
+    import uuid
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
+    database = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        database = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        postgres_database(os.environ["DATABASE_URL"], database, create=True)
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
+    try:
+        for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
+            subprocess.run([str(BIN / "entraide"), *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
+        with uvicorn_server(workdir, env) as url:
+            yield url, env
+    finally:
+        if database:
+            postgres_database(os.environ["DATABASE_URL"], database, create=False)

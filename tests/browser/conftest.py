@@ -1,15 +1,13 @@
 """A real server (uvicorn, the ASGI application, its own database) and Debian's Chromium."""
 
-import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.processes import BIN, postgres_database, uvicorn_server
+from tests.processes import BIN, demo_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -22,24 +20,14 @@ SERVER: dict = {}
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("server")
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["ENTRAIDE_VAR_DIR"] = str(workdir / "var")
-    database = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        database = f"entraide_browser_{uuid.uuid4().hex[:8]}"
-        postgres_database(os.environ["DATABASE_URL"], database, create=True)
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + database
-    for command in (["migrate", "--noinput", "-v0"], ["load_protocols"], ["load_demo"]):
-        subprocess.run([str(BIN / "entraide"), *command], env=env, cwd=workdir, check=True, capture_output=True, timeout=300)
-    SERVER.update(env=env, workdir=workdir)
     try:
-        with uvicorn_server(workdir, env) as url:
+        with demo_server(workdir, "entraide_browser") as (url, env):
+            SERVER.update(env=env, workdir=workdir)
             yield url
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(workdir / "server.log", ARTIFACTS / "server.log")
-        if database:
-            postgres_database(os.environ["DATABASE_URL"], database, create=False)
+        if (workdir / "server.log").exists():
+            shutil.copy(workdir / "server.log", ARTIFACTS / "server.log")
 
 
 @pytest.fixture(scope="session")
