@@ -83,6 +83,17 @@ def prepared(server_url, browser) -> dict:
     return {"ids": ids, "cookies": cookies}
 
 
+# What sticks out of a phone's screen: null when the page fits, else the widest elements. The
+# layout viewport's width (clientWidth), not innerWidth: a mobile browser zooms out to show what
+# overflows, and innerWidth grows with it.
+WIDER_THAN_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) { return null; }
+  return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > width + 1)
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ': ' + (e.textContent || '').trim().slice(0, 40));
+}"""
+
+
 def run_axe(page) -> dict:
     page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(
@@ -143,6 +154,12 @@ def test_no_serious_or_critical_violation(server_url, browser, prepared, languag
             found = check(page, server_url, kind, prepared["ids"])
             lang = page.evaluate("document.documentElement.lang")
             assert lang == language, f"{kind.kind}: <html lang={lang!r}> in a {language} run"
+            # Reflow (WCAG 1.4.10, RGAA 10.11): at a phone's width nothing scrolls sideways, in
+            # every language (a long German word in a heading once widened a page).
+            if phone:
+                wider = page.evaluate(WIDER_THAN_SCREEN)
+                if wider:
+                    blocking.append(f"{kind.kind} {language} {size}: wider than the screen (reflow, WCAG 1.4.10): {wider}")
             RESULTS[(kind.kind, language, size)] = {
                 "kind": kind.kind, "role": kind.role, "language": language, "size": size,
                 "violations": found["violations"], "needs_review": found["needs_review"], "passed": found["passed"],
