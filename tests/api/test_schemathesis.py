@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def api_schema(settings, db):
+def api_schema(settings, transactional_db):
     settings.ALLOWED_HOSTS = ["*"]
     settings.ENTRAIDE_API_RATE_LIMIT = 1_000_000
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
