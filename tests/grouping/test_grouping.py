@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entraide.grouping import Case, GroupingImpossible, Person, count_repeats, form_tables, remix
-from entraide.grouping.designs import affine_schedule, cyclic_schedule, find_base_round, max_partial_spread
+from entraide.grouping.designs import affine_schedule, cyclic_schedule, find_base_round, max_partial_spread, orbit_schedule
 
 pytestmark = pytest.mark.unit
 
@@ -202,3 +202,23 @@ def test_remix_impossible_requests(n, size, rounds):
 def test_count_repeats_counts_meetings_beyond_the_first():
     assert count_repeats([[[1, 2, 3]], [[1, 2, 3]], [[1, 2], [3]]]) == 4
     assert list(itertools.chain()) == []
+
+
+def test_thirty_two_in_fours_over_ten_rounds_without_repeat():
+    """The social golfer instance 8-4-10: everyone meets everyone but one person exactly once."""
+    schedule = remix(32, 4, 10, time_limit_s=60)
+    assert_schedule(schedule, 32, 4, 10)
+    assert schedule.repeats == 0 and schedule.method == "construction"
+    met = {frozenset(pair) for tables in schedule.rounds for table in tables for pair in itertools.combinations(table, 2)}
+    assert len(met) == 480  # 496 pairs but a perfect matching of 16
+    unmet = [frozenset(pair) for pair in itertools.combinations(range(1, 33), 2) if frozenset(pair) not in met]
+    assert sorted(p for pair in unmet for p in pair) == list(range(1, 33))
+
+
+def test_orbit_design_is_deterministic_and_serves_fewer_rounds():
+    first = orbit_schedule(32, 4, 10, 60, seed=1)
+    assert first == orbit_schedule(32, 4, 10, 60, seed=1)
+    assert orbit_schedule(32, 4, 3, 60) == orbit_schedule(32, 4, 10, 60)[:3]
+    assert orbit_schedule(32, 4, 11, 60) is None  # no design has 11 rounds (a 4-RGDD of type 2^16 has 10)
+    assert orbit_schedule(24, 4, 10, 60) is None
+    assert orbit_schedule(32, 4, 10, 0.001) is None  # out of time: nothing half-built

@@ -5,8 +5,9 @@ problem, CSPLib problem 10; issue 12, item 4).
 
 1. a construction without any repeat: ``designs.affine_schedule`` (2^k people in tables of 2^j,
    cosets of a partial spread of GF(2)^k: 32 people in fours over up to 9 rounds), then
-   ``designs.cyclic_schedule`` (Kirkman's schoolgirls, 8-4-10 once a base round is known, and
-   every instance with a cyclic base round);
+   ``designs.orbit_schedule`` (32 people in fours over 10 rounds, the social golfer instance
+   8-4-10, in the shape of Aguado's schedule), then ``designs.cyclic_schedule`` (Kirkman's
+   schoolgirls, and every instance with a cyclic base round);
 2. a random-restart greedy start, improved by the tabu search of I. Dotú and P. Van Hentenryck,
    "Scheduling social golfers locally", CPAIOR 2005 (swap two people of one round, one of them in
    a conflict; tabu on the person and round moved; random swaps when stuck);
@@ -20,7 +21,7 @@ import time
 
 from django.utils.translation import ngettext
 
-from .designs import affine_schedule, cyclic_schedule
+from .designs import affine_schedule, cyclic_schedule, orbit_schedule
 from .model import GroupingImpossible, Schedule
 
 MAX_PEOPLE = 2000
@@ -271,6 +272,8 @@ def remix(n_people: int, size: int, rounds: int, *, seed: int = 0, time_limit_s:
     deadline = started + time_limit_s
     if n_people % size == 0 and rounds > 1:
         built = affine_schedule(n_people, size, rounds, min(time_limit_s * 0.1, 1.0))
+        if built is None:
+            built = orbit_schedule(n_people, size, rounds, time_limit_s * 0.5, seed)
         if built is None:
             built = cyclic_schedule(n_people, size, rounds, min(time_limit_s * 0.3, 5.0))
         if built is not None:
