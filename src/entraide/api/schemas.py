@@ -161,7 +161,9 @@ class RolePlacesOut(Schema):
     waiting: int
 
 
-class EventOut(Schema):
+class EventBase(Schema):
+    """What every event answer says of the event: when and where, in its own time zone."""
+
     id: int
     slug: str
     title: str
@@ -171,6 +173,9 @@ class EventOut(Schema):
     time_zone: str
     mode: str
     place: str
+
+
+class EventOut(EventBase):
     region: str
     status: str
     public: bool
@@ -211,16 +216,7 @@ class MyRegistrationOut(Schema):
     waiting_position: int | None
 
 
-class UpcomingEventOut(Schema):
-    id: int
-    slug: str
-    title: str
-    date: date
-    start: str = WallClock
-    end: str = WallClock
-    time_zone: str
-    mode: str
-    place: str
+class UpcomingEventOut(EventBase):
     remaining: int
     can_register: bool
     my_registration: MyRegistrationOut | None

@@ -1,7 +1,8 @@
 """What every endpoint shares: the token's organisation, lookups that answer 404 across
 organisations, pagination and date ranges."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from django.db.models import Model, QuerySet
@@ -9,8 +10,10 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query
 
+from entraide.core import access
 from entraide.core.actions import DomainError
 from entraide.core.models import Organisation
+from entraide.core.tenancy import tenant_scope
 
 from ..schemas import ErrorOut
 
@@ -29,6 +32,19 @@ def responses(ok, status: int = 200) -> dict:
 def organisation_of(request: HttpRequest) -> Organisation:
     """The one organisation the token was created for."""
     return request.auth.organisation
+
+
+@contextmanager
+def scoped(request: HttpRequest, permission: str | None = None) -> Iterator[Organisation]:
+    """The token's organisation, within its tenant scope for the body of the ``with``, once
+    ``access.require(user, permission, organisation)`` has passed when ``permission`` is given
+    (raises ``PermissionDenied``, answered 403 ``forbidden``). Checks that need an object of the
+    organisation (a group, an event) are made inside, on that object."""
+    organisation = organisation_of(request)
+    if permission is not None:
+        access.require(request.user, permission, organisation)
+    with tenant_scope(organisation):
+        yield organisation
 
 
 def get_or_404(queryset: QuerySet, **lookup) -> Model:

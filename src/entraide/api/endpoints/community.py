@@ -8,10 +8,9 @@ from ninja import Router
 from entraide.community.domain import commitment, groups as group_domain, members as member_domain, sessions as session_domain
 from entraide.community.models import Group, GroupSession
 from entraide.core import access
-from entraide.core.tenancy import tenant_scope
 
 from .. import schemas
-from .common import check_range, get_or_404, in_range, limit_param, offset_param, organisation_of, page, responses
+from .common import scoped, check_range, get_or_404, in_range, limit_param, offset_param, page, responses
 
 router = Router(tags=["community"])
 
@@ -39,18 +38,14 @@ def _session_out(number: int | None, session: GroupSession) -> dict:
 def list_groups(request: HttpRequest, limit: int = limit_param(), offset: int = offset_param()):
     """Every group of the token's organisation, by name, with its current number of members
     (``community.view_groups``: any member)."""
-    organisation = organisation_of(request)
-    access.require(request.user, "community.view_groups", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "community.view_groups") as organisation:
         groups = group_domain.groups_with_counts(organisation)
     return page([_group_out(g) for g in groups], limit, offset)
 
 
 @router.get("/groups/{group_id}", response=responses(schemas.GroupOut), summary="One group")
 def get_group(request: HttpRequest, group_id: int):
-    organisation = organisation_of(request)
-    access.require(request.user, "community.view_groups", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "community.view_groups") as organisation:
         group = _group(organisation, group_id)
         return _group_out(group, group_domain.current_member_count(group))
 
@@ -60,8 +55,7 @@ def list_group_members(request: HttpRequest, group_id: int, limit: int = limit_p
     """The group's members today, in order of arrival: for those who run groups
     (``community.view_people``: facilitators and coordinators); e-mail addresses for
     coordinators only."""
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         group = _group(organisation, group_id)
         access.require(request.user, "community.view_people", group)
         with_email = access.can(request.user, "community.manage_groups", group)
@@ -78,9 +72,7 @@ def list_group_members(request: HttpRequest, group_id: int, limit: int = limit_p
 def list_members(request: HttpRequest, limit: int = limit_param(), offset: int = offset_param()):
     """Everyone with a role in the organisation, by name, with their e-mail address and profile:
     its coordinators only (``community.manage_groups``), as the members page."""
-    organisation = organisation_of(request)
-    access.require(request.user, "community.manage_groups", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "community.manage_groups") as organisation:
         people = member_domain.directory(organisation)
     items = [
         {
@@ -101,9 +93,7 @@ def list_sessions(
     """The group's sessions in date order (cancelled ones included, without a number), from
     ``since`` to ``until`` (both included). Any member (``community.view_groups``)."""
     check_range(since, until)
-    organisation = organisation_of(request)
-    access.require(request.user, "community.view_groups", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "community.view_groups") as organisation:
         group = _group(organisation, group_id)
         sessions = GroupSession.objects.filter(group=group).order_by("date", "start", "pk")
         numbered = session_domain.numbered(sessions)
@@ -135,8 +125,7 @@ def group_attendance(
     from entraide.programmes.domain.reports import report_k
 
     check_range(since, until)
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         group = _group(organisation, group_id)
         access.require(request.user, "community.view_attendance_numbers", group)
         visible = commitment.visible_commitment(request.user, group, group_domain.today())
@@ -156,8 +145,7 @@ def group_attendance(
 def session_attendance(request: HttpRequest, group_id: int, session_id: int):
     """The members of the group on the session's date and their attendance ("" when not
     recorded): for those who run groups (``community.view_people``), as the attendance page."""
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         group = _group(organisation, group_id)
         session = get_or_404(GroupSession.objects.select_related("group"), group=group, pk=session_id)
         access.require(request.user, "community.view_people", group)

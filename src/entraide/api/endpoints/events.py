@@ -6,14 +6,13 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from entraide.core import access
-from entraide.core.tenancy import tenant_scope
 from entraide.events.domain.events import active_registrations, events_with_counts, role_places, upcoming_for_member
 from entraide.events.domain.registrations import register
 from entraide.events.models import Event
 
 from .. import schemas
 from ..auth import write_token
-from .common import check_range, get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import scoped, check_range, get_or_404, limit_param, offset_param, organisation_of, page, responses
 
 router = Router(tags=["events"])
 
@@ -45,9 +44,7 @@ def list_events(
     waiting registrations counted, dated from ``since`` to ``until``: for coordinators and
     facilitators (``events.list_events``), as the events page."""
     check_range(since, until)
-    organisation = organisation_of(request)
-    access.require(request.user, "events.list_events", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "events.list_events") as organisation:
         events = events_with_counts(organisation).order_by("-date", "-start", "-pk")
         if since is not None:
             events = events.filter(date__gte=since)
@@ -86,8 +83,7 @@ def _event(organisation, event_id: int) -> Event:
 def get_event(request: HttpRequest, event_id: int):
     """The event with its places per role (capacity, confirmed, remaining, waiting): its
     coordinators and named facilitators (``events.view_event``), as the event's page."""
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         event = _event(organisation, event_id)
         access.require(request.user, "events.view_event", event)
         places = role_places(event)
@@ -99,8 +95,7 @@ def list_registrations(request: HttpRequest, event_id: int, limit: int = limit_p
     """Registrations that are not cancelled, waiting lists in order: the event's coordinators
     and named facilitators (``events.view_event``); e-mail addresses for coordinators
     (``events.manage_event``). Never the presenters' questions."""
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         event = _event(organisation, event_id)
         access.require(request.user, "events.view_event", event)
         with_email = access.can(request.user, "events.manage_event", organisation)
@@ -119,8 +114,7 @@ def register_me(request: HttpRequest, event_id: int, payload: schemas.RegisterIn
     sent. The same domain function as the event's public page (``events.domain.registrations.
     register``): closed registrations, an unknown role, an address already registered or a
     missing presenter's question answer 400. A draft is 404 except to coordinators."""
-    organisation = organisation_of(request)
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         event = get_or_404(Event.objects.select_related("organisation"), organisation=organisation, pk=event_id)
     if event.status == Event.Status.DRAFT and not access.can(request.user, "events.manage_event", organisation):
         raise Http404

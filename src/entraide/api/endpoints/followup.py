@@ -4,14 +4,13 @@ from django.http import HttpRequest
 from ninja import Router
 
 from entraide.core import access
-from entraide.core.tenancy import tenant_scope
 from entraide.followup.domain import plans as plan_domain
 from entraide.followup.models import ActionPlan, PlanAction
 from entraide.mydata.domain import reads
 
 from .. import schemas
 from ..auth import write_token
-from .common import get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import scoped, get_or_404, limit_param, offset_param, organisation_of, page, responses
 
 router = Router(tags=["follow-up"])
 
@@ -39,9 +38,7 @@ def _my_plan(request: HttpRequest, plan_id: int) -> ActionPlan:
 def list_plans(request: HttpRequest, limit: int = limit_param(), offset: int = offset_param()):
     """The caller's own plans and roadmaps in the organisation, newest first, with their actions
     (``followup.keep_plans``: members, not commissioners), as "Mes plans d'action"."""
-    organisation = organisation_of(request)
-    access.require(request.user, "followup.keep_plans", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "followup.keep_plans") as organisation:
         plans = ActionPlan.objects.filter(organisation=organisation, author=request.user).prefetch_related("actions")
         result = page(plans, limit, offset)
         result["items"] = [_plan_out(p) for p in result["items"]]
@@ -50,9 +47,7 @@ def list_plans(request: HttpRequest, limit: int = limit_param(), offset: int = o
 
 @router.get("/plans/{plan_id}", response=responses(schemas.PlanOut), summary="One of my action plans")
 def get_plan(request: HttpRequest, plan_id: int):
-    organisation = organisation_of(request)
-    access.require(request.user, "followup.keep_plans", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "followup.keep_plans"):
         plan = _my_plan(request, plan_id)
         reads.plan_read(request.user, plan)  # as the plan's page: its author sees who read it
         return _plan_out(plan)
@@ -65,9 +60,7 @@ def get_plan(request: HttpRequest, plan_id: int):
 def set_action_status(request: HttpRequest, plan_id: int, action_id: int, payload: schemas.ActionStatusIn):
     """``status``: todo, doing, done or dropped (``followup.domain.plans.set_status``, as the
     plan's page; an unknown status answers 400). Logged as ``plan.action_status_changed``."""
-    organisation = organisation_of(request)
-    access.require(request.user, "followup.keep_plans", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "followup.keep_plans"):
         plan = _my_plan(request, plan_id)
         action = get_or_404(PlanAction.objects.all(), plan=plan, pk=action_id)
         plan_domain.set_status(action, payload.status, actor=request.user)

@@ -11,7 +11,7 @@ from entraide.programmes.domain import programmes as programme_domain, reports
 from entraide.programmes.models import Programme
 
 from .. import schemas
-from .common import get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import scoped, get_or_404, limit_param, offset_param, organisation_of, page, responses
 
 router = Router(tags=["programmes"])
 
@@ -21,9 +21,7 @@ def list_programmes(request: HttpRequest, limit: int = limit_param(), offset: in
     """The organisation's programmes the caller may see (``programmes.list_programmes``, then
     ``programmes.view_programme`` on each: coordinators, the intervenants of its groups, the
     commissioner's named representatives)."""
-    organisation = organisation_of(request)
-    access.require(request.user, "programmes.list_programmes", organisation)
-    with tenant_scope(organisation):
+    with scoped(request, "programmes.list_programmes") as organisation:
         programmes = programme_domain.visible_programmes(request.user, organisation)
         items = [
             {
