@@ -12,6 +12,10 @@ the way the real client (live.js) obtains it:
   signal during a request makes one more request afterwards, as live.js does) and holds
   the version the fragment says (``data-version``).
 
+The schedule starts once the rooms are settled: every client holds its first content and the
+server has been quiet for a second (the joins' own updates are over; ``settle_s`` says how long
+that took). The server's CPU is counted from the first command to the end of the drain.
+
 The baseline, in the same run and with the same clients, is a minimal raw ASGI app
 (bench/raw_room.py) that pushes a pre-rendered 5 KB fragment to every member of the room.
 
@@ -138,19 +142,27 @@ class Client:
                 asyncio.get_running_loop().create_task(self.refresh())
 
 
-async def run_clients(members: list[list[dict]], port: int, every: float, duration: float, drain: float, command_text) -> dict:
-    """Connect every member, send one command per room every ``every`` seconds, collect when
-    each member holds each version."""
+SETTLE_MAX_S = 300.0  # at most this long for every client to hold its first content
+QUIET_S = 1.0  # and for the server to have pushed nothing for this long
+
+
+async def run_clients(members: list[list[dict]], port: int, every: float, duration: float, drain: float, command_text, on_start) -> dict:
+    """Connect every member, wait until the rooms are settled (every client that shows content
+    holds its first fragment, and nothing was pushed for QUIET_S: the joins' own updates are
+    over), call ``on_start``, then send one command per room every ``every`` seconds and
+    collect when each member holds each version."""
     from websockets.asyncio.client import connect
 
     sends: dict[tuple[int, str], float] = {}  # (room, command id) -> send time
     versions: dict[tuple[int, int], float] = {}  # (room, version) -> send time
     clients: list[Client] = []
     tasks = []
+    last_frame = [time.monotonic()]
 
     async def reader(client: Client, is_sender: bool) -> None:
         try:
             async for raw in client.ws:
+                last_frame[0] = time.monotonic()
                 message = json.loads(raw)
                 if message.get("type") == "result" and is_sender and message.get("id"):
                     key = (client.room, message["id"])
@@ -171,7 +183,15 @@ async def run_clients(members: list[list[dict]], port: int, every: float, durati
 
     for room, people in enumerate(members):
         clients.extend(await asyncio.gather(*(open_member(room, i, m) for i, m in enumerate(people))))
-    await asyncio.sleep(2.0)
+    settling = time.monotonic()
+    while time.monotonic() - settling < SETTLE_MAX_S:
+        shown = all(c.version > 0 for c in clients if c.http is not None)
+        if shown and time.monotonic() - last_frame[0] > QUIET_S:
+            break
+        await asyncio.sleep(0.1)
+    settled_s = time.monotonic() - settling
+    await asyncio.sleep(1.0)
+    on_start()
     senders = [clients[room * PER_SESSION] for room in range(len(members))]
     start = time.monotonic()
     ticks = int(duration / every)
@@ -218,13 +238,19 @@ async def run_clients(members: list[list[dict]], port: int, every: float, durati
         "max_ms": round(max(latencies), 1) if latencies else None,
         "http_fetches": sum(c.fetches for c in clients),
         "elapsed_s": round(elapsed, 1),
+        "settle_s": round(settled_s, 1),
     }
 
 
 def measure(server: Server, members, port: int, args, command_text) -> dict:
-    cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
-    figures = asyncio.run(run_clients(members, port, args.every, args.duration, max(5.0, args.every * 2), command_text))
-    wall = time.monotonic() - wall_before
+    """The clients' figures, and the server's CPU from the first command to the end of the drain."""
+    before: dict = {}
+
+    def on_start() -> None:
+        before.update(cpu=server.cpu_seconds(), wall=time.monotonic())
+
+    figures = asyncio.run(run_clients(members, port, args.every, args.duration, max(5.0, args.every * 2), command_text, on_start))
+    cpu_before, wall = before["cpu"], time.monotonic() - before["wall"]
     figures["server_cpu_cores"] = round((server.cpu_seconds() - cpu_before) / wall, 2)
     figures["server_rss_mib"] = round(server.rss_bytes() / 2**20, 1)
     return figures
