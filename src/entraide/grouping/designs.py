@@ -319,6 +319,20 @@ def _span(generators, orders: tuple[int, ...]) -> frozenset[tuple[int, ...]]:
         found = grown
 
 
+def _moved(table: tuple, g: tuple[int, ...], orders: tuple[int, ...]) -> tuple:
+    """``table`` (sorted people (x, c)) translated by g, sorted."""
+    return tuple(sorted((_add(x, g, orders), c) for x, c in table))
+
+
+def _coset(subgroup: frozenset, g: tuple[int, ...], orders: tuple[int, ...]) -> frozenset:
+    return frozenset(_add(h, g, orders) for h in subgroup)
+
+
+def _left_out(design: OrbitDesign, a: tuple, b: tuple) -> bool:
+    """Whether people a and b form a pair of the left-out matching (never met)."""
+    return a[1] == b[1] and _add(a[0], design.unmet, design.group) == b[0]
+
+
 def _shaped_tables(design: OrbitDesign, elements: list, shape) -> list[tuple]:
     """Every table of ``shape`` (stabiliser order, components) without a left-out pair, as a
     sorted tuple of people (x, c)."""
@@ -327,10 +341,9 @@ def _shaped_tables(design: OrbitDesign, elements: list, shape) -> list[tuple]:
     found = []
     for choice in itertools.product(*(itertools.combinations(elements, k) for _c, k in per_component)):
         table = tuple(sorted((x, c) for (c, _k), xs in zip(per_component, choice) for x in xs))
-        if any(a[1] == b[1] and _add(a[0], design.unmet, design.group) == b[0] for a, b in itertools.combinations(table, 2)):
+        if any(_left_out(design, a, b) for a, b in itertools.combinations(table, 2)):
             continue
-        moved = sum(1 for g in elements if tuple(sorted((_add(x, g, design.group), c) for x, c in table)) == table)
-        if moved == order:
+        if sum(1 for g in elements if _moved(table, g, design.group) == table) == order:
             found.append(table)
     return found
 
@@ -353,14 +366,11 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
     all_rounds = []
     for k, subgroup in enumerate(subgroups):
         for x in elements:
-            coset = frozenset(_add(h, x, orders) for h in subgroup)
-            if (k, coset) not in all_rounds:
-                all_rounds.append((k, coset))
+            round_ = (k, _coset(subgroup, x, orders))
+            if round_ not in all_rounds:
+                all_rounds.append(round_)
     if len(all_rounds) != design.rounds:
         raise ValueError(f"{design.source}: the stabilisers give {len(all_rounds)} rounds, not {design.rounds}")
-
-    def moved(table: tuple, g: tuple) -> tuple:
-        return tuple(sorted((_add(x, g, orders), c) for x, c in table))
 
     people = [(x, c) for c in range(design.components) for x in elements]
     representative = {  # each pair (sorted) -> the least pair of its orbit under G
@@ -371,7 +381,7 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
 
     deadline = time.monotonic() + seconds
     model = cp_model.CpModel()
-    seated: dict[tuple, list] = {}  # (orbit, person) -> [(variable, times)]
+    seated: dict[tuple, list] = {}  # (orbit, person) -> [variable of each table seating them]
     met: dict[tuple, list] = {}  # pair orbit -> [(variable, times)]
     chosen: list[tuple[int, tuple, object]] = []
     for k, subgroup in enumerate(subgroups):
@@ -382,7 +392,7 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
             for table in _shaped_tables(design, elements, shape):
                 if table in seen:
                     continue
-                images = {moved(table, h) for h in subgroup}  # the table's copies in the base round
+                images = {_moved(table, h, orders) for h in subgroup}  # the table's copies in the base round
                 seen |= images
                 variable = model.new_bool_var(f"r{k}t{len(chosen)}")
                 chosen.append((k, table, variable))
@@ -391,7 +401,7 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
                         seated.setdefault((k, person), []).append(variable)
                 # Over all rounds of the orbit: the images of the table under all of G, one copy
                 # of each (table, round) incidence.
-                incidences = {(moved(table, g), frozenset(_add(h, g, orders) for h in subgroup)) for g in elements}
+                incidences = {(_moved(table, g, orders), _coset(subgroup, g, orders)) for g in elements}
                 counts: dict[tuple, int] = {}  # pair orbit -> times its representative is met
                 for image, _round in incidences:
                     for a, b in itertools.combinations(image, 2):
@@ -403,7 +413,7 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
     for variables in seated.values():
         model.add_exactly_one(variables)
     for a, b in itertools.combinations(sorted(people), 2):
-        if a[1] == b[1] and _add(a[0], design.unmet, orders) == b[0]:
+        if _left_out(design, a, b):
             continue
         if pair_orbit(a, b) == (a, b):  # one constraint per orbit, on its representative
             model.add(sum(times * variable for variable, times in met.get((a, b), [])) == 1)
@@ -417,8 +427,8 @@ def orbit_schedule(n: int, size: int, rounds: int, seconds: float, seed: int = 0
     for k, table, variable in chosen:
         if solver.value(variable):
             for g in elements:
-                round_ = (k, frozenset(_add(h, g, orders) for h in subgroups[k]))
-                image = moved(table, g)
+                round_ = (k, _coset(subgroups[k], g, orders))
+                image = _moved(table, g, orders)
                 if image not in schedule[round_]:
                     schedule[round_].append(image)
     number = lambda person: person[1] * len(elements) + index[person[0]] + 1  # noqa: E731
