@@ -10,7 +10,7 @@ from entraide.community.models import Group, GroupSession
 from entraide.core import access
 
 from .. import schemas
-from .common import scoped, check_range, get_or_404, in_range, limit_param, offset_param, page, responses
+from .common import check_range, get_or_404, in_range, limit_param, offset_param, page, responses, scoped
 
 router = Router(tags=["community"])
 

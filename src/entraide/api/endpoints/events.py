@@ -12,7 +12,7 @@ from entraide.events.models import Event
 
 from .. import schemas
 from ..auth import write_token
-from .common import scoped, check_range, get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import check_range, get_or_404, limit_param, offset_param, organisation_of, page, responses, scoped
 
 router = Router(tags=["events"])
 

@@ -10,7 +10,7 @@ from entraide.mydata.domain import reads
 
 from .. import schemas
 from ..auth import write_token
-from .common import scoped, get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import get_or_404, limit_param, offset_param, organisation_of, page, responses, scoped
 
 router = Router(tags=["follow-up"])
 

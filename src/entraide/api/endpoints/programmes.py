@@ -6,12 +6,11 @@ from django.utils import timezone
 from ninja import Router
 
 from entraide.core import access
-from entraide.core.tenancy import tenant_scope
 from entraide.programmes.domain import programmes as programme_domain, reports
 from entraide.programmes.models import Programme
 
 from .. import schemas
-from .common import scoped, get_or_404, limit_param, offset_param, organisation_of, page, responses
+from .common import get_or_404, limit_param, offset_param, page, responses, scoped
 
 router = Router(tags=["programmes"])
 
@@ -44,9 +43,8 @@ def programme_report(request: HttpRequest, programme_id: int):
     closed; every figure counted from fewer than k people is None, with complementary
     suppression and the differencing rule, exactly as the report page shows it (and, like it,
     records what it releases). Free-text answers never appear. ``programmes.view_report``."""
-    organisation = organisation_of(request)
     today = timezone.localdate()
-    with tenant_scope(organisation):
+    with scoped(request) as organisation:
         programme = get_or_404(Programme.objects.select_related("organisation"), organisation=organisation, pk=programme_id)
         access.require(request.user, "programmes.view_report", programme)
         report = reports.programme_report(programme, today, record=True)
