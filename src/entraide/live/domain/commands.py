@@ -36,7 +36,7 @@ from entraide.core.tenancy import all_tenants
 from ..models import ROOM_NUMBER, AppliedCommand, LiveRole, LiveSession, LiveTable, Participant
 from . import rules
 from .notify import signal_changed
-from .reads import read
+from .reads import read, shared_reads
 from .steps import LiveStep, live_steps
 from .versions import with_protocol
 
@@ -98,7 +98,9 @@ class Outcome:
 @dataclass
 class Context:
     """What a handler works on: the session, the actor's table (``table``) and, for a
-    session-wide command, every table (``tables``, locked with the session)."""
+    session-wide command, every table (``tables``, locked with the session). The pipeline saves
+    what the handler changed of the session, the tables and the ``actor``; other rows are the
+    handler's to save."""
 
     session: LiveSession
     table: LiveTable
@@ -383,17 +385,18 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         # never the joined protocol version, which every session of a protocol shares.
         actor = Participant.objects.filter(pk=actor_id, session_id=session_id, removed_at__isnull=True).first()
         scope = spec.scope
+        looked = None
         if scope == ROOM:
             # Unlocked look at where the actor works; checked again once locked.
-            unlocked = with_protocol(LiveSession.objects.filter(pk=session_id).first())
-            where = table_of(unlocked, actor) if unlocked is not None and actor is not None else None
+            looked = _look(session_id, actor)
+            where = looked[1] if actor is not None else None
             scope = SESSION if where is None or where.number == ROOM_NUMBER else TABLE
         if scope == SESSION:
             session = with_protocol(LiveSession.objects.select_for_update(no_key=True).filter(pk=session_id).first())
             tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id).order_by("number"))
         else:
-            session = with_protocol(LiveSession.objects.filter(pk=session_id).first())
-            table = _locked_table(session, actor) if session is not None else None
+            session, where = looked or _look(session_id, actor)
+            table = _locked_table(session, actor, where) if session is not None else None
             tables = [table] if table is not None else []
         if session is None or not tables:
             raise CommandRefused("no_session", _("This session does not exist."))
@@ -415,11 +418,14 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         if refused is not None:
             raise refused
         now = timezone.now()
+        actor_before = _saved_values(actor)
         _take_token(actor, now)
         context = Context(session, table, actor, now, steps, tables)
         spec.handler(context, **spec.parse(args))
-        # The actor's token bucket and write quota, in one row update whatever the command wrote.
-        actor.save(update_fields=ACTOR_COUNTERS)
+        # The actor's token bucket and write quota, with what the handler changed of the actor
+        # (ready, role, table...): one row update whatever the command wrote. Handlers change
+        # ``context.actor`` and leave saving it here.
+        actor.save(update_fields={*ACTOR_COUNTERS, *_changed(actor, actor_before)})
         if scope == SESSION:
             changed = _changed(session, session_before)
             if changed:
@@ -458,12 +464,22 @@ def _changed(row, before: dict) -> list[str]:
     return [name for name, value in before.items() if getattr(row, name) != value]
 
 
-def _locked_table(session: LiveSession, actor: Participant | None) -> LiveTable | None:
-    """The table where the actor works now (``table_of``), locked, and still the one once
-    held (the room's step decides where people work: the tables may be recalled or sent out
-    meanwhile; then the new one is taken)."""
+def _look(session_id: int, actor: Participant | None) -> tuple[LiveSession | None, LiveTable | None]:
+    """The session and the table where ``actor`` works now (``table_of``; the room without an
+    actor), both unlocked and read in one statement; (None, None) for no such session."""
+    with shared_reads():
+        tables = session_tables(session_id)
+        if not tables:
+            return None, None
+        session = with_protocol(tables[0].session)
+        return session, table_of(session, actor)
+
+
+def _locked_table(session: LiveSession, actor: Participant | None, where: LiveTable | None) -> LiveTable | None:
+    """The table where the actor works now (``where``, as ``_look`` found it unlocked),
+    locked, and still the one once held (the room's step decides where people work: the
+    tables may be recalled or sent out meanwhile; then the new one is taken)."""
     for _attempt in range(5):
-        where = table_of(session, actor)
         if where is None:
             return None
         locked = LiveTable.objects.select_for_update(no_key=True).filter(pk=where.pk).first()
@@ -476,6 +492,7 @@ def _locked_table(session: LiveSession, actor: Participant | None) -> LiveTable 
         again = table_of(session, actor)
         if again is not None and again.pk == locked.pk:
             return locked
+        where = again
     raise CommandRefused("busy", _("The tables are moving: try again in a moment."))
 
 
@@ -520,15 +537,21 @@ def working_table(session: LiveSession, tables: list[LiveTable], participant: Pa
     return next((t for t in ordered if t.pk == wanted), room)
 
 
+def session_tables(session_id: int) -> list[LiveTable]:
+    """Every table of the session, each with the session's row read in the same statement
+    (``table.session``): once per push for every view of it (live.domain.reads), a plain read
+    elsewhere. Empty for a session that does not exist."""
+    def load() -> list[LiveTable]:
+        with all_tenants():
+            return list(LiveTable.objects.filter(session_id=session_id).select_related("session"))
+
+    return read(("tables", session_id), load)
+
+
 def table_of(session: LiveSession, participant: Participant | None = None) -> LiveTable:
     """The table where ``participant`` works now (``working_table``: their formed table while
     tables are at work, else the room); the room without a participant. Not locked."""
-    def load() -> list[LiveTable]:
-        with all_tenants():
-            return list(LiveTable.objects.filter(session=session).select_related("session"))
-
-    # Once per push for every view of it (live.domain.reads); a plain read elsewhere.
-    tables = read(("tables", session.pk), load)
+    tables = session_tables(session.pk)
     if not tables:
         return None
     # Every table and the session in one statement, one snapshot: ``session`` takes the state

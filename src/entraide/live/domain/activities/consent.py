@@ -24,7 +24,6 @@ def consent_case(context: Context, agrees: bool, problem: Id | None = None) -> N
     if agrees:
         offerers_at(session, table).update(role=CONTRIBUTOR)
         context.actor.role = OFFERER
-        context.actor.save(update_fields=["role"])
         table.offerer = context.actor
         context.notice = _("Thank you for the generosity of this sharing.")
         return

@@ -35,7 +35,6 @@ def hand_over(context: Context, participant: Id) -> None:
     person.role = FACILITATOR
     person.save(update_fields=["role"])
     context.actor.role = CONTRIBUTOR
-    context.actor.save(update_fields=["role"])
 
 
 @command("set_ready", when=(LiveSession.Status.OPEN, LiveSession.Status.RUNNING))
@@ -44,4 +43,3 @@ def set_ready(context: Context, ready: bool = True, step: StepKey | None = None)
     if context.session.status == LiveSession.Status.RUNNING:
         check_current_step(context, step)
     context.actor.ready_step = context.table.step_index if ready else None
-    context.actor.save(update_fields=["ready_step"])

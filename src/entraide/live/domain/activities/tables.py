@@ -227,7 +227,6 @@ def choose_table(context: Context, table: Id) -> None:
     if any(t.offerer_id == context.actor.pk and t.pk != target.pk for t in context.tables if t.number != ROOM_NUMBER):
         raise CommandRefused("offerer", _("This person brings the case of their table: they stay with it."))
     context.actor.table = target
-    context.actor.save(update_fields=["table"])
 
 
 @command("prefer_case", roles=PARTICIPANTS, when=PLANNING, scope=SESSION)
@@ -244,7 +243,6 @@ def prefer_case(context: Context, problem: Id, wanted: bool = True) -> None:
             raise CommandRefused("too_many", _("Choose at most three cases."))
         ranked.append(case)
     context.actor.preferences = ranked
-    context.actor.save(update_fields=["preferences"])
 
 
 @command("set_host", roles={FACILITATOR}, when=PLANNING, scope=SESSION)
@@ -304,7 +302,6 @@ def visit_table(context: Context, table: Id | None = None) -> None:
         target = _table(context, table)
         target.help_called_at = None
         context.actor.visiting = target
-    context.actor.save(update_fields=["visiting"])
 
 
 @command("recall", roles={FACILITATOR}, scope=SESSION)
