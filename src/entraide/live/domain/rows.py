@@ -25,6 +25,11 @@ def _fetch(model, fields, where: str, params: list, order_by: list[str] | None) 
     sql = f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(model._meta.db_table)} WHERE {where}"
     if order_by:
         sql += " ORDER BY " + ", ".join(_order_term(model, term) for term in order_by)
+    return _run(sql, params, fields)
+
+
+def _run(sql: str, params: list, fields) -> list[tuple]:
+    """The rows of ``sql``, whose columns are those of ``fields``, converted as the ORM would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -59,3 +64,28 @@ def instances(model: type[models.Model], where: str, params: list) -> list:
     fields = model._meta.concrete_fields
     names = [field.attname for field in fields]
     return [model.from_db(connection.alias, names, row) for row in _fetch(model, fields, where, params, list(model._meta.ordering))]
+
+
+def instances_with(model: type[models.Model], relation: str, where: str, params: list) -> list:
+    """As ``instances``, each with the row its foreign key ``relation`` points to read in the
+    same statement (a join: ``select_related(relation)`` of one level) and set on it. ``where``
+    names the columns of ``model`` as ``t.column``. The join is what makes the two rows one
+    snapshot (live.domain.commands.session_tables)."""
+    quote = connection.ops.quote_name
+    key = model._meta.get_field(relation)
+    parent = key.related_model
+    own, theirs = model._meta.concrete_fields, parent._meta.concrete_fields
+    columns = [f"t.{quote(field.column)}" for field in own] + [f"p.{quote(field.column)}" for field in theirs]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} t"
+        f" JOIN {quote(parent._meta.db_table)} p ON p.{quote(parent._meta.pk.column)} = t.{quote(key.column)} WHERE {where}"
+    )
+    if model._meta.ordering:
+        sql += " ORDER BY " + ", ".join("t." + _order_term(model, term) for term in model._meta.ordering)
+    names, parent_names = [field.attname for field in own], [field.attname for field in theirs]
+    out = []
+    for row in _run(sql, params, [*own, *theirs]):
+        instance = model.from_db(connection.alias, names, row[:len(own)])
+        setattr(instance, relation, parent.from_db(connection.alias, parent_names, row[len(own):]))
+        out.append(instance)
+    return out
