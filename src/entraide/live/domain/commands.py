@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, NewType
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,10 +371,10 @@ def execute(session_id: int, actor_id: int, client_id: str | uuid.UUID, name: st
             raise
         except IntegrityError:
             # Two copies of the same command raced: the other one was applied.
-            repeated = AppliedCommand.objects.filter(session_id=session_id, client_id=client_uuid).first()
+            repeated = _applied(session_id, client_uuid)
             if repeated is None:
                 raise
-            return Outcome(name=repeated.name, version=repeated.version, repeated=True)
+            return repeated
 
 
 def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
@@ -383,7 +383,8 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         # session then its tables. FOR NO KEY UPDATE, so that rows referring to them (the
         # applied command, the actor's counters) can still be written by other commands, and
         # never the joined protocol version, which every session of a protocol shares.
-        actor = Participant.objects.filter(pk=actor_id, session_id=session_id, removed_at__isnull=True).first()
+        seated = rows.instances(Participant, "id = %s AND session_id = %s AND removed_at IS NULL", [actor_id, session_id])
+        actor = seated[0] if seated else None
         scope = spec.scope
         looked = None
         if scope == ROOM:
@@ -400,9 +401,9 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
             tables = [table] if table is not None else []
         if session is None or not tables:
             raise CommandRefused("no_session", _("This session does not exist."))
-        repeated = AppliedCommand.objects.filter(session=session, client_id=client_uuid).first()
+        repeated = _applied(session.pk, client_uuid)
         if repeated is not None:
-            return Outcome(name=repeated.name, version=repeated.version, repeated=True)
+            return repeated
         if actor is None:
             raise CommandRefused("not_participant", _("You are not (or no longer) a participant of this session."))
         for each in tables:
@@ -447,6 +448,14 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         transaction.on_commit(lambda: signal_changed(session_id, version))
     logger.info("live command %s applied to session %s (v%s)", name, session_id, version)
     return Outcome(name=name, version=version, notice=context.notice)
+
+
+def _applied(session_id: int, client_uuid: uuid.UUID) -> Outcome | None:
+    """The outcome of the command ``client_uuid`` if it was already applied in this session
+    (marked ``repeated``), else None: one plain query."""
+    client_id = AppliedCommand._meta.get_field("client_id").get_db_prep_value(client_uuid, connection)
+    found = rows.select(AppliedCommand, ["name", "version"], "session_id = %s AND client_id = %s", [session_id, client_id])
+    return Outcome(name=found[0]["name"], version=found[0]["version"], repeated=True) if found else None
 
 
 def _saved_values(row) -> dict:

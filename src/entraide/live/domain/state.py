@@ -236,7 +236,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     state["my_notes"] = [
         {"id": n.pk, "step_key": n.step_key, "text": n.text}
         # Nobody's (the shared render's phantom seat, pk 0): each phone's are filled apart.
-        for n in (PrivateNote.objects.filter(session=session, author=viewer) if viewer.pk else ())
+        for n in (instances(PrivateNote, "session_id = %s AND author_id = %s", [session.pk, viewer.pk]) if viewer.pk else ())
     ]
     state["queue"] = _queue(session, table, viewer, current, names, people, now, is_facilitator) if current and current.activity == "exchange" and running else None
     state["ideas"] = [{"id": i.pk, "text": i.text} for i in read(("ideas", table.pk), lambda: instances(Idea, "table_id = %s", [table.pk]))]
