@@ -263,6 +263,8 @@ def fragment_context(session: LiveSession, view: str, state: dict, *, join_url: 
         "fragment_url": reverse(VIEW_URLS[view], kwargs={"code": session.join_code}) + "?fragment=1",
         # Every form of the page posts here: reversed once, not once per button.
         "command_url": reverse("web:live-command", kwargs={"code": session.join_code}),
+        # The same for every viewer: reversed here, not in each viewer's personal part.
+        "personal_qr_url": reverse("web:live-personal-qr", kwargs={"code": session.join_code}),
         "ids": ids,
         "join_url": join_url,
         "rejoin_path": rejoin_path,

@@ -16,8 +16,19 @@ class _Column:
         self.target = field
 
 
+_found: dict[tuple, list] = {}
+
+
 def _converters(fields) -> list:
-    return [(field, connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in fields]
+    """(expression, converters) of each field, found once per process and backend: finding
+    them for every query was a twentieth of a worker's time (py-spy, bench/room.py)."""
+    key = (connection.vendor, *map(id, fields))  # model fields live as long as the process
+    found = _found.get(key)
+    if found is None:
+        found = _found[key] = [
+            (_Column(field), connection.ops.get_db_converters(_Column(field)) + field.get_db_converters(connection)) for field in fields
+        ]
+    return found
 
 
 def _fetch(model, fields, where: str, params: list, order_by: list[str] | None) -> list[tuple]:
@@ -37,9 +48,9 @@ def _run(sql: str, params: list, fields) -> list[tuple]:
     out = []
     for row in rows:
         values = []
-        for (field, converters), value in zip(found, row):
+        for (column, converters), value in zip(found, row):
             for converter in converters:
-                value = converter(value, _Column(field), connection)
+                value = converter(value, column, connection)
             values.append(value)
         out.append(tuple(values))
     return out
