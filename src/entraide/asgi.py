@@ -25,3 +25,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Full garbage collections must not pause the live rooms for a fifth of a second.
+from entraide.core import collector  # noqa: E402
+
+collector.install()
