@@ -2,9 +2,8 @@
 (live.domain.versions)."""
 
 from entraide.core.tenancy import all_tenants
-from entraide.live.domain.commands import session_tables, table_of
+from entraide.live.domain.commands import look
 from entraide.live.domain.reads import read
-from entraide.live.domain.versions import with_protocol
 from entraide.live.models import LiveSession
 
 
@@ -17,9 +16,10 @@ def load(session_id: int) -> LiveSession:
 
 def _load(session_id: int) -> LiveSession:
     with all_tenants():
-        # The session's row as read with its tables (commands.session_tables), in one statement:
-        # never an older state under a newer version, and one query less per push.
-        tables = session_tables(session_id)
-        session = with_protocol(tables[0].session if tables else LiveSession.objects.get(pk=session_id))
-        session.table_version = table_of(session).version
+        # The session's row as read with its tables, in one statement (commands.look): never an
+        # older state under a newer version.
+        session, room = look(session_id, None)
+    if session is None:
+        raise LiveSession.DoesNotExist(f"no live session {session_id}")
+    session.table_version = room.version
     return session

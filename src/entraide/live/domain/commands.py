@@ -389,14 +389,14 @@ def _execute(session_id, actor_id, client_uuid, name, spec, args) -> Outcome:
         looked = None
         if scope == ROOM:
             # Unlocked look at where the actor works; checked again once locked.
-            looked = _look(session_id, actor)
+            looked = look(session_id, actor)
             where = looked[1] if actor is not None else None
             scope = SESSION if where is None or where.number == ROOM_NUMBER else TABLE
         if scope == SESSION:
             session = with_protocol(LiveSession.objects.select_for_update(no_key=True).filter(pk=session_id).first())
             tables = list(LiveTable.objects.select_for_update(no_key=True).filter(session_id=session_id).order_by("number"))
         else:
-            session, where = looked or _look(session_id, actor)
+            session, where = looked or look(session_id, actor)
             table = _locked_table(session, actor, where) if session is not None else None
             tables = [table] if table is not None else []
         if session is None or not tables:
@@ -473,7 +473,7 @@ def _changed(row, before: dict) -> list[str]:
     return [name for name, value in before.items() if getattr(row, name) != value]
 
 
-def _look(session_id: int, actor: Participant | None) -> tuple[LiveSession | None, LiveTable | None]:
+def look(session_id: int, actor: Participant | None) -> tuple[LiveSession | None, LiveTable | None]:
     """The session and the table where ``actor`` works now (``table_of``; the room without an
     actor), both unlocked and read in one statement; (None, None) for no such session."""
     with shared_reads():
@@ -485,7 +485,7 @@ def _look(session_id: int, actor: Participant | None) -> tuple[LiveSession | Non
 
 
 def _locked_table(session: LiveSession, actor: Participant | None, where: LiveTable | None) -> LiveTable | None:
-    """The table where the actor works now (``where``, as ``_look`` found it unlocked),
+    """The table where the actor works now (``where``, as ``look`` found it unlocked),
     locked, and still the one once held (the room's step decides where people work: the
     tables may be recalled or sent out meanwhile; then the new one is taken)."""
     for _attempt in range(5):

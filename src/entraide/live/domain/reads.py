@@ -6,7 +6,7 @@ render (realtime.render), two view models of the same table at the same moment: 
 (people, rules, problems, questions, ideas, actions, consents, the theme) are the same, and
 reading them twice was half of a push's database work (bench/room.py, cProfile). Outside a
 scope (the HTTP pages, the commands but for their first unlocked look at the session,
-``commands._look``) ``read`` simply loads.
+``commands.look``) ``read`` simply loads.
 
 What is read here is shared, so it must be read only: the view builders make dicts of the
 rows and never change them. A scope lasts one push (milliseconds); it is no cache.
