@@ -56,6 +56,10 @@ MARKER = re.compile(r"<!--personal:(\d+)-->")
 class _NoIds:
     """Pushed forms carry no client id: live.js gives each submission its own."""
 
+    def memo_key(self) -> str:
+        """Every pushed render is alike ({% memo %} parts may be kept across them)."""
+        return ""
+
     def __getattr__(self, name: str) -> str:
         return ""
 

@@ -300,6 +300,11 @@ class CommandErrors(dict):
             self.shown.add(key)
         return super().get(key, default)
 
+    def memo_key(self) -> str | None:
+        """Kept parts ({% memo %}) are kept only while there is nothing to show: a form's reason
+        must be shown, and counted as shown, at each render."""
+        return None if self else ""
+
     def unshown(self) -> list[str]:
         return [text for command, texts in self.items() if command not in self.shown for text in texts]
 

@@ -10,21 +10,34 @@ at that point, so that ``fill`` renders it for each viewer from their own state,
 apart. ``{% personal name=expr %}`` re-evaluates ``expr`` against the viewer's context (a
 ``with`` variable taken from ``live``, say), since the kept variables are those of the shared
 render.
+
+``{% memo name=expr … %}…{% endmemo %}`` renders its part from the named values only (a fresh
+context holding nothing else) and keeps the result, keyed by those values, the language and
+the script prefix: a part whose values did not change since it was last rendered, by any
+viewer of any session in this process, is not rendered again (``MemoNode``).
 """
 
+import itertools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django import template
 from django.template.base import FilterExpression, Node, NodeList, Token, TokenType, Variable
 from django.template.loader import get_template
 from django.template.loader_tags import IncludeNode
 from django.template.smartif import TokenBase
+from django.urls import get_script_prefix
+from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
 SLOTS = "personal_slots"  # context key: a list while rendering a shared fragment
+IN_MEMO = "memo_part"  # context key: set while rendering a {% memo %} part
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,11 @@ def needs_of(nodelist: NodeList, rebind: dict) -> Needs:
         func = getattr(value, "func", None)
         if func is not None and getattr(value, "takes_context", False) and func.__name__ not in CONTEXT_FREE_TAGS:
             known[0] = False
+        if isinstance(value, MemoNode):
+            # Its part reads nothing but its named values (a fresh context).
+            for item in value.values.values():
+                expression(item)
+            return
         if not type(value).__module__.startswith("django."):
             known[0] = False  # a node of ours reads the context its own way
         for attribute, item in vars(value).items():
@@ -135,6 +153,9 @@ class PersonalNode(template.Node):
         return self._needs
 
     def render(self, context) -> str:
+        if context.get(IN_MEMO):
+            # Kept for every viewer, it would show this one's part to the others.
+            raise template.TemplateSyntaxError("a {% personal %} part cannot be rendered inside {% memo %}")
         slots = context.get(SLOTS)
         if slots is None:
             return self.nodelist.render(context)
@@ -163,6 +184,94 @@ def personal(parser, token) -> PersonalNode:
     nodelist = parser.parse(("endpersonal",))
     parser.delete_first_token()
     return PersonalNode(nodelist, rebind)
+
+
+class Unkeyable(Exception):
+    """A value a kept part cannot be keyed by (a fresh-ids generator, a lazy CSRF token, an
+    object): the part is then rendered, not kept."""
+
+
+def memo_key(value) -> object:
+    """``value`` as a hashable key that two values share only if a template renders them the
+    same: str, int, float, bool, None, dates, lazy translations (as rendered in the active
+    language, which the key holds), lists, tuples and dicts of those (a dict in its own order,
+    as a template iterates it), and objects whose class defines ``memo_key(self)`` (returning
+    a key, or None when that instance is not to be kept). Raises Unkeyable for anything else,
+    safe strings included (they render unescaped where an equal str would be escaped)."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is dict:
+        return ("dict", tuple((memo_key(key), memo_key(item)) for key, item in value.items()))
+    if kind is list or kind is tuple:
+        return (kind.__name__, tuple(memo_key(item) for item in value))
+    if kind is bool or kind is float or kind is datetime or kind is date:
+        return (kind.__name__, value.isoformat() if kind is datetime or kind is date else value)
+    own = getattr(kind, "memo_key", None)
+    if own is not None:
+        key = own(value)
+        if key is not None:
+            return (kind.__name__, key)
+    elif isinstance(value, Promise) and not isinstance(value, SafeData):
+        return ("lazy", str(value))
+    raise Unkeyable(kind.__name__)
+
+
+MEMO_ENTRIES = 4096  # kept parts per process, the least recently used dropped first
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+_memo_ids = itertools.count()
+
+
+def clear_memo() -> None:
+    """Forget every kept part (tests)."""
+    with _memo_lock:
+        _memo.clear()
+
+
+class MemoNode(template.Node):
+    """``{% memo name=expr … %}``: see the module docstring. The part sees the named values and
+    nothing else, so that what it shows depends only on what its key holds; a part that needs
+    the CSRF token, the fresh client ids or the command errors of an HTTP page names them, and
+    their values (lazy, fresh, or errors to show) make it render every time as before."""
+
+    def __init__(self, nodelist: NodeList, values: dict) -> None:
+        self.nodelist = nodelist
+        self.values = values
+        self.ident = next(_memo_ids)
+
+    def render(self, context) -> str:
+        values = {name: expression.resolve(context) for name, expression in self.values.items()}
+        try:
+            key = (self.ident, get_language(), get_script_prefix(), context.autoescape, tuple(memo_key(value) for value in values.values()))
+        except Unkeyable:
+            return self.nodelist.render(context.new({**values, IN_MEMO: True}))
+        with _memo_lock:
+            html = _memo.get(key)
+            if html is not None:
+                _memo.move_to_end(key)
+                return html
+        html = self.nodelist.render(context.new({**values, IN_MEMO: True}))
+        with _memo_lock:
+            _memo[key] = html
+            if len(_memo) > MEMO_ENTRIES:
+                _memo.popitem(last=False)
+        return html
+
+
+@register.tag
+def memo(parser, token) -> MemoNode:
+    values = {}
+    for bit in token.split_contents()[1:]:
+        name, sep, value = bit.partition("=")
+        if not sep or not name.isidentifier():
+            raise template.TemplateSyntaxError("memo takes name=expression arguments only")
+        values[name] = parser.compile_filter(value)
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(PersonalNode):
+        raise template.TemplateSyntaxError("a {% personal %} part cannot be inside {% memo %}: it would be kept for everybody")
+    return MemoNode(nodelist, values)
 
 
 @register.simple_tag(takes_context=True)
