@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from django.template import TemplateSyntaxError, engines
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.timezone import now as django_now
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -71,13 +72,24 @@ def test_a_part_is_rendered_once_per_values_and_language():
         assert part.render({"a": 1}).endswith("/Ja")
 
 
-def test_a_part_with_fresh_client_ids_or_errors_to_show_is_rendered_each_time():
-    part = template("{% memo ids=ids errors=command_errors %}{{ ids.new }}{% endmemo %}")
-    ids = _Ids()
-    assert part.render({"ids": ids, "command_errors": CommandErrors()}) != part.render({"ids": ids, "command_errors": CommandErrors()})
-    pushed = {"ids": render.NO_IDS, "command_errors": CommandErrors()}
-    assert part.render(pushed) == part.render(pushed) == ""
-    assert len(live_render._memo) == 1
+def test_a_kept_part_gets_fresh_client_ids_and_the_request_s_csrf_token_at_each_render():
+    part = template('{% memo ids=ids csrf_token=csrf_token %}{% now "u" %}|{{ ids.a }}|{{ ids.b }}|{% csrf_token %}{% endmemo %}')
+    pages = [part.render({"ids": _Ids(), "csrf_token": SimpleLazyObject(lambda: token)}) for token in ("T1" * 32, "T2" * 32)]
+    (now_1, a_1, b_1, csrf_1), (now_2, a_2, b_2, csrf_2) = (page.split("|") for page in pages)
+    assert now_1 == now_2  # kept
+    assert len({a_1, b_1, a_2, b_2}) == 4 and all(len(uuid) == 36 for uuid in (a_1, b_1, a_2, b_2))
+    assert 'value="' + "T1" * 32 + '"' in csrf_1 and 'value="' + "T2" * 32 + '"' in csrf_2
+    pushed = {"ids": render.NO_IDS, "csrf_token": render.CSRF_PLACEHOLDER}
+    assert part.render(pushed) == part.render(pushed)
+    assert "||" in part.render(pushed) and render.CSRF_PLACEHOLDER in part.render(pushed)
+    assert len(live_render._memo) == 2  # the page's, the push's
+
+
+def test_a_part_with_errors_to_show_is_rendered_each_time():
+    part = template('{% memo errors=command_errors %}{% now "u" %}{{ errors.vote.0 }}{% endmemo %}')
+    errors = {"command_errors": CommandErrors({"vote": ["Trop de voix."]})}
+    first = part.render(errors)
+    assert first.endswith("Trop de voix.") and not live_render._memo
 
 
 def test_a_personal_part_inside_a_kept_part_is_refused():

@@ -330,6 +330,8 @@ def _split_messages(request: HttpRequest) -> tuple[list, "CommandErrors"]:
 class _Ids:
     """A fresh client-generated id per form on each render: a double submission repeats it."""
 
+    fresh_ids = True  # a kept part ({% memo %}) gets its own ids at each render
+
     def __getattr__(self, name: str) -> str:
         return str(uuid.uuid4())
 

@@ -19,6 +19,7 @@ viewer of any session in this process, is not rendered again (``MemoNode``).
 
 import itertools
 import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -229,11 +230,31 @@ def clear_memo() -> None:
         _memo.clear()
 
 
+# What an HTTP page puts into a kept part's forms at each render: its CSRF token and a fresh
+# client id per form. The part is kept with these marks (private-use characters, which escaping
+# leaves as they are) and the page's own values replace them.
+CSRF_MARK = "\ue000csrf\ue000"
+ID_MARK = "\ue000id\ue000"
+
+
+class _MarkedIds:
+    def memo_key(self) -> str:
+        return "marked"
+
+    def __getattr__(self, name: str) -> str:
+        return ID_MARK
+
+
+MARKED_IDS = _MarkedIds()
+
+
 class MemoNode(template.Node):
     """``{% memo name=expr … %}``: see the module docstring. The part sees the named values and
-    nothing else, so that what it shows depends only on what its key holds; a part that needs
-    the CSRF token, the fresh client ids or the command errors of an HTTP page names them, and
-    their values (lazy, fresh, or errors to show) make it render every time as before."""
+    nothing else, so that what it shows depends only on what its key holds. Two per-render
+    values are bound late rather than keyed: Django's CSRF token (``csrf_token``, lazy, per
+    request) and fresh client ids (an ``ids`` whose class says ``fresh_ids``: one per form and
+    render, web.live_views._Ids) are kept as marks and replaced at each render. Command errors
+    to show make the part render every time (``CommandErrors.memo_key``)."""
 
     def __init__(self, nodelist: NodeList, values: dict) -> None:
         self.nodelist = nodelist
@@ -242,21 +263,34 @@ class MemoNode(template.Node):
 
     def render(self, context) -> str:
         values = {name: expression.resolve(context) for name, expression in self.values.items()}
+        marked = dict(values)
+        token = values.get("csrf_token")
+        if token is not None and type(token) is not str:
+            token = str(token)  # the request's own (get_token)
+            marked["csrf_token"] = CSRF_MARK if token != "NOTPROVIDED" else token
+        fresh_ids = getattr(type(values.get("ids")), "fresh_ids", False)
+        if fresh_ids:
+            marked["ids"] = MARKED_IDS
         try:
-            key = (self.ident, get_language(), get_script_prefix(), context.autoescape, tuple(memo_key(value) for value in values.values()))
+            key = (self.ident, get_language(), get_script_prefix(), context.autoescape, tuple(memo_key(value) for value in marked.values()))
         except Unkeyable:
             return self.nodelist.render(context.new({**values, IN_MEMO: True}))
         with _memo_lock:
             html = _memo.get(key)
             if html is not None:
                 _memo.move_to_end(key)
-                return html
-        html = self.nodelist.render(context.new({**values, IN_MEMO: True}))
-        with _memo_lock:
-            _memo[key] = html
-            if len(_memo) > MEMO_ENTRIES:
-                _memo.popitem(last=False)
-        return html
+        if html is None:
+            html = self.nodelist.render(context.new({**marked, IN_MEMO: True}))
+            with _memo_lock:
+                _memo[key] = html
+                if len(_memo) > MEMO_ENTRIES:
+                    _memo.popitem(last=False)
+        if marked.get("csrf_token") is CSRF_MARK:
+            html = html.replace(CSRF_MARK, token)
+        if fresh_ids and ID_MARK in html:
+            pieces = html.split(ID_MARK)
+            html = "".join(itertools.chain.from_iterable((piece, str(uuid.uuid4())) for piece in pieces[:-1])) + pieces[-1]
+        return mark_safe(html)
 
 
 @register.tag
