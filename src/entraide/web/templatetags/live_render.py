@@ -32,7 +32,7 @@ from django.template.smartif import TokenBase
 from django.urls import get_script_prefix
 from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -197,11 +197,14 @@ def memo_key(value) -> object:
     same: str, int, float, bool, None, dates, lazy translations (as rendered in the active
     language, which the key holds), lists, tuples and dicts of those (a dict in its own order,
     as a template iterates it), and objects whose class defines ``memo_key(self)`` (returning
-    a key, or None when that instance is not to be kept). Raises Unkeyable for anything else,
-    safe strings included (they render unescaped where an equal str would be escaped)."""
+    a key, or None when that instance is not to be kept). A safe string (``{% translate … as
+    label %}`` gives one) is keyed apart from the equal str, which renders escaped. Raises
+    Unkeyable for anything else."""
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
+    if kind is SafeString:
+        return ("safe", str.__str__(value))
     if kind is dict:
         return ("dict", tuple((memo_key(key), memo_key(item)) for key, item in value.items()))
     if kind is list or kind is tuple:
@@ -218,7 +221,7 @@ def memo_key(value) -> object:
     raise Unkeyable(kind.__name__)
 
 
-MEMO_ENTRIES = 4096  # kept parts per process, the least recently used dropped first
+MEMO_ENTRIES = 8192  # kept parts per process, the least recently used dropped first
 _memo: OrderedDict = OrderedDict()
 _memo_lock = threading.Lock()
 _memo_ids = itertools.count()
