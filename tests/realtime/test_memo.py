@@ -32,7 +32,7 @@ def empty_memo():
 
 
 def test_values_that_render_differently_never_share_a_key():
-    keys = [memo_key(value) for value in (1, True, 1.0, "1", [1], (1,), {"a": 1}, {"a": True}, None, "<b>", mark_safe("<b>"), date(2026, 1, 1),
+    keys = [memo_key(value) for value in (1, True, 1.0, 0.0, -0.0, "1", [1], (1,), {"a": 1}, {"a": True}, None, "<b>", mark_safe("<b>"), date(2026, 1, 1),
                                           datetime(2026, 1, 1, tzinfo=timezone.utc))]
     assert len(set(keys)) == len(keys)
     assert memo_key({"a": [1, {"b": "x"}]}) == memo_key({"a": [1, {"b": "x"}]})
@@ -134,3 +134,29 @@ def test_the_pushed_console_is_the_same_from_kept_parts(room, monkeypatch):
             context.new({name: value.resolve(context) for name, value in self.values.items()})))
         assert from_kept == render.render_alone(session, facilitator, "console", LINKS, now)
         assert "✓ prêt·e" in from_kept and b.display_name in from_kept
+
+
+def test_text_a_person_wrote_is_never_taken_for_a_mark():
+    """The marks hold a secret of the process: a name written with the same private-use
+    characters stays as written, and gets neither the viewer's token nor an id."""
+    part = template('{% memo name=name ids=ids csrf_token=csrf_token %}{{ name }}|{{ ids.new }}{% endmemo %}')
+    for name in ("Eve\ue000csrf\ue000", "Eve\ue000id-1\ue000", "Eve\ue000id\ue000"):
+        for _ in range(2):
+            shown, client_id = part.render({"name": name, "ids": _Ids(), "csrf_token": SimpleLazyObject(lambda: "T" * 64)}).split("|")
+            assert shown == name and len(client_id) == 36 and "T" * 64 not in shown
+
+
+def test_one_id_used_twice_is_one_uuid_as_without_memo():
+    part = template('{% memo ids=ids %}{% with i=ids.new %}{{ i }}|{{ i }}|{{ ids.other }}{% endwith %}{% endmemo %}')
+    for _ in range(2):
+        first, again, other = part.render({"ids": _Ids()}).split("|")
+        assert first == again != other and len(other) == 36
+
+
+def test_an_unhashable_key_renders_the_part_unkept():
+    class Odd:
+        def memo_key(self):
+            return ["unhashable"]
+
+    part = template('{% memo x=x %}{% now "u" %}{% endmemo %}')
+    assert part.render({"x": Odd()}) and not live_render._memo

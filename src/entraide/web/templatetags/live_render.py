@@ -12,12 +12,14 @@ apart. ``{% personal name=expr %}`` re-evaluates ``expr`` against the viewer's c
 render.
 
 ``{% memo name=expr … %}…{% endmemo %}`` renders its part from the named values only (a fresh
-context holding nothing else) and keeps the result, keyed by those values, the language and
-the script prefix: a part whose values did not change since it was last rendered, by any
+context holding nothing else) and keeps the result, keyed by those values, the language, the
+time zone and the script prefix: a part whose values did not change since it was last rendered, by any
 viewer of any session in this process, is not rendered again (``MemoNode``).
 """
 
 import itertools
+import re
+import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -33,6 +35,7 @@ from django.urls import get_script_prefix
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -209,13 +212,17 @@ def memo_key(value) -> object:
         return ("dict", tuple((memo_key(key), memo_key(item)) for key, item in value.items()))
     if kind is list or kind is tuple:
         return (kind.__name__, tuple(memo_key(item) for item in value))
-    if kind is bool or kind is float or kind is datetime or kind is date:
-        return (kind.__name__, value.isoformat() if kind is datetime or kind is date else value)
+    if kind is bool:
+        return ("bool", value)
+    if kind is float:
+        return ("float", repr(value))  # -0.0 renders apart from 0.0
+    if kind is datetime or kind is date:
+        return (kind.__name__, value.isoformat(), str(getattr(value, "tzinfo", None)))
     own = getattr(kind, "memo_key", None)
     if own is not None:
         key = own(value)
         if key is not None:
-            return (kind.__name__, key)
+            return (kind, key)
     elif isinstance(value, Promise) and not isinstance(value, SafeData):
         return ("lazy", str(value))
     raise Unkeyable(kind.__name__)
@@ -235,20 +242,26 @@ def clear_memo() -> None:
 
 # What an HTTP page puts into a kept part's forms at each render: its CSRF token and a fresh
 # client id per form. The part is kept with these marks (private-use characters, which escaping
-# leaves as they are) and the page's own values replace them.
-CSRF_MARK = "\ue000csrf\ue000"
-ID_MARK = "\ue000id\ue000"
+# leaves as they are, around a secret of this process, so that no text a person writes can be
+# taken for one) and the page's own values replace them.
+_SECRET = secrets.token_hex(8)
+CSRF_MARK = f"\ue000csrf-{_SECRET}\ue000"
+_ID_MARK = re.compile(f"\ue000id-{_SECRET}-(\\d+)\ue000")
 
 
 class _MarkedIds:
+    """Client ids as marks, one per id asked for (``ids.new``), the same mark where one id is
+    used twice (``{% with i=ids.new %}``) as the same uuid would be."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
     def memo_key(self) -> str:
         return "marked"
 
     def __getattr__(self, name: str) -> str:
-        return ID_MARK
-
-
-MARKED_IDS = _MarkedIds()
+        self.count += 1
+        return f"\ue000id-{_SECRET}-{self.count}\ue000"
 
 
 class MemoNode(template.Node):
@@ -270,13 +283,15 @@ class MemoNode(template.Node):
         token = values.get("csrf_token")
         if token is not None and type(token) is not str:
             token = str(token)  # the request's own (get_token)
-            marked["csrf_token"] = CSRF_MARK if token != "NOTPROVIDED" else token
+            marked["csrf_token"] = CSRF_MARK if token and token != "NOTPROVIDED" else token
         fresh_ids = getattr(type(values.get("ids")), "fresh_ids", False)
         if fresh_ids:
-            marked["ids"] = MARKED_IDS
+            marked["ids"] = _MarkedIds()
         try:
-            key = (self.ident, get_language(), get_script_prefix(), context.autoescape, tuple(memo_key(value) for value in marked.values()))
-        except Unkeyable:
+            key = (self.ident, get_language(), get_current_timezone_name(), get_script_prefix(), context.autoescape,
+                   context.use_l10n, context.use_tz, tuple(memo_key(value) for value in marked.values()))
+            hash(key)  # a class's memo_key that gave something unhashable
+        except (Unkeyable, TypeError):
             return self.nodelist.render(context.new({**values, IN_MEMO: True}))
         with _memo_lock:
             html = _memo.get(key)
@@ -290,9 +305,9 @@ class MemoNode(template.Node):
                     _memo.popitem(last=False)
         if marked.get("csrf_token") is CSRF_MARK:
             html = html.replace(CSRF_MARK, token)
-        if fresh_ids and ID_MARK in html:
-            pieces = html.split(ID_MARK)
-            html = "".join(itertools.chain.from_iterable((piece, str(uuid.uuid4())) for piece in pieces[:-1])) + pieces[-1]
+        if fresh_ids:
+            fresh: dict[str, str] = {}
+            html = _ID_MARK.sub(lambda mark: fresh.setdefault(mark.group(1), str(uuid.uuid4())), html)
         return mark_safe(html)
 
 
