@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django import template
-from django.template.base import FilterExpression, Node, NodeList, Token, TokenType, Variable
+from django.template.base import FilterExpression, Node, NodeList, Token, TokenType, Variable, token_kwargs
 from django.template.loader import get_template
 from django.template.loader_tags import IncludeNode
 from django.template.smartif import TokenBase
@@ -176,15 +176,19 @@ class PersonalNode(template.Node):
             return self.nodelist.render(context)
 
 
+def _named_expressions(parser, token) -> dict:
+    """A tag's ``name=expression`` arguments (Django's ``token_kwargs``), each compiled; raises
+    TemplateSyntaxError for anything else."""
+    tag, *bits = token.split_contents()
+    named = token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError(f"{tag} takes name=expression arguments only")
+    return named
+
+
 @register.tag
 def personal(parser, token) -> PersonalNode:
-    bits = token.split_contents()[1:]
-    rebind = {}
-    for bit in bits:
-        name, sep, value = bit.partition("=")
-        if not sep:
-            raise template.TemplateSyntaxError("personal takes name=expression arguments only")
-        rebind[name] = parser.compile_filter(value)
+    rebind = _named_expressions(parser, token)
     nodelist = parser.parse(("endpersonal",))
     parser.delete_first_token()
     return PersonalNode(nodelist, rebind)
@@ -313,12 +317,7 @@ class MemoNode(template.Node):
 
 @register.tag
 def memo(parser, token) -> MemoNode:
-    values = {}
-    for bit in token.split_contents()[1:]:
-        name, sep, value = bit.partition("=")
-        if not sep or not name.isidentifier():
-            raise template.TemplateSyntaxError("memo takes name=expression arguments only")
-        values[name] = parser.compile_filter(value)
+    values = _named_expressions(parser, token)
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(PersonalNode):
