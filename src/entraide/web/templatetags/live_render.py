@@ -294,13 +294,12 @@ class MemoNode(template.Node):
         try:
             key = (self.ident, get_language(), get_current_timezone_name(), get_script_prefix(), context.autoescape,
                    context.use_l10n, context.use_tz, tuple(memo_key(value) for value in marked.values()))
-            hash(key)  # a class's memo_key that gave something unhashable
+            with _memo_lock:
+                html = _memo.get(key)  # TypeError: a class's memo_key gave something unhashable
+                if html is not None:
+                    _memo.move_to_end(key)
         except (Unkeyable, TypeError):
             return self.nodelist.render(context.new({**values, IN_MEMO: True}))
-        with _memo_lock:
-            html = _memo.get(key)
-            if html is not None:
-                _memo.move_to_end(key)
         if html is None:
             html = self.nodelist.render(context.new({**marked, IN_MEMO: True}))
             with _memo_lock:
