@@ -1,7 +1,9 @@
 """Pages benchmark: requests per second and p99 latency of the participant's phone view, the
 facilitator's console and the projector view of a running 12-person session, against a
 minimal Django view (/healthz: one query, the same middleware stack) in the same run, with the
-same keep-alive HTTP clients on loopback.
+same keep-alive HTTP clients on loopback. Each client of the phone view is another person of
+the session (their own cookie), as phones are; the console and the projector are the
+facilitator's.
 
     .venv/bin/python bench/pages.py --quick     # < 1 min
     .venv/bin/python bench/pages.py --duration 20 --clients 8
@@ -41,17 +43,19 @@ for _ in range(2):
     run(seat, "skip_step")
 for person in people[:4]:
     run(person, "add_rule", text=f"Règle de {person.participant.display_name}")
-print(json.dumps({"id": session.pk, "code": session.join_code, "participant": people[0].secret, "facilitator": seat.secret}))
+print(json.dumps({"id": session.pk, "code": session.join_code, "participants": [person.secret for person in people], "facilitator": seat.secret}))
 """
 
 
-def hammer(port: int, path: str, cookie: str, clients: int, duration: float) -> dict:
+def hammer(port: int, path: str, cookies: list[str], clients: int, duration: float) -> dict:
+    """Requests per second, p50 and p99 (ms) and errors of ``clients`` keep-alive clients
+    getting ``path`` for ``duration`` seconds; client i sends ``cookies[i % len(cookies)]``."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
 
-    def client() -> None:
+    def client(cookie: str) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
         while time.monotonic() < stop_at:
@@ -70,7 +74,7 @@ def hammer(port: int, path: str, cookie: str, clients: int, duration: float) -> 
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(cookies[i % len(cookies)],)) for i in range(clients)]
     begin = time.monotonic()
     for thread in threads:
         thread.start()
@@ -101,14 +105,14 @@ def main() -> None:
         server = Server(uvicorn_argv("entraide.asgi:application", port), env, workdir, workdir / "server.log")
         try:
             wait_http(f"http://127.0.0.1:{port}/healthz")
-            cookie_p = f"entraide_live_{seats['id']}={seats['participant']}"
-            cookie_f = f"entraide_live_{seats['id']}={seats['facilitator']}"
+            phones = [f"entraide_live_{seats['id']}={secret}" for secret in seats["participants"]]
+            console = [f"entraide_live_{seats['id']}={seats['facilitator']}"]
             code = seats["code"]
             results = {
-                "baseline_minimal_view": hammer(port, "/healthz", "", args.clients, args.duration),
-                "participant_view": hammer(port, f"/s/{code}/", cookie_p, args.clients, args.duration),
-                "facilitator_console": hammer(port, f"/s/{code}/console/", cookie_f, args.clients, args.duration),
-                "projector_view": hammer(port, f"/s/{code}/projecteur/", cookie_f, args.clients, args.duration),
+                "baseline_minimal_view": hammer(port, "/healthz", [""], args.clients, args.duration),
+                "participant_view": hammer(port, f"/s/{code}/", phones, args.clients, args.duration),
+                "facilitator_console": hammer(port, f"/s/{code}/console/", console, args.clients, args.duration),
+                "projector_view": hammer(port, f"/s/{code}/projecteur/", console, args.clients, args.duration),
             }
         finally:
             server.stop()

@@ -18,11 +18,14 @@ def _own_cache_namespace(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_protocol_versions():
-    """Each test reads protocol versions anew: a rolled-back test's version id can be another
-    test's on SQLite, and the per-process cache (live.domain.versions) is keyed by id."""
+    """Each test reads protocol versions anew, and renders live pages anew: a rolled-back test's
+    version or session id can be another test's on SQLite, and the per-process caches
+    (live.domain.versions, realtime.render) are keyed by id."""
     from entraide.live.domain import versions
+    from entraide.realtime import render
 
     versions.clear()
+    render.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

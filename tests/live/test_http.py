@@ -12,6 +12,7 @@ from django.urls import reverse
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain.opening import FAILED_PER_HOUR, format_code, open_session
 from entraide.live.models import GroundRule, LiveSession, LiveTable, Participant
+from entraide.realtime import render
 
 pytestmark = pytest.mark.integration
 
@@ -226,14 +227,18 @@ def test_the_page_costs_the_same_queries_with_3_or_30_participants(opened, clien
     for i in range(2):
         join_session(opened, f"P{i}")
     client.get(url)
+    render.clear()  # rendered anew, not served from the render of its version
     with django_assert_max_num_queries(40) as few:
         client.get(url)
+    at_3 = len(few.captured_queries)  # before the next request resets the log
     with all_tenants():
         LiveSession.objects.filter(pk=opened.pk).update(seat_margin=30)  # raised from the console
     opened.refresh_from_db()
     for i in range(27):
         join_session(opened, f"Q{i}")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(url)
+    render.clear()
+    with django_assert_max_num_queries(at_3):
         client.get(url)
 
 
@@ -530,3 +535,44 @@ def test_dates_with_their_weekday_follow_the_language(language, shown):
         assert weekday_date(date(2026, 12, 6)) == shown
         assert weekday_date("2026-12-06") == shown
         assert local_date("pas une date") == "pas une date"
+
+
+def _client_ids(html: str) -> list[str]:
+    return re.findall(r'name="client_id" value="([^"]*)"', html)
+
+
+def test_a_page_is_rendered_once_per_version_with_its_own_token_and_ids(opened, client, monkeypatch):
+    """The console's fragment is rendered once for its version (realtime.render.page_fragment)
+    and served again with the request's CSRF token and new client ids: two forms never share
+    an id, two renders never give the same one (a double submission is told by its repeated
+    id). A command's new version is rendered anew; a message renders the page for it alone."""
+    from django.test import Client
+
+    from entraide.live.domain.opening import join as join_session
+
+    join_session(opened, "Amina")
+    url = reverse("web:live-console", kwargs={"code": opened.join_code})
+    renders = []
+    real = render.render_alone
+    monkeypatch.setattr(render, "render_alone", lambda *args, **kwargs: renders.append(args[2]) or real(*args, **kwargs))
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+    assert renders == ["console"]  # the second page came from the first's render
+    ids_1, ids_2 = _client_ids(first), _client_ids(second)
+    assert len(ids_1) >= 3 and len(set(ids_1)) == len(ids_1) and not set(ids_1) & set(ids_2)
+    assert all(re.fullmatch(r"[0-9a-f-]{36}", value) for value in ids_1 + ids_2)
+    assert "\ue000" not in first + second  # no mark left
+    token = client.cookies["csrftoken"].value
+    posted = command(client, opened, "start", view="console", csrfmiddlewaretoken=re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second).group(1))
+    assert posted.status_code == 302 and token
+    started = client.get(url).content.decode()  # a new version: rendered anew, once
+    assert client.get(url).content.decode().count('data-status="running"') == started.count('data-status="running"') == 1
+    assert renders == ["console", "console"]
+    command(client, opened, "no_such_command", view="console")  # refused: its reason is this request's own
+    refused = client.get(url).content.decode()
+    assert renders == ["console", "console"] and 'class="messages" role="status"' in refused
+    assert 'class="messages" role="status"' not in client.get(url).content.decode()  # shown once, then the kept page
+    # A phone's page: the shared render of their role with their own part filled in.
+    phone = Client()
+    join(phone, opened, name="Bruno")
+    page = phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode()
+    assert "Bruno" in page and "\ue000" not in page and len(set(_client_ids(page))) == len(_client_ids(page))

@@ -25,7 +25,7 @@ import re
 import threading
 import time
 from types import SimpleNamespace
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
@@ -42,7 +42,7 @@ from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
 from entraide.realtime import sessions
 from entraide.web.live_views import VIEWS, CommandErrors, fragment_context
-from entraide.web.templatetags.live_render import SLOTS
+from entraide.web.templatetags.live_render import CSRF_MARK, SLOTS, MarkedIds
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,9 @@ class Shared:
     slots: list  # (PersonalNode, kept variables)
     template: object  # the django.template.base.Template the slots belong to
     session: LiveSession  # as it was read for this render
+    # The personal parts rendered for the HTTP pages of this render (``fill``'s memo), kept
+    # with it: the phones of a room share them as the phones of one push do.
+    memo: dict = field(default_factory=dict)
 
 
 _cache: dict[tuple, Shared] = {}
@@ -123,14 +126,15 @@ def fragments(jobs: list[dict]) -> list:
             for (language, fresh), indexes in groups.items():
                 with translation.override(language):
                     version = max(jobs[i]["version"] or 0 for i in indexes)
-                    entry = None if fresh else _cached((session_id, "participant", LiveRole.CONTRIBUTOR, language), version)
+                    base_url = jobs[indexes[0]]["base_url"]
+                    entry = None if fresh else _cached(_shared_key(session_id, "participant", LiveRole.CONTRIBUTOR, language, base_url, False), version)
                     if entry is None:
                         session = sessions.load(session_id)
                         if session.status == LiveSession.Status.ENDED or not shares_renders(session):
                             for i in indexes:
                                 results[i] = _alone(jobs[i], found[jobs[i]["participant_id"]])
                             continue
-                        entry = _shared(session, LiveRole.CONTRIBUTOR, "participant", language, _links(session, jobs[indexes[0]]["base_url"], ""), fresh)
+                        entry = _shared(session, LiveRole.CONTRIBUTOR, "participant", language, base_url, fresh)
                     viewers = [found[jobs[i]["participant_id"]] for i in indexes]
                     vote_round = entry.state["vote"]["round"] if entry.state.get("vote") else None
                     mine = _my_ids(entry.session, viewers, vote_round)
@@ -169,6 +173,15 @@ def _cached(key: tuple, version: int):
     return None
 
 
+def _keep(key: tuple, entry: Shared) -> None:
+    with _lock:
+        if len(_cache) >= MAX_ENTRIES:
+            old = time.monotonic() - SHARED_TTL
+            for stale in [k for k, v in _cache.items() if v.created < old]:
+                del _cache[stale]
+        _cache[key] = entry
+
+
 def _links(session: LiveSession, base_url: str, secret: str) -> dict:
     """The viewer's links (join_url, rejoin_path, rejoin_url), as ``live_views`` gives them.
     Reversed once per session code (``_paths``), not per viewer and push: 36 of a push's 47
@@ -194,12 +207,42 @@ def _paths(prefix: str, code: str) -> tuple[str, str]:
     return reverse("web:live-join"), rejoin[:-2] if rejoin.endswith("/-/") else ""
 
 
-def render_alone(session: LiveSession, viewer: Participant, view: str, links: dict, now: datetime | None = None, state: dict | None = None) -> str:
+def render_alone(session: LiveSession, viewer: Participant, view: str, links: dict, now: datetime | None = None, state: dict | None = None,
+                 *, marks: bool = False) -> str:
     """The fragment of ``view`` rendered for ``viewer`` alone, as the HTTP fragment URL renders
-    it (minus messages, client ids and the CSRF token); ``state``: theirs, when already built."""
+    it (minus messages, client ids and the CSRF token; with their marks if ``marks``, see
+    ``page_fragment``); ``state``: theirs, when already built."""
     state = state if state is not None else session_state(session, viewer, now)
-    context = _context(session, view, state, links, with_seats=viewer.role == LiveRole.FACILITATOR)
+    context = _context(session, view, state, links, with_seats=viewer.role == LiveRole.FACILITATOR, marks=marks)
     return get_template(VIEWS[view][1]).render(context)
+
+
+def page_fragment(session_id: int, viewer: Participant, view: str, language: str, base_url: str, secret: str) -> tuple[dict, str]:
+    """The fragment of an HTTP page of ``view`` for ``viewer`` (web.live_views, a request with
+    no message to show), as (a view model of the session for the page around it, html). The
+    html holds the marks of the CSRF token and of client ids (live_render.bind), for the page
+    to put in its own: so it is rendered once per version and served to every request of that
+    version for a moment (``SHARED_TTL``), as the websocket's fragments are: a contributor's
+    page from the shared render of their role with their personal parts filled (two small
+    queries), the console and the projector from their viewer's own render. ``base_url``:
+    scheme and host (the join link); ``secret``: the viewer's (their personal link)."""
+    with all_tenants():
+        session, table = commands.look(session_id, viewer)
+    if session is None:
+        raise LiveSession.DoesNotExist(f"no live session {session_id}")
+    session.table_version = table.version
+    links = _links(session, base_url, secret)
+    if shareable(session, viewer, view):
+        entry = _shared(session, viewer.role, view, language, base_url, False, marks=True)
+        return entry.state, fill(entry, entry.session, viewer, links, memo=entry.memo, marks=True)
+    key = (*_shared_key(session_id, view, viewer.role, language, base_url, True), viewer.pk, links["rejoin_path"])
+    entry = _cached(key, commands.view_version(table, viewer))
+    if entry is None:
+        state = session_state(session, viewer)
+        html = render_alone(session, viewer, view, links, state=state, marks=True)
+        entry = Shared(time.monotonic(), state["session"]["version"], state, [html], [], None, session)
+        _keep(key, entry)
+    return entry.state, entry.parts[0]
 
 
 def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:
@@ -208,11 +251,14 @@ def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:
     return view == "participant" and viewer.role == LiveRole.CONTRIBUTOR and session.status != LiveSession.Status.ENDED and shares_renders(session)
 
 
-def _context(session, view, state, links, *, with_seats: bool) -> dict:
+def _context(session, view, state, links, *, with_seats: bool, marks: bool = False) -> dict:
+    """A fragment's context: for the websocket (no client ids, the CSRF placeholder), or with
+    ``marks`` for an HTTP page, which puts in its own (``page_fragment``)."""
     context = fragment_context(
-        session, view, state, ids=NO_IDS, general_messages=[], command_errors=CommandErrors(), with_seats=with_seats, **links
+        session, view, state, ids=MarkedIds() if marks else NO_IDS, general_messages=[], command_errors=CommandErrors(),
+        with_seats=with_seats, **links
     )
-    context["csrf_token"] = CSRF_PLACEHOLDER
+    context["csrf_token"] = CSRF_MARK if marks else CSRF_PLACEHOLDER
     return context
 
 
@@ -226,8 +272,17 @@ def shared_state(session: LiveSession, role: str, now: datetime | None = None) -
     return session_state(session, phantom(session, role), now)
 
 
-def _shared(session: LiveSession, role: str, view: str, language: str, links: dict, fresh: bool) -> Shared:
-    key = (session.pk, view, role, language)
+def _shared_key(session_id: int, view: str, role: str, language: str, base_url: str, marks: bool) -> tuple:
+    """What a shared render is kept by: the script prefix and the scheme and host are in its
+    links, and ``marks`` tells an HTTP page's render (with marks) from the websocket's."""
+    return (session_id, view, role, language, get_script_prefix(), base_url, marks)
+
+
+def _shared(session: LiveSession, role: str, view: str, language: str, base_url: str, fresh: bool, *, marks: bool = False) -> Shared:
+    """The shared render of (session, view, role, language) at ``session.table_version``, kept
+    for ``SHARED_TTL``; ``fresh`` renders it anew; one thread renders a key at a time."""
+    key = _shared_key(session.pk, view, role, language, base_url, marks)
+    links = _links(session, base_url, "")
     while True:
         with _lock:
             entry = _cache.get(key)
@@ -240,13 +295,8 @@ def _shared(session: LiveSession, role: str, view: str, language: str, links: di
         building.wait(5)  # another thread renders this very key: take its result
         fresh = False
     try:
-        entry = build_shared(session, role, view, links)
-        with _lock:
-            if len(_cache) >= MAX_ENTRIES:
-                old = time.monotonic() - SHARED_TTL
-                for stale in [k for k, v in _cache.items() if v.created < old]:
-                    del _cache[stale]
-            _cache[key] = entry
+        entry = build_shared(session, role, view, links, marks=marks)
+        _keep(key, entry)
         return entry
     finally:
         with _lock:
@@ -254,13 +304,14 @@ def _shared(session: LiveSession, role: str, view: str, language: str, links: di
         building.set()
 
 
-def build_shared(session: LiveSession, role: str, view: str, links: dict, now: datetime | None = None) -> Shared:
+def build_shared(session: LiveSession, role: str, view: str, links: dict, now: datetime | None = None, *, marks: bool = False) -> Shared:
     """The shared render of ``view`` for ``role``: the phantom's fragment with a marker in
-    place of each personal part, and those parts kept to be filled per viewer."""
+    place of each personal part, and those parts kept to be filled per viewer (with the marks
+    of client ids and CSRF token if ``marks``, for an HTTP page)."""
     state = shared_state(session, role, now)
     slots: list = []
     template = get_template(VIEWS[view][1])
-    context = _context(session, view, state, {**links, "rejoin_url": "", "rejoin_path": ""}, with_seats=False)
+    context = _context(session, view, state, {**links, "rejoin_url": "", "rejoin_path": ""}, with_seats=False, marks=marks)
     context[SLOTS] = slots
     html = template.render(context)
     pieces = MARKER.split(html)
@@ -268,7 +319,8 @@ def build_shared(session: LiveSession, role: str, view: str, links: dict, now: d
     return Shared(time.monotonic(), state["session"]["version"], state, parts, slots, template.template, session)
 
 
-def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None, memo: dict | None = None) -> str:
+def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict, *, mine: dict | None = None, notes: list | None = None,
+         memo: dict | None = None, marks: bool = False) -> str:
     """The shared fragment with every personal part rendered for ``viewer`` (``mine`` and
     ``notes``: read beforehand for a batch, see ``personal_state``).
 
@@ -277,9 +329,13 @@ def fill(shared: Shared, session: LiveSession, viewer: Participant, links: dict,
     model but the participants list and their id and name, as JSON) plus what of the viewer
     that part's template reads beyond it (``PersonalNode.needs``: the participants list,
     their id or name, their link). Most phones of a room differ only by name, so most parts
-    render once per batch instead of once per phone."""
+    render once per batch instead of once per phone.
+
+    ``marks``: for an HTTP page, the personal parts hold marks of client ids (of their own
+    scope, apart from the shared render's) and of the CSRF token, as the shared render does."""
     state = personal_state(shared.state, session, viewer, mine=mine, notes=notes)
-    own = {"live": state, "ids": NO_IDS, "command_errors": CommandErrors(), "csrf_token": CSRF_PLACEHOLDER, **links}
+    own = {"live": state, "ids": MarkedIds("p") if marks else NO_IDS, "command_errors": CommandErrors(),
+           "csrf_token": CSRF_MARK if marks else CSRF_PLACEHOLDER, **links}
     fingerprint = None
     out = []
     for part in shared.parts:

@@ -17,7 +17,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.middleware.csrf import get_token
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from entraide.core import access, auth
@@ -41,6 +43,7 @@ from entraide.live.domain.opening import (
     seat_for,
     seat_limit,
 )
+from entraide.live.domain.rows import instances
 from entraide.live.domain.state import session_state
 from entraide.live.domain.versions import with_protocol
 from entraide.live.models import LiveRole, LiveSession, Participant
@@ -48,6 +51,7 @@ from entraide.core.text import SingleLineError
 from entraide.protocols.domain.agenda import AgendaError
 
 from .forms import JoinForm, OpenSessionForm
+from .templatetags.live_render import bind
 from .views import _prepare, _protocol_or_404
 
 COOKIE_AGE = 14 * 24 * 3600
@@ -87,8 +91,10 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 
 def _session_or_none(code: str) -> LiveSession | None:
-    with all_tenants():
-        return with_protocol(LiveSession.objects.filter(join_code=normalise_code(code)).first())
+    """The session of ``code`` (any state), with its protocol version from the cache: plain SQL
+    (live.domain.rows), as every live page and command asks."""
+    found = instances(LiveSession, "join_code = %s", [normalise_code(code)])
+    return with_protocol(found[0]) if found else None
 
 
 def _viewer(request: HttpRequest, session: LiveSession, claim: bool = False) -> tuple[Participant | None, str | None]:
@@ -230,17 +236,35 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
     if view in ("console", "projector") and not is_facilitator:
         return _with_cookie(redirect("web:live", code=session.join_code), session, new_secret)
     mark_seen(participant)
-    state = session_state(session, participant)
     secret = request.COOKIES.get(cookie_name(session)) or new_secret or ""
-    rejoin_path = reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})
     general, near_forms = _split_messages(request)
+    if general or near_forms:
+        # Messages are this request's own: the fragment is rendered for it alone.
+        state, fragment = _fragment_with_messages(request, session, participant, view, secret, general, near_forms)
+    else:
+        from entraide.realtime.render import page_fragment
+
+        base_url = f"{request.scheme}://{request.get_host()}"
+        state, fragment = page_fragment(session.pk, participant, view, get_language(), base_url, secret)
+        fragment = bind(fragment, get_token(request), _fresh_ids())
+    if request.htmx and request.GET.get("fragment"):
+        html = fragment
+    else:
+        html = render_to_string(VIEWS[view][0], {"live": state, "fragment": mark_safe(fragment)}, request)
+    return _with_cookie(HttpResponse(html), session, new_secret)
+
+
+def _fragment_with_messages(request, session, participant, view, secret, general, near_forms) -> tuple[dict, str]:
+    """(state, html) of ``view``'s fragment for this request, with its messages: those about a
+    command at that command's form, the others at the top (web/live/_messages.html)."""
+    state = session_state(session, participant)
+    rejoin_path = reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})
     context = fragment_context(
         session, view, state,
         join_url=join_url(request, session), rejoin_path=rejoin_path, rejoin_url=request.build_absolute_uri(rejoin_path),
-        ids=_fresh_ids(), general_messages=general, command_errors=near_forms, with_seats=is_facilitator,
+        ids=_fresh_ids(), general_messages=general, command_errors=near_forms, with_seats=participant.role == LiveRole.FACILITATOR,
     )
-    full, fragment = VIEWS[view]
-    template = fragment if request.htmx and request.GET.get("fragment") else full
+    template = VIEWS[view][1]
     html = render_to_string(template, context, request)
     if near_forms.unshown():
         # A command refused whose form is not on this page (another step by now, say): its
@@ -248,7 +272,7 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         context["general_messages"] = general + [_Said(text) for text in near_forms.unshown()]
         context["command_errors"] = CommandErrors()
         html = render_to_string(template, context, request)
-    return _with_cookie(HttpResponse(html), session, new_secret)
+    return state, html
 
 
 def fragment_context(session: LiveSession, view: str, state: dict, *, join_url: str, rejoin_path: str, rejoin_url: str,

@@ -21,7 +21,6 @@ import itertools
 import re
 import secrets
 import threading
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -247,17 +246,23 @@ def clear_memo() -> None:
 # What an HTTP page puts into a kept part's forms at each render: its CSRF token and a fresh
 # client id per form. The part is kept with these marks (private-use characters, which escaping
 # leaves as they are, around a secret of this process, so that no text a person writes can be
-# taken for one) and the page's own values replace them.
+# taken for one) and the page's own values replace them (``bind``). A live page rendered once
+# for its version (realtime.render) is kept with the same marks.
 _SECRET = secrets.token_hex(8)
 CSRF_MARK = f"\ue000csrf-{_SECRET}\ue000"
-_ID_MARK = re.compile(f"\ue000id-{_SECRET}-(\\d+)\ue000")
+_ID_MARK = re.compile(f"\ue000id-{_SECRET}-([a-z]*\\d+)\ue000")
 
 
-class _MarkedIds:
+class MarkedIds:
     """Client ids as marks, one per id asked for (``ids.new``), the same mark where one id is
-    used twice (``{% with i=ids.new %}``) as the same uuid would be."""
+    used twice (``{% with i=ids.new %}``) as the same uuid would be. ``scope`` keeps apart the
+    marks of renders that end up in one page (a shared fragment and a viewer's personal parts).
+    Fresh at each render, like the uuids they stand for (``fresh_ids``)."""
 
-    def __init__(self) -> None:
+    fresh_ids = True
+
+    def __init__(self, scope: str = "") -> None:
+        self.scope = scope
         self.count = 0
 
     def memo_key(self) -> str:
@@ -265,7 +270,20 @@ class _MarkedIds:
 
     def __getattr__(self, name: str) -> str:
         self.count += 1
-        return f"\ue000id-{_SECRET}-{self.count}\ue000"
+        return f"\ue000id-{_SECRET}-{self.scope}{self.count}\ue000"
+
+
+def bind(html: str, csrf_token: str | None = None, ids=None) -> str:
+    """``html`` with the marks of ``CSRF_MARK`` and ``MarkedIds`` replaced: the CSRF mark by
+    ``csrf_token``, each distinct id mark by one ``ids.new`` (a fresh uuid for an HTTP page,
+    "" for a pushed fragment, another mark for a kept part inside a page kept too). A mark
+    whose value is None is left as it is."""
+    if csrf_token is not None and CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, csrf_token)
+    if ids is not None:
+        given: dict[str, str] = {}
+        html = _ID_MARK.sub(lambda mark: given.get(mark.group(1)) or given.setdefault(mark.group(1), ids.new), html)
+    return html
 
 
 class MemoNode(template.Node):
@@ -290,7 +308,7 @@ class MemoNode(template.Node):
             marked["csrf_token"] = CSRF_MARK if token and token != "NOTPROVIDED" else token
         fresh_ids = getattr(type(values.get("ids")), "fresh_ids", False)
         if fresh_ids:
-            marked["ids"] = _MarkedIds()
+            marked["ids"] = MarkedIds()
         try:
             key = (self.ident, get_language(), get_current_timezone_name(), get_script_prefix(), context.autoescape,
                    context.use_l10n, context.use_tz, tuple(memo_key(value) for value in marked.values()))
@@ -306,11 +324,7 @@ class MemoNode(template.Node):
                 _memo[key] = html
                 if len(_memo) > MEMO_ENTRIES:
                     _memo.popitem(last=False)
-        if marked.get("csrf_token") is CSRF_MARK:
-            html = html.replace(CSRF_MARK, token)
-        if fresh_ids:
-            fresh: dict[str, str] = {}
-            html = _ID_MARK.sub(lambda mark: fresh.setdefault(mark.group(1), str(uuid.uuid4())), html)
+        html = bind(html, token if marked.get("csrf_token") is CSRF_MARK else None, values["ids"] if fresh_ids else None)
         return mark_safe(html)
 
 
