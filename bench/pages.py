@@ -1,7 +1,8 @@
 """Pages benchmark: requests per second and p99 latency of the participant's phone view, the
 facilitator's console and the projector view of a running 12-person session, against a
 minimal Django view (/healthz: one query, the same middleware stack) in the same run, with the
-same keep-alive HTTP clients on loopback. Each client of the phone view is another person of
+same keep-alive HTTP clients on loopback. A client keeps the cookies it is given (the CSRF
+cookie), as a browser does. Each client of the phone view is another person of
 the session (their own cookie), as phones are; the console and the projector are the
 facilitator's.
 
@@ -14,6 +15,7 @@ requests per second over the minimal view's.
 
 import argparse
 import http.client
+from http.cookies import SimpleCookie
 import sys
 import tempfile
 import threading
@@ -58,12 +60,16 @@ def hammer(port: int, path: str, cookies: list[str], clients: int, duration: flo
     def client(cookie: str) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
+        jar = SimpleCookie(cookie)
         while time.monotonic() < stop_at:
             started = time.monotonic()
             try:
-                connection.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "fr"})
+                sent = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+                connection.request("GET", path, headers={"Cookie": sent, "Accept-Language": "fr"})
                 response = connection.getresponse()
                 response.read()
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    jar.load(header)
                 if response.status != 200:
                     errors[0] += 1
             except OSError:

@@ -576,3 +576,18 @@ def test_a_page_is_rendered_once_per_version_with_its_own_token_and_ids(opened, 
     join(phone, opened, name="Bruno")
     page = phone.get(reverse("web:live", kwargs={"code": opened.join_code})).content.decode()
     assert "Bruno" in page and "\ue000" not in page and len(set(_client_ids(page))) == len(_client_ids(page))
+
+
+def test_a_page_with_a_message_keeps_no_part_by_its_token(opened, client):
+    """The request's CSRF token is bound late in kept parts ({% memo %}), never part of their
+    key: pages rendered for their messages leave the kept parts as they were."""
+    from entraide.web.templatetags import live_render
+
+    url = reverse("web:live-console", kwargs={"code": opened.join_code})
+    sizes = []
+    for _ in range(3):
+        command(client, opened, "no_such_command", view="console")
+        html = client.get(url).content.decode()
+        assert 'class="messages" role="status"' in html and "\ue000" not in html
+        sizes.append(len(live_render._memo))
+    assert sizes[0] == sizes[1] == sizes[2]

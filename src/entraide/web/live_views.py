@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.middleware.csrf import get_token
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -237,26 +238,35 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         return _with_cookie(redirect("web:live", code=session.join_code), session, new_secret)
     mark_seen(participant)
     secret = request.COOKIES.get(cookie_name(session)) or new_secret or ""
+    # One masked token for the page and its fragment (each get_token masks anew).
+    token = get_token(request)
     general, near_forms = _split_messages(request)
     if general or near_forms:
         # Messages are this request's own: the fragment is rendered for it alone.
-        state, fragment = _fragment_with_messages(request, session, participant, view, secret, general, near_forms)
+        state, fragment = _fragment_with_messages(request, session, participant, view, secret, general, near_forms, token)
     else:
+        # realtime.render imports this module: imported here, not at the top.
         from entraide.realtime.render import page_fragment
 
         base_url = f"{request.scheme}://{request.get_host()}"
         state, fragment = page_fragment(session.pk, participant, view, get_language(), base_url, secret)
-        fragment = bind(fragment, get_token(request), _fresh_ids())
+        fragment = bind(fragment, token, _fresh_ids())
     if request.htmx and request.GET.get("fragment"):
         html = fragment
     else:
-        html = render_to_string(VIEWS[view][0], {"live": state, "fragment": mark_safe(fragment)}, request)
+        html = render_to_string(VIEWS[view][0], {"live": state, "fragment": mark_safe(fragment), "csrf_token": _as_processor_gives(token)}, request)
     return _with_cookie(HttpResponse(html), session, new_secret)
 
 
-def _fragment_with_messages(request, session, participant, view, secret, general, near_forms) -> tuple[dict, str]:
+def _as_processor_gives(token: str) -> SimpleLazyObject:
+    """``token`` as Django's csrf context processor gives one (lazy), which kept parts
+    ({% memo %}) take for the request's own and bind late rather than key by."""
+    return SimpleLazyObject(lambda: token)
+
+
+def _fragment_with_messages(request, session, participant, view, secret, general, near_forms, token: str) -> tuple[dict, str]:
     """(state, html) of ``view``'s fragment for this request, with its messages: those about a
-    command at that command's form, the others at the top (web/live/_messages.html)."""
+    command at that command's form, the others at the top of the fragment (_root_open.html)."""
     state = session_state(session, participant)
     rejoin_path = reverse("web:live-rejoin", kwargs={"code": session.join_code, "secret": secret})
     context = fragment_context(
@@ -264,6 +274,7 @@ def _fragment_with_messages(request, session, participant, view, secret, general
         join_url=join_url(request, session), rejoin_path=rejoin_path, rejoin_url=request.build_absolute_uri(rejoin_path),
         ids=_fresh_ids(), general_messages=general, command_errors=near_forms, with_seats=participant.role == LiveRole.FACILITATOR,
     )
+    context["csrf_token"] = _as_processor_gives(token)
     template = VIEWS[view][1]
     html = render_to_string(template, context, request)
     if near_forms.unshown():
