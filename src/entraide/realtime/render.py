@@ -32,6 +32,7 @@ from django.db import connection
 from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.timezone import get_current_timezone_name
 
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
@@ -274,8 +275,9 @@ def shared_state(session: LiveSession, role: str, now: datetime | None = None) -
 
 def _shared_key(session_id: int, view: str, role: str, language: str, base_url: str, marks: bool) -> tuple:
     """What a shared render is kept by: the script prefix and the scheme and host are in its
-    links, and ``marks`` tells an HTTP page's render (with marks) from the websocket's."""
-    return (session_id, view, role, language, get_script_prefix(), base_url, marks)
+    links, the time zone in its times, and ``marks`` tells an HTTP page's render (with marks)
+    from the websocket's."""
+    return (session_id, view, role, language, get_current_timezone_name(), get_script_prefix(), base_url, marks)
 
 
 def _shared(session: LiveSession, role: str, view: str, language: str, base_url: str, fresh: bool, *, marks: bool = False) -> Shared:
