@@ -591,3 +591,21 @@ def test_a_page_with_a_message_keeps_no_part_by_its_token(opened, client):
         assert 'class="messages" role="status"' in html and "\ue000" not in html
         sizes.append(len(live_render._memo))
     assert sizes[0] == sizes[1] == sizes[2]
+
+
+def test_a_kept_page_is_rendered_anew_when_another_apps_part_changes(opened, client, monkeypatch):
+    """The parts other apps give the view model (a theme, the plans shared for review) change
+    without the live version: a page kept for its version is served only while they are the same."""
+    from entraide.live.domain import parts
+
+    said = {"text": "avant"}
+    monkeypatch.setitem(parts.PARTS, "probe", lambda context: dict(said))
+    url = reverse("web:live-console", kwargs={"code": opened.join_code})
+    renders = []
+    real = render.render_alone
+    monkeypatch.setattr(render, "render_alone", lambda *args, **kwargs: renders.append(kwargs["state"]["parts"]["probe"]) or real(*args, **kwargs))
+    client.get(url), client.get(url)
+    assert renders == [{"text": "avant"}]
+    said["text"] = "après"  # changed elsewhere, the live version is the same
+    client.get(url), client.get(url)
+    assert renders == [{"text": "avant"}, {"text": "après"}]

@@ -39,6 +39,7 @@ from entraide.live.domain import commands, rules
 from entraide.live.domain.reads import shared_reads
 from entraide.live.domain.rows import select as _select
 from entraide.live.domain.state import session_state, shares_renders
+from entraide.live.domain.parts import PartContext, shared_parts
 from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
 from entraide.realtime import sessions
@@ -235,15 +236,27 @@ def page_fragment(session_id: int, viewer: Participant, view: str, language: str
     links = _links(session, base_url, secret)
     if shareable(session, viewer, view):
         entry = _shared(session, viewer.role, view, language, base_url, False, marks=True)
+        if not _parts_hold(entry, session, table, viewer):
+            entry = _shared(session, viewer.role, view, language, base_url, True, marks=True)
         return entry.state, fill(entry, entry.session, viewer, links, memo=entry.memo, marks=True)
     key = (*_shared_key(session_id, view, viewer.role, language, base_url, True), viewer.pk, links["rejoin_path"])
     entry = _cached(key, commands.view_version(table, viewer))
-    if entry is None:
+    if entry is None or not _parts_hold(entry, session, table, viewer):
         state = session_state(session, viewer)
         html = render_alone(session, viewer, view, links, state=state, marks=True)
         entry = Shared(time.monotonic(), state["session"]["version"], state, [html], [], None, session)
         _keep(key, entry)
     return entry.state, entry.parts[0]
+
+
+def _parts_hold(entry: Shared, session: LiveSession, table, viewer: Participant) -> bool:
+    """Whether the other apps' parts of ``entry`` (live.domain.parts.shared_parts: the theme,
+    the plans shared for review) are still what they are now: they change without the live
+    version, so a kept page is checked against them (one query, two at a review step)."""
+    steps = live_steps(session.protocol_version.spec, session.agenda)
+    current = steps[table.step_index] if steps and session.status == LiveSession.Status.RUNNING else None
+    kept = entry.state.get("parts") or {}
+    return all(kept.get(name) == value for name, value in shared_parts(PartContext(session, table, viewer, current)).items())
 
 
 def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:

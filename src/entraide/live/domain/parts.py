@@ -50,6 +50,14 @@ def build_parts(context: PartContext) -> dict:
     return {name: builder(context) for name, builder in PARTS.items()}
 
 
+def shared_parts(context: PartContext) -> dict:
+    """{name: what its builder gives} for every registered part but the PERSONAL ones: what
+    every viewer of the view sees alike. They come from other apps and may change without the
+    live version (a plan shared from "Mon espace", a theme planned for the session), so a page
+    kept for its version is served only while these are unchanged (realtime.render)."""
+    return {name: builder(context) for name, builder in PARTS.items() if name not in PERSONAL}
+
+
 def personal_parts(parts: dict, context: PartContext) -> dict:
     """``parts`` (built for another viewer of the same role) with every PERSONAL part built
     again for ``context.viewer``; the others are kept as they are (not copied)."""
