@@ -228,8 +228,14 @@ def page_fragment(session_id: int, viewer: Participant, view: str, language: str
     page from the shared render of their role with their personal parts filled (two small
     queries), the console and the projector from their viewer's own render. ``base_url``:
     scheme and host (the join link); ``secret``: the viewer's (their personal link)."""
-    with all_tenants():
-        session, table = commands.look(session_id, viewer)
+    # One scope of shared reads (live.domain.reads): a render and the check of its parts read
+    # the theme and the shared plans once.
+    with all_tenants(), shared_reads():
+        return _page_fragment(session_id, viewer, view, language, base_url, secret)
+
+
+def _page_fragment(session_id: int, viewer: Participant, view: str, language: str, base_url: str, secret: str) -> tuple[dict, str]:
+    session, table = commands.look(session_id, viewer)
     if session is None:
         raise LiveSession.DoesNotExist(f"no live session {session_id}")
     session.table_version = table.version
