@@ -36,7 +36,7 @@ from django.utils.timezone import get_current_timezone_name
 
 from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
-from entraide.live.domain.reads import shared_reads
+from entraide.live.domain.reads import read, shared_reads
 from entraide.live.domain.rows import select as _select
 from entraide.live.domain.state import session_state, shares_renders
 from entraide.live.domain.parts import PartContext, shared_parts
@@ -219,7 +219,8 @@ def render_alone(session: LiveSession, viewer: Participant, view: str, links: di
     return get_template(VIEWS[view][1]).render(context)
 
 
-def page_fragment(session_id: int, viewer: Participant, view: str, language: str, base_url: str, secret: str) -> tuple[dict, str]:
+def page_fragment(session_id: int, viewer: Participant, view: str, language: str, base_url: str, secret: str,
+                  tables: list | None = None) -> tuple[dict, str]:
     """The fragment of an HTTP page of ``view`` for ``viewer`` (web.live_views, a request with
     no message to show), as (a view model of the session for the page around it, html). The
     html holds the marks of the CSRF token and of client ids (live_render.bind), for the page
@@ -227,10 +228,14 @@ def page_fragment(session_id: int, viewer: Participant, view: str, language: str
     version for a moment (``SHARED_TTL``), as the websocket's fragments are: a contributor's
     page from the shared render of their role with their personal parts filled (two small
     queries), the console and the projector from their viewer's own render. ``base_url``:
-    scheme and host (the join link); ``secret``: the viewer's (their personal link)."""
+    scheme and host (the join link); ``secret``: the viewer's (their personal link);
+    ``tables``: the session's tables as ``commands.session_tables`` gives them, when the page
+    read them already (web.live_views._session_or_none)."""
     # One scope of shared reads (live.domain.reads): a render and the check of its parts read
-    # the theme and the shared plans once.
+    # the theme and the shared plans once, and the tables read by the page are taken as read.
     with all_tenants(), shared_reads():
+        if tables:
+            read(("tables", session_id), lambda: tables)
         return _page_fragment(session_id, viewer, view, language, base_url, secret)
 
 

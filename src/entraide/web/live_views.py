@@ -44,10 +44,10 @@ from entraide.live.domain.opening import (
     seat_for,
     seat_limit,
 )
-from entraide.live.domain.rows import instances
+from entraide.live.domain.rows import instances, instances_with
 from entraide.live.domain.state import session_state
 from entraide.live.domain.versions import with_protocol
-from entraide.live.models import LiveRole, LiveSession, Participant
+from entraide.live.models import LiveRole, LiveSession, LiveTable, Participant
 from entraide.core.text import SingleLineError
 from entraide.protocols.domain.agenda import AgendaError
 
@@ -93,8 +93,16 @@ def _participant_or_404(request: HttpRequest, code: str) -> tuple[LiveSession, P
 
 def _session_or_none(code: str) -> LiveSession | None:
     """The session of ``code`` (any state), with its protocol version from the cache: plain SQL
-    (live.domain.rows), as every live page and command asks."""
-    found = instances(LiveSession, "join_code = %s", [normalise_code(code)])
+    (live.domain.rows), as every live page and command asks. Read with its tables in one
+    statement; ``session.tables_read`` keeps them (``commands.session_tables``' rows) for a
+    page to render from (``realtime.render.page_fragment``) without reading them again."""
+    code = normalise_code(code)
+    tables = instances_with(LiveTable, "session", "p.join_code = %s", [code])
+    if tables:
+        session = with_protocol(tables[0].session)
+        session.tables_read = tables
+        return session
+    found = instances(LiveSession, "join_code = %s", [code])  # a session without tables (none are made so)
     return with_protocol(found[0]) if found else None
 
 
@@ -249,7 +257,9 @@ def _render(request: HttpRequest, code: str, view: str) -> HttpResponse:
         from entraide.realtime.render import page_fragment
 
         base_url = f"{request.scheme}://{request.get_host()}"
-        state, fragment = page_fragment(session.pk, participant, view, get_language(), base_url, secret)
+        # The tables read with the session, unless this request wrote since (a seat claimed).
+        tables = getattr(session, "tables_read", None) if new_secret is None else None
+        state, fragment = page_fragment(session.pk, participant, view, get_language(), base_url, secret, tables=tables)
         fragment = bind(fragment, token, _fresh_ids())
     if request.htmx and request.GET.get("fragment"):
         html = fragment
