@@ -38,8 +38,8 @@ from entraide.core.tenancy import all_tenants
 from entraide.live.domain import commands, rules
 from entraide.live.domain.reads import read, shared_reads
 from entraide.live.domain.rows import select as _select
-from entraide.live.domain.state import session_state, shares_renders
-from entraide.live.domain.parts import PartContext, shared_parts
+from entraide.live.domain.state import parts_context, session_state, shares_renders
+from entraide.live.domain.parts import shared_parts
 from entraide.live.domain.steps import live_steps
 from entraide.live.models import Consent, GroundRule, LiveRole, LiveSession, Participant, PrivateNote, Problem, Question, Vote
 from entraide.realtime import sessions
@@ -264,10 +264,8 @@ def _parts_hold(entry: Shared, session: LiveSession, table, viewer: Participant)
     """Whether the other apps' parts of ``entry`` (live.domain.parts.shared_parts: the theme,
     the plans shared for review) are still what they are now: they change without the live
     version, so a kept page is checked against them (one query, two at a review step)."""
-    steps = live_steps(session.protocol_version.spec, session.agenda)
-    current = steps[table.step_index] if steps and session.status == LiveSession.Status.RUNNING else None
     kept = entry.state.get("parts") or {}
-    return all(kept.get(name) == value for name, value in shared_parts(PartContext(session, table, viewer, current)).items())
+    return all(kept.get(name) == value for name, value in shared_parts(parts_context(session, table, viewer)).items())
 
 
 def shareable(session: LiveSession, viewer: Participant, view: str) -> bool:

@@ -249,7 +249,7 @@ def _state(session: LiveSession, viewer: Participant, now: datetime) -> LiveView
     # and the limits it applies: the pages read these, never a role or a step of their own.
     state["can"] = {name: commands.refusal(session, table, viewer, name, steps) is None for name in commands.COMMANDS}
     state["limits"] = LIMITS_VIEW
-    state["parts"] = build_parts(PartContext(session, table, viewer, current if running else None))
+    state["parts"] = build_parts(parts_context(session, table, viewer, steps))
     state["broadcast"] = {"text": session.broadcast, "at_ms": epoch_ms(session.broadcast_at)} if session.broadcast else None
     state["tables"] = _tables_panel(session, all_tables, everybody, steps, now, viewer, out)
     _activity_parts(state, session, viewer, current if running else None)
@@ -537,6 +537,15 @@ def _results(table) -> dict:
         "ideas": [idea.text for idea in Idea.objects.filter(table=table)],
         "actions": [{"text": a.text, "due": a.due.isoformat() if a.due else None} for a in Action.objects.filter(table=table)],
     }
+
+
+def parts_context(session: LiveSession, table, viewer: Participant, steps: list | None = None) -> PartContext:
+    """What the registry's builders see of a view (live.domain.parts): the session, the viewer's
+    table, the viewer, and the table's step while the session runs (None otherwise). ``steps``:
+    the session's ``live_steps``, when already at hand."""
+    steps = steps if steps is not None else live_steps(session.protocol_version.spec, session.agenda)
+    running = session.status == LiveSession.Status.RUNNING
+    return PartContext(session, table, viewer, steps[table.step_index] if steps and running else None)
 
 
 def shares_renders(session: LiveSession) -> bool:
